@@ -1,0 +1,56 @@
+// `timetravel list`: the snapshots with their time and statistics.
+using System.CommandLine;
+using System.Text.Json;
+using TimeTravel.Cli.Output;
+using TimeTravel.Store;
+using TimeTravel.Store.Catalog;
+
+namespace TimeTravel.Cli.Commands;
+
+public static class ListCommand
+{
+    public static Command Create()
+    {
+        var json = CommonOptions.Json();
+        var cmd = new Command("list", "List the snapshots") { json };
+        cmd.SetAction(r => CommonOptions.Run(() =>
+        {
+            using var repo = Repository.OpenReader(r.GetValue(CommonOptions.Store)!);
+            var snaps = repo.Catalog.Snapshots();
+            if (r.GetValue(json))
+            {
+                JsonOut.Write(w => { w.WriteStartArray(); foreach (var s in snaps) WriteSnapshot(w, s); w.WriteEndArray(); });
+                return CommonOptions.Ok;
+            }
+            Console.WriteLine($"{"NAME",-20} {"TIME",-25} {"FILES",10} {"SIZE",11} {"NEW",11} {"SECONDS",8}  HOW");
+            foreach (var s in snaps)
+                Console.WriteLine($"{s.Name,-20} {s.Time:yyyy-MM-dd HH:mm:ss zzz}  {s.Stats.Files,10} {Human.Bytes(s.Stats.LogicalBytes),11} " +
+                    $"{Human.Bytes(s.Stats.NewBytes),11} {s.Stats.DurationMs / 1000.0,8:0.00}  {s.Method}{(s.Complete ? "" : " partial")}");
+            return CommonOptions.Ok;
+        }));
+        return cmd;
+    }
+
+    public static void WriteSnapshot(Utf8JsonWriter w, SnapshotRecord s)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("id", s.Id);
+        w.WriteString("name", s.Name);
+        w.WriteString("time", s.Time.ToString("O"));
+        w.WriteStartArray("sources"); foreach (var x in s.Sources) w.WriteStringValue(x); w.WriteEndArray();
+        w.WriteString("root", s.Root.Content.Root.ToString());
+        w.WriteBoolean("complete", s.Complete);
+        w.WriteString("method", s.Method);
+        if (s.MethodReason != null) w.WriteString("reason", s.MethodReason);
+        w.WriteNumber("files", s.Stats.Files);
+        w.WriteNumber("directories", s.Stats.Directories);
+        w.WriteNumber("logicalBytes", s.Stats.LogicalBytes);
+        w.WriteNumber("bytesRead", s.Stats.BytesRead);
+        w.WriteNumber("newBlocks", s.Stats.NewBlocks);
+        w.WriteNumber("newBytes", s.Stats.NewBytes);
+        w.WriteNumber("storedBytes", s.Stats.StoredBytes);
+        w.WriteNumber("durationMs", s.Stats.DurationMs);
+        w.WriteNumber("errors", s.Stats.Errors);
+        w.WriteEndObject();
+    }
+}

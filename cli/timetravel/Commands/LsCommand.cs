@@ -1,0 +1,55 @@
+// `timetravel ls SNAPSHOT [PATH]`: a directory (or one entry) of a snapshot, like `ls -l`.
+using System.CommandLine;
+using TimeTravel.Cli.Output;
+using TimeTravel.Store;
+using TimeTravel.Store.Posix;
+using TimeTravel.Store.Trees;
+
+namespace TimeTravel.Cli.Commands;
+
+public static class LsCommand
+{
+    public static Command Create()
+    {
+        var snapshot = new Argument<string>("snapshot") { Description = "Snapshot name, id, or latest" };
+        var path = new Argument<string>("path") { Description = "Absolute path inside the snapshot", DefaultValueFactory = _ => "/" };
+        var json = CommonOptions.Json();
+        var recursive = new Option<bool>("--recursive", "-R") { Description = "List everything below the path" };
+        var cmd = new Command("ls", "List a directory of a snapshot") { snapshot, path, json, recursive };
+        cmd.SetAction(r => CommonOptions.Run(() =>
+        {
+            using var repo = Repository.OpenReader(r.GetValue(CommonOptions.Store)!);
+            var snap = repo.FindSnapshot(r.GetValue(snapshot)!);
+            string p = r.GetValue(path)!;
+            var node = repo.Trees.Resolve(snap.Root, PathBytes.Components(PathBytes.FromDisplay(p)))
+                ?? throw new StoreException($"{p}: not in snapshot {snap.Name}");
+            IEnumerable<(byte[] Path, Node Node)> entries = node.Kind != FileKind.Directory
+                ? [(PathBytes.FromDisplay(p), node)]
+                : r.GetValue(recursive) ? repo.Trees.Walk(node, []) : repo.Trees.ReadDirectory(node.Content).Select(n => (n.Name, n));
+            if (r.GetValue(json))
+            {
+                JsonOut.Write(w =>
+                {
+                    w.WriteStartArray();
+                    foreach (var (name, n) in entries)
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("name", PathBytes.Display(name));
+                        w.WriteString("type", n.Kind.ToString().ToLowerInvariant());
+                        w.WriteNumber("mode", n.Mode); w.WriteNumber("uid", n.Uid); w.WriteNumber("gid", n.Gid);
+                        w.WriteNumber("size", n.Size); w.WriteNumber("mtimeNs", n.MTimeNs); w.WriteNumber("ctimeNs", n.CTimeNs);
+                        w.WriteNumber("nlink", n.NLink);
+                        if (n.LinkTarget != null) w.WriteString("target", PathBytes.Display(n.LinkTarget));
+                        if (n.Flags != NodeFlags.None) w.WriteString("flags", n.Flags.ToString());
+                        w.WriteEndObject();
+                    }
+                    w.WriteEndArray();
+                });
+                return CommonOptions.Ok;
+            }
+            foreach (var (name, n) in entries) Console.WriteLine(Human.LsLine(n, PathBytes.Display(name)));
+            return CommonOptions.Ok;
+        }));
+        return cmd;
+    }
+}

@@ -1,0 +1,42 @@
+// `timetravel stats`: logical against stored bytes, with dedup and compression ratios.
+using System.CommandLine;
+using TimeTravel.Cli.Output;
+using TimeTravel.Store;
+using TimeTravel.Store.Maintenance;
+
+namespace TimeTravel.Cli.Commands;
+
+public static class StatsCommand
+{
+    public static Command Create()
+    {
+        var json = CommonOptions.Json();
+        var cmd = new Command("stats", "Show how much the store holds and saves") { json };
+        cmd.SetAction(r => CommonOptions.Run(() =>
+        {
+            using var repo = Repository.OpenReader(r.GetValue(CommonOptions.Store)!);
+            var s = StoreStatistics.Compute(repo);
+            if (r.GetValue(json))
+            {
+                JsonOut.Write(w =>
+                {
+                    w.WriteStartObject();
+                    w.WriteNumber("snapshots", s.Snapshots); w.WriteNumber("logicalBytes", s.LogicalBytes);
+                    w.WriteNumber("uniqueBytes", s.UniqueBytes); w.WriteNumber("storedBytes", s.StoredBytes);
+                    w.WriteNumber("blocks", s.Blocks); w.WriteNumber("arenas", s.Arenas);
+                    w.WriteNumber("dedupRatio", Math.Round(s.DedupRatio, 3)); w.WriteNumber("compressionRatio", Math.Round(s.CompressionRatio, 3));
+                    w.WriteEndObject();
+                });
+                return CommonOptions.Ok;
+            }
+            Console.WriteLine($"snapshots          {s.Snapshots}");
+            Console.WriteLine($"logical bytes      {Human.Bytes(s.LogicalBytes)}  (all snapshots, as if restored)");
+            Console.WriteLine($"unique bytes       {Human.Bytes(s.UniqueBytes)}  in {s.Blocks} blocks");
+            Console.WriteLine($"stored bytes       {Human.Bytes(s.StoredBytes)}  in {s.Arenas} arenas");
+            Console.WriteLine($"dedup ratio        {s.DedupRatio:0.00}x");
+            Console.WriteLine($"compression ratio  {s.CompressionRatio:0.00}x");
+            return CommonOptions.Ok;
+        }));
+        return cmd;
+    }
+}

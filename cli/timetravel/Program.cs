@@ -1,0 +1,22 @@
+// The `timetravel` command: one subcommand per file under Commands/.
+using System.CommandLine;
+using TimeTravel.Cli.Commands;
+
+namespace TimeTravel.Cli;
+
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        var root = new RootCommand("TimeTravel: snapshots of your files as dated read-only directories.");
+        root.Options.Add(CommonOptions.Store);
+        foreach (var c in new[]
+        {
+            InitCommand.Create(), SnapshotCommand.Create(), ListCommand.Create(), LsCommand.Create(), CatCommand.Create(),
+            StatsCommand.Create(), VerifyCommand.Create(), IndexCommand.Create(),
+        })
+            root.Subcommands.Add(c);
+        foreach (var c in Extensions.Commands()) root.Subcommands.Add(c);
+        return root.Parse(args).Invoke();
+    }
+}

@@ -1,0 +1,68 @@
+// The arenas of a store: read access by location for any number of readers, and the one appender.
+using System.Collections.Concurrent;
+using Microsoft.Win32.SafeHandles;
+using TimeTravel.Store.Scores;
+
+namespace TimeTravel.Store.Arenas;
+
+public sealed class ArenaSet : IDisposable
+{
+    private readonly string _dir;
+    private readonly ConcurrentDictionary<uint, SafeFileHandle> _readers = new();
+
+    public ArenaSet(string dir) { _dir = dir; }
+
+    public string Directory => _dir;
+    public string PathOf(uint number) => Path.Combine(_dir, ArenaFormat.FileName(number));
+
+    /// <summary>Arena numbers present on disk, ascending.</summary>
+    public List<uint> List()
+    {
+        var numbers = new List<uint>();
+        foreach (var f in System.IO.Directory.EnumerateFiles(_dir, "*.arena"))
+            if (uint.TryParse(Path.GetFileNameWithoutExtension(f), out uint n)) numbers.Add(n);
+        numbers.Sort();
+        return numbers;
+    }
+
+    private SafeFileHandle Handle(uint arena) => _readers.GetOrAdd(arena, a =>
+    {
+        string path = PathOf(a);
+        try { return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete); }
+        catch (FileNotFoundException) { throw new BlockReadException(path, 0, "arena file is missing"); }
+    });
+
+    /// <summary>Reads, checks and decodes one block into a new array. Throws BlockReadException naming the arena on damage.</summary>
+    public byte[] Read(BlockLocation loc, Score expected, bool verifyScore)
+    {
+        var content = new byte[loc.RawLength];
+        Read(loc, expected, verifyScore, content);
+        return content;
+    }
+
+    public void Read(BlockLocation loc, Score expected, bool verifyScore, Span<byte> content)
+    {
+        string Where() => PathOf(loc.Arena);
+        byte[] record = System.Buffers.ArrayPool<byte>.Shared.Rent(loc.RecordLength);
+        try
+        {
+            var span = record.AsSpan(0, loc.RecordLength);
+            int n = RandomAccess.Read(Handle(loc.Arena), span, loc.Offset);
+            if (n != span.Length) throw new BlockReadException(Where(), loc.Offset, "record runs past the end of the arena");
+            var header = BlockRecord.UnpackHeader(span);
+            if (header is null || header.Value.Score != expected || header.Value.StoredLength != loc.StoredLength)
+                throw new BlockReadException(Where(), loc.Offset, $"record header does not match block {expected.Short}");
+            if (!BlockRecord.TryUnpack(span, header.Value, content))
+                throw new BlockReadException(Where(), loc.Offset, $"block {expected.Short} fails its checksum");
+            if (verifyScore && Score.Of(content[..(int)loc.RawLength]) != expected)
+                throw new BlockReadException(Where(), loc.Offset, $"block {expected.Short} content does not match its score");
+        }
+        finally { System.Buffers.ArrayPool<byte>.Shared.Return(record); }
+    }
+
+    public void Dispose()
+    {
+        foreach (var h in _readers.Values) h.Dispose();
+        _readers.Clear();
+    }
+}

@@ -1,0 +1,67 @@
+// Pack and unpack of one block record: the only code that knows the record bytes (Venti's clump).
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using K4os.Compression.LZ4;
+using TimeTravel.Store.Scores;
+
+namespace TimeTravel.Store.Arenas;
+
+public readonly record struct RecordHeader(byte Codec, BlockType Type, uint RawLength, uint StoredLength, Score Score, uint Checksum);
+
+public static class BlockRecord
+{
+    /// <summary>Builds the full record (header and payload) for content, compressed with LZ4 when that makes it smaller.</summary>
+    public static byte[] Pack(ReadOnlySpan<byte> content, Score score, BlockType type)
+    {
+        if (content.Length > ArenaFormat.MaxBlockSize) throw new ArgumentException($"block of {content.Length} bytes exceeds the maximum");
+        var record = new byte[ArenaFormat.RecordHeaderSize + content.Length];
+        var payload = record.AsSpan(ArenaFormat.RecordHeaderSize);
+        int stored = content.Length > 64 ? LZ4Codec.Encode(content, payload[..(content.Length - 1)]) : -1;
+        byte codec = ArenaFormat.CodecLz4;
+        if (stored <= 0) { content.CopyTo(payload); stored = content.Length; codec = ArenaFormat.CodecRaw; }
+        var h = record.AsSpan();
+        BinaryPrimitives.WriteUInt32LittleEndian(h, ArenaFormat.RecordMagic);
+        h[ArenaFormat.R_VERSION] = 1;
+        h[ArenaFormat.R_CODEC] = codec;
+        h[ArenaFormat.R_TYPE] = (byte)type;
+        h[ArenaFormat.R_RESERVED] = 0;
+        BinaryPrimitives.WriteUInt32LittleEndian(h[ArenaFormat.R_RAW_LENGTH..], (uint)content.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(h[ArenaFormat.R_STORED_LENGTH..], (uint)stored);
+        score.Write(h[ArenaFormat.R_SCORE..]);
+        BinaryPrimitives.WriteUInt32LittleEndian(h[ArenaFormat.R_CHECKSUM..], Checksum(h[..ArenaFormat.R_CHECKSUM], payload[..stored]));
+        return codec == ArenaFormat.CodecRaw || stored == content.Length ? record : record[..(ArenaFormat.RecordHeaderSize + stored)];
+    }
+
+    /// <summary>Reads a header; null when the bytes are not a record header (bad magic, version, or sizes).</summary>
+    public static RecordHeader? UnpackHeader(ReadOnlySpan<byte> h)
+    {
+        if (h.Length < ArenaFormat.RecordHeaderSize) return null;
+        if (BinaryPrimitives.ReadUInt32LittleEndian(h) != ArenaFormat.RecordMagic) return null;
+        if (h[ArenaFormat.R_VERSION] != 1 || h[ArenaFormat.R_RESERVED] != 0) return null;
+        byte codec = h[ArenaFormat.R_CODEC];
+        if (codec > ArenaFormat.CodecLz4 || h[ArenaFormat.R_TYPE] > (byte)BlockType.Directory) return null;
+        uint raw = BinaryPrimitives.ReadUInt32LittleEndian(h[ArenaFormat.R_RAW_LENGTH..]);
+        uint stored = BinaryPrimitives.ReadUInt32LittleEndian(h[ArenaFormat.R_STORED_LENGTH..]);
+        if (raw > ArenaFormat.MaxBlockSize || stored > raw) return null;
+        if (codec == ArenaFormat.CodecRaw && stored != raw) return null;
+        return new RecordHeader(codec, (BlockType)h[ArenaFormat.R_TYPE], raw, stored,
+            Score.Read(h[ArenaFormat.R_SCORE..]), BinaryPrimitives.ReadUInt32LittleEndian(h[ArenaFormat.R_CHECKSUM..]));
+    }
+
+    public static uint Checksum(ReadOnlySpan<byte> header48, ReadOnlySpan<byte> payload)
+    {
+        var crc = new Crc32();
+        crc.Append(header48);
+        crc.Append(payload);
+        return crc.GetCurrentHashAsUInt32();
+    }
+
+    /// <summary>Checks the checksum of a whole record and decodes its content into dest (exactly RawLength bytes).</summary>
+    public static bool TryUnpack(ReadOnlySpan<byte> record, in RecordHeader header, Span<byte> dest)
+    {
+        var payload = record.Slice(ArenaFormat.RecordHeaderSize, (int)header.StoredLength);
+        if (Checksum(record[..ArenaFormat.R_CHECKSUM], payload) != header.Checksum) return false;
+        if (header.Codec == ArenaFormat.CodecRaw) { payload.CopyTo(dest); return true; }
+        return LZ4Codec.Decode(payload, dest[..(int)header.RawLength]) == header.RawLength;
+    }
+}

@@ -1,0 +1,31 @@
+// What the catalog holds about one snapshot: when, of what, its root, how it was made, and its statistics.
+using TimeTravel.Store.Trees;
+
+namespace TimeTravel.Store.Catalog;
+
+public sealed record SnapshotStats
+{
+    public long Files { get; init; }
+    public long Directories { get; init; }
+    public long LogicalBytes { get; init; }   // sum of regular file sizes
+    public long BytesRead { get; init; }      // content actually read this time
+    public long NewBlocks { get; init; }
+    public long NewBytes { get; init; }       // uncompressed bytes of new blocks
+    public long StoredBytes { get; init; }    // bytes appended to arenas
+    public long DurationMs { get; init; }
+    public long Errors { get; init; }
+}
+
+public sealed record SnapshotRecord
+{
+    public long Id { get; init; }
+    public required string Name { get; init; }        // local time, YYYY-MM-DD_HHMM[SS]
+    public required DateTimeOffset Time { get; init; }
+    public required IReadOnlyList<string> Sources { get; init; }
+    public required Node Root { get; init; }          // the directory "/" of the snapshot
+    public required SnapshotStats Stats { get; init; }
+    public bool Complete { get; init; } = true;       // false: some files could not be read (see Errors)
+    public string Method { get; init; } = "walk";     // walk or journal
+    public string? MethodReason { get; init; }
+    public StreamRef ChangedPaths { get; init; } = StreamRef.Empty; // list of paths that changed, for history (later)
+}

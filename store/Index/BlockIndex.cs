@@ -1,0 +1,163 @@
+// The block index: score → arena location. New entries collect in memory until a commit writes them as a sorted
+// segment; segments are merged when there are many. It is derived data: `timetravel index rebuild` remakes it from
+// the arenas. Memory per stored block is the Bloom filter's 10 bits plus the fence's 0.1 byte.
+using System.Collections.Concurrent;
+using TimeTravel.Store.Arenas;
+using TimeTravel.Store.Scores;
+
+namespace TimeTravel.Store.Index;
+
+public sealed class BlockIndex : IDisposable
+{
+    public const int MaxSegmentsBeforeMerge = 8;
+
+    private readonly string _dir;
+    private readonly ConcurrentDictionary<Score, BlockLocation> _pending = new();
+    private List<IndexSegment> _segments = []; // newest first
+    private IndexManifest _manifest;
+    private DateTime _manifestStamp;
+    private readonly object _refreshLock = new();
+
+    public BlockIndex(string dir)
+    {
+        _dir = dir;
+        _manifest = IndexManifest.Empty;
+        Refresh(force: true);
+    }
+
+    public IndexManifest Manifest => _manifest;
+    public int PendingCount => _pending.Count;
+    public IReadOnlyList<IndexSegment> Segments => _segments;
+
+    /// <summary>Re-reads the manifest when another process committed; returns true when it changed.</summary>
+    public bool Refresh(bool force = false)
+    {
+        lock (_refreshLock)
+        {
+            string path = Path.Combine(_dir, IndexManifest.FileName);
+            var stamp = File.Exists(path) ? File.GetLastWriteTimeUtc(path) : DateTime.MinValue;
+            if (!force && stamp == _manifestStamp) return false;
+            var manifest = IndexManifest.Load(_dir);
+            var old = _segments.ToDictionary(s => System.IO.Path.GetFileName(s.Path));
+            var fresh = new List<IndexSegment>();
+            foreach (var name in manifest.Segments.Reverse())
+            {
+                if (old.Remove(name, out var seg)) fresh.Add(seg);
+                else fresh.Add(IndexSegment.Open(System.IO.Path.Combine(_dir, name)));
+            }
+            _segments = fresh;
+            foreach (var s in old.Values) s.Dispose();
+            _manifest = manifest;
+            _manifestStamp = stamp;
+            return true;
+        }
+    }
+
+    public bool TryGet(in Score score, out BlockLocation location)
+    {
+        if (_pending.TryGetValue(score, out location)) return true;
+        if (TryGetCommitted(score, out location)) return true;
+        return Refresh() && TryGetCommitted(score, out location);
+    }
+
+    private bool TryGetCommitted(in Score score, out BlockLocation location)
+    {
+        foreach (var seg in _segments)
+            if (seg.TryGet(score, out var e)) { location = e.Location; return true; }
+        location = default;
+        return false;
+    }
+
+    /// <summary>Is the block stored already? The Bloom filters answer most "no"s without a disk read.</summary>
+    public bool Contains(in Score score)
+    {
+        if (_pending.ContainsKey(score)) return true;
+        foreach (var seg in _segments)
+            if (seg.MayContain(score) && seg.TryGet(score, out _)) return true;
+        return false;
+    }
+
+    public void Add(in Score score, BlockLocation location) => _pending.TryAdd(score, location);
+
+    /// <summary>
+    /// Writes the pending entries as a new segment and records the watermark (everything in the arenas before it is
+    /// indexed). The caller has made the blocks durable first. Merges segments when there are too many.
+    /// </summary>
+    public void Commit(uint watermarkArena, long watermarkOffset)
+    {
+        lock (_refreshLock)
+        {
+            var names = _manifest.Segments.ToList();
+            if (!_pending.IsEmpty)
+            {
+                var entries = _pending.Select(p => new IndexEntry(p.Key, p.Value)).ToArray();
+                Array.Sort(entries, (a, b) => a.Score.CompareTo(b.Score));
+                string name = NextSegmentName();
+                IndexSegment.Write(System.IO.Path.Combine(_dir, name), entries, entries.Length);
+                names.Add(name);
+            }
+            new IndexManifest(watermarkArena, watermarkOffset, names).Save(_dir);
+            Refresh(force: true);
+            _pending.Clear();
+            if (_segments.Count > MaxSegmentsBeforeMerge) Merge(watermarkArena, watermarkOffset);
+        }
+    }
+
+    /// <summary>Merges every segment into one (sequential reads and one sequential write), then drops the old files.</summary>
+    public void Merge(uint watermarkArena, long watermarkOffset)
+    {
+        lock (_refreshLock)
+        {
+            if (_segments.Count <= 1) return;
+            var olds = _segments.ToList();
+            string name = NextSegmentName();
+            long total = olds.Sum(s => s.Count);
+            IndexSegment.Write(System.IO.Path.Combine(_dir, name), MergeSorted(olds.Select(s => s.Entries())), total);
+            new IndexManifest(watermarkArena, watermarkOffset, [name]).Save(_dir);
+            Refresh(force: true);
+            foreach (var s in olds) File.Delete(s.Path);
+        }
+    }
+
+    private static IEnumerable<IndexEntry> MergeSorted(IEnumerable<IEnumerable<IndexEntry>> sources)
+    {
+        var queue = new PriorityQueue<IEnumerator<IndexEntry>, Score>();
+        foreach (var src in sources)
+        {
+            var it = src.GetEnumerator();
+            if (it.MoveNext()) queue.Enqueue(it, it.Current.Score);
+        }
+        while (queue.TryDequeue(out var it, out _))
+        {
+            yield return it.Current;
+            if (it.MoveNext()) queue.Enqueue(it, it.Current.Score);
+            else it.Dispose();
+        }
+    }
+
+    private string NextSegmentName()
+    {
+        uint max = 0;
+        foreach (var f in Directory.EnumerateFiles(_dir, "*.tti"))
+            if (uint.TryParse(System.IO.Path.GetFileNameWithoutExtension(f), out uint n)) max = Math.Max(max, n);
+        return $"{max + 1:D8}.tti";
+    }
+
+    /// <summary>Deletes segment files no manifest names (left by a crash between segment write and manifest).</summary>
+    public void RemoveOrphanSegments()
+    {
+        var live = _manifest.Segments.ToHashSet();
+        foreach (var f in Directory.EnumerateFiles(_dir, "*.tti"))
+            if (!live.Contains(System.IO.Path.GetFileName(f))) File.Delete(f);
+        foreach (var f in Directory.EnumerateFiles(_dir, "*.tmp")) File.Delete(f);
+    }
+
+    /// <summary>Every committed entry, segment by segment (a score appears once per segment).</summary>
+    public IEnumerable<IndexEntry> CommittedEntries() => MergeSorted(_segments.Select(s => s.Entries()));
+
+    public void Dispose()
+    {
+        foreach (var s in _segments) s.Dispose();
+        _segments = [];
+    }
+}

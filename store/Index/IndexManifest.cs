@@ -1,0 +1,47 @@
+// The index manifest: which segments make up the index, and how far into the arenas they reach (the watermark).
+// Plain text, replaced atomically; docs/format.md shows an example.
+using TimeTravel.Store.Posix;
+
+namespace TimeTravel.Store.Index;
+
+public sealed record IndexManifest(uint WatermarkArena, long WatermarkOffset, IReadOnlyList<string> Segments)
+{
+    public const string FileName = "manifest";
+    private const string FirstLine = "timetravel-index 1";
+
+    public static readonly IndexManifest Empty = new(0, 0, []);
+
+    public static IndexManifest Load(string dir)
+    {
+        string path = Path.Combine(dir, FileName);
+        if (!File.Exists(path)) return Empty;
+        var lines = File.ReadAllLines(path);
+        if (lines.Length < 2 || !lines[0].StartsWith("timetravel-index "))
+            throw new StoreFormatException(path, "not an index manifest; run `timetravel index rebuild`");
+        if (lines[0] != FirstLine)
+            throw new StoreFormatException(path, $"index manifest version '{lines[0]}' is not one this timetravel reads ({FirstLine})");
+        uint arena = 0; long offset = 0; var segments = new List<string>();
+        for (int i = 1; i < lines.Length; i++)
+        {
+            var parts = lines[i].Split(' ');
+            if (parts is ["watermark", var a, var o] && uint.TryParse(a, out arena) && long.TryParse(o, out offset)) continue;
+            if (parts is ["segment", var name] && name.EndsWith(".tti") && !name.Contains('/')) { segments.Add(name); continue; }
+            if (lines[i].Length == 0) continue;
+            throw new StoreFormatException(path, $"line {i + 1} is malformed: '{lines[i]}'; run `timetravel index rebuild`");
+        }
+        return new IndexManifest(arena, offset, segments);
+    }
+
+    public void Save(string dir)
+    {
+        string path = Path.Combine(dir, FileName), tmp = path + ".tmp";
+        var text = $"{FirstLine}\nwatermark {WatermarkArena} {WatermarkOffset}\n" + string.Concat(Segments.Select(s => $"segment {s}\n"));
+        using (var f = new FileStream(tmp, FileMode.Create, FileAccess.Write))
+        {
+            f.Write(System.Text.Encoding.ASCII.GetBytes(text));
+            f.Flush(true);
+        }
+        File.Move(tmp, path, overwrite: true);
+        PosixFs.FsyncDirectory(dir);
+    }
+}

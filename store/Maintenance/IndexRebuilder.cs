@@ -1,0 +1,72 @@
+// Rebuilds the block index from the arenas alone (Venti's buildindex): the index is derived data.
+using TimeTravel.Store.Arenas;
+using TimeTravel.Store.Index;
+
+namespace TimeTravel.Store.Maintenance;
+
+public sealed record RebuildResult(long Blocks, int Arenas, IReadOnlyList<string> Problems);
+
+public static class IndexRebuilder
+{
+    private const int EntriesPerRun = 4 << 20; // 192 MiB of entries in memory at most, then a sorted run on disk
+
+    /// <summary>The caller holds the writer lock. Replaces the index with one made by scanning every arena.</summary>
+    public static RebuildResult Rebuild(StoreLayout layout, Action<string>? report = null)
+    {
+        var problems = new List<string>();
+        var arenas = new ArenaSet(layout.Arenas);
+        foreach (var f in Directory.EnumerateFiles(layout.Index)) File.Delete(f);
+        var runs = new List<string>();
+        var batch = new List<IndexEntry>();
+        var seen = new HashSet<Scores.Score>();
+        long total = 0;
+        uint lastArena = 0; long lastEnd = ArenaFormat.HeaderSize;
+        var numbers = arenas.List();
+        void FlushRun()
+        {
+            if (batch.Count == 0) return;
+            batch.Sort((a, b) => a.Score.CompareTo(b.Score));
+            string name = $"{runs.Count + 1:D8}.tti";
+            IndexSegment.Write(Path.Combine(layout.Index, name), batch, batch.Count);
+            runs.Add(name);
+            batch.Clear();
+        }
+        foreach (uint n in numbers)
+        {
+            string path = arenas.PathOf(n);
+            var result = new ScanResult();
+            try
+            {
+                using (var h = File.OpenRead(path))
+                {
+                    var header = new byte[ArenaFormat.HeaderSize];
+                    if (h.Read(header) == header.Length) ArenaHeader.Unpack(header, path);
+                }
+                foreach (var rec in ArenaScanner.Scan(path, 0, result))
+                {
+                    if (!seen.Add(rec.Header.Score)) continue; // stored twice (possible after a crash): the first copy wins
+                    batch.Add(new IndexEntry(rec.Header.Score, rec.Location(n)));
+                    total++;
+                    if (batch.Count >= EntriesPerRun) { FlushRun(); seen.Clear(); }
+                }
+            }
+            catch (StoreFormatException e) { problems.Add(e.Message); report?.Invoke(e.Message); continue; }
+            foreach (var (offset, length) in result.Corrupt)
+            {
+                var msg = $"{path}: {length} damaged bytes at offset {offset} skipped";
+                problems.Add(msg); report?.Invoke(msg);
+            }
+            if (result.TornTail && n != numbers[^1])
+            {
+                var msg = $"{path}: unreadable data after offset {result.ValidEnd}";
+                problems.Add(msg); report?.Invoke(msg);
+            }
+            lastArena = n; lastEnd = result.ValidEnd;
+        }
+        FlushRun();
+        new IndexManifest(lastArena, lastEnd, runs).Save(layout.Index);
+        using (var index = new BlockIndex(layout.Index)) index.Merge(lastArena, lastEnd);
+        arenas.Dispose();
+        return new RebuildResult(total, numbers.Count, problems);
+    }
+}

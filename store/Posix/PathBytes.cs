@@ -1,0 +1,95 @@
+// Paths as byte strings: Linux names are bytes, not text, and must round-trip unchanged.
+using System.Text;
+
+namespace TimeTravel.Store.Posix;
+
+public static class PathBytes
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(false, true);
+
+    public static byte[] From(string path) => Encoding.UTF8.GetBytes(path);
+
+    public static byte[] Join(ReadOnlySpan<byte> dir, ReadOnlySpan<byte> name)
+    {
+        if (dir.Length == 1 && dir[0] == (byte)'/')
+        {
+            var r = new byte[1 + name.Length];
+            r[0] = (byte)'/';
+            name.CopyTo(r.AsSpan(1));
+            return r;
+        }
+        var result = new byte[dir.Length + 1 + name.Length];
+        dir.CopyTo(result);
+        result[dir.Length] = (byte)'/';
+        name.CopyTo(result.AsSpan(dir.Length + 1));
+        return result;
+    }
+
+    /// <summary>A path for messages: valid UTF-8 as is, other bytes as \xNN escapes.</summary>
+    public static string Display(ReadOnlySpan<byte> path)
+    {
+        try { return StrictUtf8.GetString(path); }
+        catch (DecoderFallbackException)
+        {
+            var sb = new StringBuilder();
+            int i = 0;
+            while (i < path.Length)
+            {
+                int len = Utf8SequenceLength(path[i..]);
+                if (len > 0) { sb.Append(Encoding.UTF8.GetString(path.Slice(i, len))); i += len; }
+                else { sb.Append($"\\x{path[i]:x2}"); i++; }
+            }
+            return sb.ToString();
+        }
+    }
+
+    /// <summary>Parses the \xNN escapes Display makes, so a displayed name can be given back on a command line.</summary>
+    public static byte[] FromDisplay(string text)
+    {
+        var bytes = new List<byte>();
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '\\' && i + 3 < text.Length && text[i + 1] == 'x'
+                && Uri.IsHexDigit(text[i + 2]) && Uri.IsHexDigit(text[i + 3]))
+            {
+                bytes.Add(Convert.ToByte(text.Substring(i + 2, 2), 16));
+                i += 3;
+                continue;
+            }
+            int end = i + (char.IsHighSurrogate(text[i]) && i + 1 < text.Length ? 2 : 1);
+            bytes.AddRange(Encoding.UTF8.GetBytes(text[i..end]));
+            i = end - 1;
+        }
+        return bytes.ToArray();
+    }
+
+    private static int Utf8SequenceLength(ReadOnlySpan<byte> s)
+    {
+        for (int len = 1; len <= 4 && len <= s.Length; len++)
+        {
+            try { StrictUtf8.GetString(s[..len]); return len; }
+            catch (DecoderFallbackException) { }
+        }
+        return 0;
+    }
+
+    /// <summary>Splits "/a/b/c" into its components, skipping empty ones.</summary>
+    public static List<byte[]> Components(ReadOnlySpan<byte> path)
+    {
+        var parts = new List<byte[]>();
+        int start = 0;
+        for (int i = 0; i <= path.Length; i++)
+        {
+            if (i == path.Length || path[i] == (byte)'/')
+            {
+                if (i > start) parts.Add(path[start..i].ToArray());
+                start = i + 1;
+            }
+        }
+        return parts;
+    }
+
+    public static int Compare(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b) => a.SequenceCompareTo(b);
+
+    public static readonly IComparer<byte[]> Comparer = Comparer<byte[]>.Create((a, b) => a.AsSpan().SequenceCompareTo(b));
+}

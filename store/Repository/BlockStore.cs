@@ -1,0 +1,144 @@
+// Blocks by score: the arenas plus the index. Readers get and check blocks; the writer also puts them,
+// storing each distinct content once. This is the narrow contract the rest of the store builds on.
+using System.Collections.Concurrent;
+using TimeTravel.Store.Arenas;
+using TimeTravel.Store.Index;
+using TimeTravel.Store.Scores;
+
+namespace TimeTravel.Store;
+
+public interface IBlockSource
+{
+    /// <summary>The block's content; throws BlockNotFoundException or BlockReadException (naming the arena) on failure.</summary>
+    byte[] Get(in Score score);
+}
+
+public sealed class BlockNotFoundException(Score score, string storeRoot)
+    : IOException($"{storeRoot}: block {score} is not in the index (run `timetravel index rebuild`, then `timetravel verify`)");
+
+public sealed class BlockStore : IBlockSource, IDisposable
+{
+    private readonly StoreLayout _layout;
+    private readonly ArenaSet _arenas;
+    private readonly BlockIndex _index;
+    private ArenaWriter? _writer;
+    private readonly object _appendLock = new();
+    private readonly ConcurrentDictionary<Score, ManualResetEventSlim> _inflight = new();
+
+    public bool VerifyScoresOnRead { get; set; } = true;
+
+    // Statistics of what this process wrote.
+    private long _newBlocks, _newRawBytes, _newStoredBytes;
+    public long NewBlocks => Interlocked.Read(ref _newBlocks);
+    public long NewRawBytes => Interlocked.Read(ref _newRawBytes);
+    public long NewStoredBytes => Interlocked.Read(ref _newStoredBytes);
+
+    private BlockStore(StoreLayout layout, ArenaSet arenas, BlockIndex index)
+    {
+        _layout = layout; _arenas = arenas; _index = index;
+    }
+
+    public ArenaSet Arenas => _arenas;
+    public BlockIndex Index => _index;
+
+    public static BlockStore OpenReader(StoreLayout layout) =>
+        new(layout, new ArenaSet(layout.Arenas), new BlockIndex(layout.Index));
+
+    /// <summary>
+    /// Opens for writing (the caller holds the writer lock). Records appended after the index watermark by a
+    /// process that died are indexed again; a torn record at the very end is cut off.
+    /// </summary>
+    public static BlockStore OpenWriter(StoreLayout layout, long arenaSize)
+    {
+        var store = OpenReader(layout);
+        try
+        {
+            store._index.RemoveOrphanSegments();
+            var (arena, end) = store.RecoverTail();
+            store._writer = new ArenaWriter(store._arenas, arenaSize, arena, end);
+            return store;
+        }
+        catch { store.Dispose(); throw; }
+    }
+
+    private (uint Arena, long End) RecoverTail()
+    {
+        var m = _index.Manifest;
+        var numbers = _arenas.List();
+        uint last = numbers.Count == 0 ? 0 : numbers[^1];
+        long end = ArenaFormat.HeaderSize;
+        foreach (uint n in numbers.Where(n => n >= m.WatermarkArena))
+        {
+            var result = new ScanResult();
+            long start = n == m.WatermarkArena ? m.WatermarkOffset : 0;
+            foreach (var rec in ArenaScanner.Scan(_arenas.PathOf(n), start, result))
+                _index.Add(rec.Header.Score, rec.Location(n));
+            end = result.ValidEnd;
+        }
+        return (last, end);
+    }
+
+    public bool Contains(in Score score) => _index.Contains(score) || _inflight.ContainsKey(score);
+
+    /// <summary>Stores content under its score unless a block with that score exists; returns the score.</summary>
+    public Score Put(ReadOnlySpan<byte> content, BlockType type)
+    {
+        var score = Score.Of(content);
+        Put(content, score, type);
+        return score;
+    }
+
+    public void Put(ReadOnlySpan<byte> content, in Score score, BlockType type)
+    {
+        if (_writer is null) throw new InvalidOperationException("the store was opened read-only");
+        if (_index.Contains(score)) return;
+        var done = new ManualResetEventSlim(false);
+        if (!_inflight.TryAdd(score, done)) return; // another thread is storing the same content right now
+        try
+        {
+            if (_index.Contains(score)) return;
+            byte[] record = BlockRecord.Pack(content, score, type);
+            BlockLocation loc;
+            lock (_appendLock) loc = _writer.Append(record, (uint)content.Length);
+            _index.Add(score, loc);
+            Interlocked.Increment(ref _newBlocks);
+            Interlocked.Add(ref _newRawBytes, content.Length);
+            Interlocked.Add(ref _newStoredBytes, record.Length);
+        }
+        finally
+        {
+            _inflight.TryRemove(score, out _);
+            done.Set();
+        }
+    }
+
+    public byte[] Get(in Score score)
+    {
+        if (!_index.TryGet(score, out var loc))
+        {
+            if (_inflight.TryGetValue(score, out var ev)) { ev.Wait(); if (_index.TryGet(score, out loc)) return _arenas.Read(loc, score, VerifyScoresOnRead); }
+            throw new BlockNotFoundException(score, _layout.Root);
+        }
+        return _arenas.Read(loc, score, VerifyScoresOnRead);
+    }
+
+    public bool TryLocate(in Score score, out BlockLocation loc) => _index.TryGet(score, out loc);
+
+    /// <summary>Makes every block put so far durable, then indexes it: blocks first, then the index.</summary>
+    public void Commit()
+    {
+        if (_writer is null) return;
+        lock (_appendLock)
+        {
+            _writer.Sync();
+            _index.Commit(_writer.CurrentArena, _writer.CurrentEnd);
+        }
+    }
+
+    public void Dispose()
+    {
+        _writer?.Dispose();
+        _index.Dispose();
+        _arenas.Dispose();
+    }
+}

@@ -1,0 +1,57 @@
+// The store's config file: its first line names the format and version, so any version of timetravel can tell
+// a store it cannot read from a damaged one. The chunker sizes are fixed for the store's life.
+using TimeTravel.Store.Arenas;
+using TimeTravel.Store.Chunking;
+
+namespace TimeTravel.Store;
+
+public sealed record StoreConfig(string Id, DateTimeOffset Created, ChunkerParameters Chunker, long ArenaSize)
+{
+    public const int FormatVersion = 1;
+    private const string Signature = "timetravel-store";
+
+    public static StoreConfig New(long arenaSize = ArenaFormat.DefaultMaxArenaSize) =>
+        new(Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow, ChunkerParameters.Default, arenaSize);
+
+    public void Save(string path)
+    {
+        File.WriteAllText(path,
+            $"{Signature} {FormatVersion}\n" +
+            $"id {Id}\n" +
+            $"created {Created.ToUnixTimeSeconds()}\n" +
+            $"chunker {Chunker.MinSize} {Chunker.AverageSize} {Chunker.MaxSize}\n" +
+            $"arena-size {ArenaSize}\n");
+    }
+
+    public static StoreConfig Load(string path)
+    {
+        string[] lines;
+        try { lines = File.ReadAllLines(path); }
+        catch (FileNotFoundException) { throw new StoreException($"{Path.GetDirectoryName(path)}: not a TimeTravel store (no config file); create one with `timetravel init`"); }
+        catch (DirectoryNotFoundException) { throw new StoreException($"{Path.GetDirectoryName(path)}: no such store; create one with `timetravel init`"); }
+        catch (UnauthorizedAccessException) { throw new StoreException($"{path}: permission denied (the store is readable by root only)"); }
+        if (lines.Length == 0 || !lines[0].StartsWith(Signature + " "))
+            throw new StoreFormatException(path, "not a TimeTravel store config (damaged or foreign file)");
+        if (!int.TryParse(lines[0].AsSpan(Signature.Length + 1), out int version))
+            throw new StoreFormatException(path, $"unreadable format version in '{lines[0]}'");
+        if (version > FormatVersion)
+            throw new StoreFormatException(path, $"store format version {version} is newer than this timetravel reads ({FormatVersion}); upgrade timetravel");
+        string? id = null; long created = 0, arena = ArenaFormat.DefaultMaxArenaSize; ChunkerParameters? chunker = null;
+        for (int i = 1; i < lines.Length; i++)
+        {
+            var p = lines[i].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            switch (p)
+            {
+                case ["id", var v]: id = v; break;
+                case ["created", var v] when long.TryParse(v, out created): break;
+                case ["chunker", var a, var b, var c] when int.TryParse(a, out int mn) && int.TryParse(b, out int av) && int.TryParse(c, out int mx):
+                    chunker = new ChunkerParameters(mn, av, mx); break;
+                case ["arena-size", var v] when long.TryParse(v, out arena): break;
+                case []: break;
+                default: throw new StoreFormatException(path, $"line {i + 1} is malformed: '{lines[i]}'");
+            }
+        }
+        if (id is null || chunker is null) throw new StoreFormatException(path, "config lacks its id or chunker line");
+        return new StoreConfig(id, DateTimeOffset.FromUnixTimeSeconds(created), chunker, arena);
+    }
+}

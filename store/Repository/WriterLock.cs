@@ -1,0 +1,35 @@
+// One writer at a time: an flock on STORE/lock, with the holder described in STORE/lock.owner for the message others see.
+using Microsoft.Win32.SafeHandles;
+using TimeTravel.Store.Posix;
+
+namespace TimeTravel.Store;
+
+public sealed class WriterLock : IDisposable
+{
+    private readonly SafeFileHandle _handle;
+    private readonly string _ownerPath;
+
+    private WriterLock(SafeFileHandle handle, string ownerPath) { _handle = handle; _ownerPath = ownerPath; }
+
+    public static WriterLock Acquire(StoreLayout layout, string purpose)
+    {
+        // Opened through libc: .NET's own emulation of FileShare would take a shared flock first and spoil the message.
+        var handle = PosixFs.OpenLockFile(layout.Lock);
+        if (!PosixFs.TryLockExclusive(handle, layout.Lock))
+        {
+            handle.Dispose();
+            string holder = "another process";
+            try { holder = File.ReadAllText(layout.LockOwner).Trim(); } catch (IOException) { }
+            throw new StoreException($"{layout.Root}: the store is locked by {holder}; only one writer at a time (readers are never blocked)");
+        }
+        File.WriteAllText(layout.LockOwner,
+            $"pid {Environment.ProcessId} on {Environment.MachineName} ({purpose}) since {DateTimeOffset.Now:yyyy-MM-dd HH:mm:ss}\n");
+        return new WriterLock(handle, layout.LockOwner);
+    }
+
+    public void Dispose()
+    {
+        try { File.Delete(_ownerPath); } catch (IOException) { }
+        _handle.Dispose(); // closing the descriptor releases the flock, as does the death of the process
+    }
+}

@@ -1,0 +1,14 @@
+// How to take a snapshot.
+namespace TimeTravel.Store.Snapshots;
+
+public sealed record SnapshotOptions
+{
+    /// <summary>Read every file even when its size and mtime say it is unchanged.</summary>
+    public bool RereadAll { get; init; }
+    /// <summary>Files read at the same time.</summary>
+    public int Parallelism { get; init; } = Math.Max(2, Environment.ProcessorCount);
+    /// <summary>The snapshot's time; now by default (tests fake other days with it).</summary>
+    public DateTimeOffset? Time { get; init; }
+    /// <summary>How many times to re-read a file that changes while it is read before recording it as unstable.</summary>
+    public int StabilityRetries { get; init; } = 3;
+}

@@ -1,0 +1,16 @@
+// Counters a snapshot updates as it goes, read by the progress display from another thread.
+namespace TimeTravel.Store.Snapshots;
+
+public sealed class SnapshotProgress
+{
+    private long _files, _dirs, _bytesRead, _logical;
+    public long Files => Interlocked.Read(ref _files);
+    public long Directories => Interlocked.Read(ref _dirs);
+    public long BytesRead => Interlocked.Read(ref _bytesRead);
+    public long LogicalBytes => Interlocked.Read(ref _logical);
+    public volatile string CurrentPath = "";
+
+    internal void AddFile(long size) { Interlocked.Increment(ref _files); Interlocked.Add(ref _logical, size); }
+    internal void AddDirectory() => Interlocked.Increment(ref _dirs);
+    internal void AddRead(long n) => Interlocked.Add(ref _bytesRead, n);
+}

@@ -1,0 +1,263 @@
+// Takes a snapshot by walking every source: stays on one filesystem, never follows symlinks, reuses the content of
+// files whose size and mtime did not change since the previous snapshot, reads the rest in parallel. Commit order:
+// blocks durable, then the index, then the catalog record that makes the snapshot exist.
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using TimeTravel.Store.Arenas;
+using TimeTravel.Store.Catalog;
+using TimeTravel.Store.Posix;
+using TimeTravel.Store.Trees;
+
+namespace TimeTravel.Store.Snapshots;
+
+public sealed record SnapshotResult(SnapshotRecord Record, IReadOnlyList<string> Problems);
+
+public sealed class SnapshotWriter
+{
+    private readonly Repository _repo;
+    private readonly SnapshotOptions _options;
+    private readonly SnapshotProgress _progress;
+    private readonly Action<string> _report;
+    private readonly FileChunker _chunker;
+    private readonly SemaphoreSlim _readers;
+    private readonly ConcurrentQueue<string> _problems = new();
+    private readonly ConcurrentDictionary<ulong, Task<Node>> _hardLinks = new();
+    private long _errors;
+
+    public SnapshotWriter(Repository repo, SnapshotOptions options, SnapshotProgress? progress = null, Action<string>? report = null)
+    {
+        if (!repo.IsWriter) throw new InvalidOperationException("a snapshot needs the store opened for writing");
+        _repo = repo;
+        _options = options;
+        _progress = progress ?? new SnapshotProgress();
+        _report = report ?? (_ => { });
+        _chunker = new FileChunker(repo.Blocks, repo.Config.Chunker);
+        _readers = new SemaphoreSlim(options.Parallelism);
+    }
+
+    public SnapshotResult Run()
+    {
+        var sources = _repo.Catalog.Sources();
+        if (sources.Count == 0) throw new StoreException($"{_repo.Layout.Root}: no sources recorded; add one with `timetravel init SOURCE`");
+        var clock = Stopwatch.StartNew();
+        var time = _options.Time ?? DateTimeOffset.Now;
+        var previous = _repo.Catalog.Snapshots().LastOrDefault();
+        var trie = SourceTrie.Build(sources, _repo.Layout.Root);
+
+        var root = BuildSynthetic("/"u8.ToArray(), "/"u8.ToArray(), trie, previous?.Root).GetAwaiter().GetResult()
+            ?? throw new StoreException("the root directory / cannot be read");
+
+        _repo.Blocks.Commit();
+        var record = new SnapshotRecord
+        {
+            Name = SnapshotNaming.NameFor(time, _repo.Catalog.Snapshots().Select(s => s.Name)),
+            Time = time,
+            Sources = sources.Select(s => s.Path).ToList(),
+            Root = root,
+            Complete = Interlocked.Read(ref _errors) == 0,
+            Method = "walk",
+            MethodReason = previous is null ? "first snapshot" : "full walk",
+            Stats = new SnapshotStats
+            {
+                Files = _progress.Files, Directories = _progress.Directories, LogicalBytes = _progress.LogicalBytes,
+                BytesRead = _progress.BytesRead, NewBlocks = _repo.Blocks.NewBlocks, NewBytes = _repo.Blocks.NewRawBytes,
+                StoredBytes = _repo.Blocks.NewStoredBytes, DurationMs = clock.ElapsedMilliseconds, Errors = Interlocked.Read(ref _errors),
+            },
+        };
+        long id = _repo.Catalog.AddSnapshot(record);
+        return new SnapshotResult(record with { Id = id }, _problems.ToList());
+    }
+
+    private void Problem(string message, bool isError = true)
+    {
+        if (isError) Interlocked.Increment(ref _errors);
+        _problems.Enqueue(message);
+        _report(message);
+    }
+
+    // A directory on the way to a source ("/", "/var" for source /var/www): its real metadata, only the source branch inside.
+    private async Task<Node?> BuildSynthetic(byte[] path, byte[] name, SourceTrie trie, Node? previous)
+    {
+        if (!TryStat(path, out var st)) return null;
+        if (trie.Source is not null)
+            return st.Kind == FileKind.Directory
+                ? await WalkDirectory(path, name, st, previous, st.Device, trie.Source)
+                : await Entry(path, name, st, previous, st.Device, trie.Source);
+        if (st.Kind != FileKind.Directory) { Problem($"{PathBytes.Display(path)}: on the way to a source but not a directory"); return null; }
+        var node = Node.FromStatus(name, st);
+        node.Xattrs = Xattrs(path);
+        var previousChildren = previous is { Kind: FileKind.Directory } ? _repo.Trees.ReadDirectory(previous.Content) : [];
+        var children = new List<Node>();
+        foreach (var (childName, childTrie) in trie.Children)
+        {
+            var child = await BuildSynthetic(PathBytes.Join(path, childName), childName, childTrie, Find(previousChildren, childName));
+            if (child is not null) children.Add(child);
+            else if (childTrie.Source is not null) Problem($"{PathBytes.Display(PathBytes.Join(path, childName))}: source does not exist or cannot be read");
+        }
+        node.Content = StoreDirectory(children);
+        _progress.AddDirectory();
+        return node;
+    }
+
+    private async Task<Node> WalkDirectory(byte[] path, byte[] name, FileStatus st, Node? previous, ulong device, ExcludeRules excludes)
+    {
+        _progress.CurrentPath = PathBytes.Display(path);
+        var node = Node.FromStatus(name, st);
+        node.Xattrs = Xattrs(path);
+        _progress.AddDirectory();
+        List<DirectoryEntryName> names;
+        try { names = PosixFs.ReadDirectory(path); }
+        catch (PosixException e) { Problem(e.Message); node.Flags |= NodeFlags.Unreadable; return node; }
+        names.Sort((a, b) => a.Name.AsSpan().SequenceCompareTo(b.Name));
+        var previousChildren = previous is { Kind: FileKind.Directory, Flags: NodeFlags.None } ? _repo.Trees.ReadDirectory(previous.Content) : [];
+        var pending = new List<Task<Node>>(names.Count);
+        foreach (var entry in names)
+        {
+            byte[] childPath = PathBytes.Join(path, entry.Name);
+            if (excludes.IsExcluded(childPath, entry.Name)) continue;
+            if (!TryStat(childPath, out var cst)) continue; // vanished since the listing
+            var prev = Find(previousChildren, entry.Name);
+            if (cst.Kind == FileKind.Directory)
+            {
+                if (cst.Device != device)
+                {
+                    // Another filesystem mounted here: record the mount point, not its content (like `find -xdev`).
+                    var mountPoint = Node.FromStatus(entry.Name, cst);
+                    _progress.AddDirectory();
+                    pending.Add(Task.FromResult(mountPoint));
+                }
+                else pending.Add(Task.FromResult(await WalkDirectory(childPath, entry.Name, cst, prev, device, excludes)));
+                continue;
+            }
+            if (cst.Kind == FileKind.Socket) { Problem($"{PathBytes.Display(childPath)}: socket skipped (sockets cannot be stored)", isError: false); continue; }
+            pending.Add(Entry(childPath, entry.Name, cst, prev, device, excludes));
+        }
+        var children = await Task.WhenAll(pending);
+        node.Content = StoreDirectory(children);
+        return node;
+    }
+
+    private Task<Node> Entry(byte[] path, byte[] name, FileStatus st, Node? previous, ulong device, ExcludeRules excludes)
+    {
+        var node = Node.FromStatus(name, st);
+        node.Xattrs = Xattrs(path);
+        switch (st.Kind)
+        {
+            case FileKind.Symlink:
+                try { node.LinkTarget = PosixFs.ReadLink(path); }
+                catch (PosixException e) { Problem(e.Message); node.Flags |= NodeFlags.Unreadable; node.LinkTarget = []; }
+                _progress.AddFile(0);
+                return Task.FromResult(node);
+            case FileKind.Regular:
+                return RegularFile(path, node, st, previous);
+            default:
+                _progress.AddFile(0);
+                return Task.FromResult(node);
+        }
+    }
+
+    private async Task<Node> RegularFile(byte[] path, Node node, FileStatus st, Node? previous)
+    {
+        _progress.AddFile(st.Size);
+        if (st.Size == 0) return node;
+        if (!_options.RereadAll && previous is { Kind: FileKind.Regular, Flags: NodeFlags.None } && previous.Size == st.Size && previous.MTimeNs == st.MTimeNs)
+        {
+            node.Content = previous.Content; // unchanged content: not read again (a changed inode or ctime alone does not matter)
+            return node;
+        }
+        if (node.LinkId != 0)
+        {
+            // Names of one file: read it once, give every name the same content.
+            var first = _hardLinks.GetOrAdd(node.LinkId, _ => ReadContent(path, node));
+            if (!ReferenceEquals(await first, node))
+            {
+                var read = await first;
+                node.Content = read.Content; node.Size = read.Size; node.Blocks = read.Blocks;
+                node.MTimeNs = read.MTimeNs; node.CTimeNs = read.CTimeNs; node.Flags = read.Flags;
+            }
+            return node;
+        }
+        return await ReadContent(path, node);
+    }
+
+    private async Task<Node> ReadContent(byte[] path, Node node)
+    {
+        await _readers.WaitAsync();
+        try
+        {
+            return await Task.Run(() =>
+            {
+                for (int attempt = 0; ; attempt++)
+                {
+                    try
+                    {
+                        using var handle = PosixFs.OpenRead(path);
+                        var before = PosixFs.FStat(handle, path);
+                        var (stream, read) = _chunker.Write(handle, before.Size, path, _progress.AddRead);
+                        var after = PosixFs.FStat(handle, path);
+                        node.Content = stream;
+                        node.Size = after.Size; node.Blocks = after.Blocks; node.MTimeNs = after.MTimeNs; node.CTimeNs = after.CTimeNs;
+                        if (before.StableAgainst(after) && read <= after.Size) return node;
+                        if (attempt >= _options.StabilityRetries)
+                        {
+                            node.Flags |= NodeFlags.Unstable;
+                            Problem($"{PathBytes.Display(path)}: kept changing while being read; recorded as unstable", isError: false);
+                            return node;
+                        }
+                    }
+                    catch (PosixException e)
+                    {
+                        Problem(e.Message);
+                        node.Flags |= NodeFlags.Unreadable;
+                        node.Content = StreamRef.Empty;
+                        return node;
+                    }
+                    catch (IOException e) when (e is not BlockReadException && !IsStoreFailure(e))
+                    {
+                        Problem($"{PathBytes.Display(path)}: {e.Message}");
+                        node.Flags |= NodeFlags.Unreadable;
+                        node.Content = StreamRef.Empty;
+                        return node;
+                    }
+                }
+            });
+        }
+        finally { _readers.Release(); }
+    }
+
+    // A failure writing the store (disk full) ends the snapshot; a failure reading a source file does not.
+    private bool IsStoreFailure(IOException e) => e.Message.StartsWith(_repo.Layout.Root, StringComparison.Ordinal);
+
+    private StreamRef StoreDirectory(IReadOnlyList<Node> children) =>
+        children.Count == 0 ? StreamRef.Empty : _chunker.WriteBytes(DirectoryCodec.Encode(children), BlockType.Directory);
+
+    private static Node? Find(Node[] sorted, byte[] name)
+    {
+        int lo = 0, hi = sorted.Length - 1;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            int c = sorted[mid].Name.AsSpan().SequenceCompareTo(name);
+            if (c == 0) return sorted[mid];
+            if (c < 0) lo = mid + 1; else hi = mid - 1;
+        }
+        return null;
+    }
+
+    private bool TryStat(byte[] path, out FileStatus st)
+    {
+        try { st = PosixFs.LStat(path); return true; }
+        catch (PosixException e)
+        {
+            st = default;
+            if (e.Errno != 2) Problem(e.Message); // ENOENT: removed while we walked, not an error
+            return false;
+        }
+    }
+
+    private List<KeyValuePair<byte[], byte[]>> Xattrs(byte[] path)
+    {
+        try { return PosixFs.ReadXattrs(path); }
+        catch (PosixException e) { Problem(e.Message); return []; }
+    }
+}
