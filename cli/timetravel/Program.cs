@@ -13,10 +13,9 @@ public static class Program
         foreach (var c in new[]
         {
             InitCommand.Create(), SnapshotCommand.Create(), ListCommand.Create(), LsCommand.Create(), CatCommand.Create(),
-            StatsCommand.Create(), VerifyCommand.Create(), IndexCommand.Create(),
+            StatsCommand.Create(), VerifyCommand.Create(), IndexCommand.Create(), MountCommand.Create(), MountCommand.CreateUmount(),
         })
             root.Subcommands.Add(c);
-        foreach (var c in Extensions.Commands()) root.Subcommands.Add(c);
         return root.Parse(args).Invoke();
     }
 }

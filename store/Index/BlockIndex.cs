@@ -46,7 +46,8 @@ public sealed class BlockIndex : IDisposable
                 else fresh.Add(IndexSegment.Open(System.IO.Path.Combine(_dir, name)));
             }
             _segments = fresh;
-            foreach (var s in old.Values) s.Dispose();
+            // Segments dropped by a merge are not disposed here: another thread may be reading one right now.
+            // Their handles close when collected; the files are already unlinked.
             _manifest = manifest;
             _manifestStamp = stamp;
             return true;

@@ -1,0 +1,96 @@
+// `timetravel mount [MOUNTPOINT] [-f]` and `timetravel umount [MOUNTPOINT]`: the snapshots as read-only dated
+// directories. In the background by default: the command returns once the mount answers, the daemon lives on.
+using System.CommandLine;
+using System.Diagnostics;
+using TimeTravel.Fs.Mounting;
+using TimeTravel.Store;
+
+namespace TimeTravel.Cli.Commands;
+
+public static class MountCommand
+{
+    public const string PidDirectory = "/run/timetravel";
+
+    public static Command Create()
+    {
+        var mountPoint = new Argument<string>("mountpoint") { Description = "Where to mount", DefaultValueFactory = _ => SnapshotMount.DefaultMountPoint };
+        var foreground = new Option<bool>("--foreground", "-f") { Description = "Stay in the foreground until unmounted" };
+        var cmd = new Command("mount", "Mount the snapshots read-only, one dated directory each") { mountPoint, foreground };
+        cmd.SetAction(r => CommonOptions.Run(() =>
+        {
+            string store = Path.GetFullPath(r.GetValue(CommonOptions.Store)!);
+            string mp = SnapshotMount.Check(store, r.GetValue(mountPoint)!);
+            if (r.GetValue(foreground))
+            {
+                WritePid(mp, Environment.ProcessId);
+                try { return SnapshotMount.Serve(store, mp, m => Console.Error.WriteLine($"timetravel: {m}")) == 0 ? 0 : 1; }
+                finally { try { File.Delete(PidFile(mp)); } catch (IOException) { } }
+            }
+            return StartDaemon(store, mp);
+        }));
+        return cmd;
+    }
+
+    public static Command CreateUmount()
+    {
+        var mountPoint = new Argument<string>("mountpoint") { Description = "The mount to remove", DefaultValueFactory = _ => SnapshotMount.DefaultMountPoint };
+        var cmd = new Command("umount", "Unmount the snapshots") { mountPoint };
+        cmd.SetAction(r => CommonOptions.Run(() =>
+        {
+            string mp = Path.GetFullPath(r.GetValue(mountPoint)!);
+            if (!MountTable.IsMountPoint(mp)) throw new StoreException($"{mp}: nothing is mounted there");
+            var p = Process.Start(new ProcessStartInfo("fusermount3", ["-u", mp]) { RedirectStandardError = true })!;
+            string err = p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            if (p.ExitCode != 0) throw new StoreException($"{mp}: unmount failed: {err.Trim()}");
+            for (int i = 0; i < 100 && File.Exists(PidFile(mp)); i++) Thread.Sleep(50); // let the daemon finish
+            return CommonOptions.Ok;
+        }));
+        return cmd;
+    }
+
+    public static string PidFile(string mountPoint) =>
+        Path.Combine(PidDirectory, "mount" + mountPoint.Replace("/", "_") + ".pid");
+
+    private static void WritePid(string mp, int pid)
+    {
+        try { Directory.CreateDirectory(PidDirectory); File.WriteAllText(PidFile(mp), pid + "\n"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+    }
+
+    // Starts `timetravel mount -f` in a new session with its output in a log file, then waits until the mount answers.
+    private static int StartDaemon(string store, string mp)
+    {
+        string log = Path.Combine(Directory.Exists("/var/log") && Environment.IsPrivilegedProcess ? "/var/log" : Path.GetTempPath(), "timetravel-mount.log");
+        var self = SelfCommand();
+        var psi = new ProcessStartInfo("setsid") { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = false, RedirectStandardError = false };
+        psi.ArgumentList.Add("/bin/sh");
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add("exec \"$@\" >>\"$0\" 2>&1 </dev/null");
+        psi.ArgumentList.Add(log);
+        foreach (var a in self) psi.ArgumentList.Add(a);
+        foreach (var a in new[] { "--store", store, "mount", "-f", mp }) psi.ArgumentList.Add(a);
+        var child = Process.Start(psi)!;
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            if (MountTable.IsMountPoint(mp))
+            {
+                Console.WriteLine($"mounted {store} at {mp} (pid {child.Id}, log {log})");
+                return CommonOptions.Ok;
+            }
+            if (child.HasExited) throw new StoreException($"{mp}: the mount daemon exited with status {child.ExitCode}; see {log}");
+            Thread.Sleep(20);
+        }
+        throw new StoreException($"{mp}: the mount did not appear within 30 s; see {log}");
+    }
+
+    /// <summary>How to run this same program again: the native executable, or `dotnet timetravel.dll`.</summary>
+    public static string[] SelfCommand()
+    {
+        string exe = Environment.ProcessPath!;
+        if (Path.GetFileNameWithoutExtension(exe) == "dotnet")
+            return [exe, typeof(MountCommand).Assembly.Location];
+        return [exe];
+    }
+}

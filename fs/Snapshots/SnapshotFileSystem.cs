@@ -1,0 +1,259 @@
+// The read-only snapshot filesystem: the root lists the snapshots (RootListing), each snapshot is its recorded
+// tree with owners, modes, times, links and xattrs as they were. Snapshots never change, so the kernel may cache
+// names, attributes, listings and pages for a long time; only the root changes, and it is cached for a second.
+using System.Text;
+using TimeTravel.Fs.Fuse;
+using TimeTravel.Fs.Interop;
+using TimeTravel.Store;
+using TimeTravel.Store.Arenas;
+using TimeTravel.Store.Posix;
+using TimeTravel.Store.Trees;
+
+namespace TimeTravel.Fs.Snapshots;
+
+public sealed class SnapshotFileSystem : ILowLevelFileSystem
+{
+    public const double SnapshotTimeout = 86400; // immutable content: a day
+    public const double RootTimeout = 1;         // the snapshot list changes
+
+    private readonly SnapshotsView _view;
+    private readonly InodeTable _inodes = new();
+    private readonly TreeReader _trees;
+    private readonly FileContentReader _content;
+    private readonly Action<string> _log;
+    private readonly Inode _root;
+
+    public SnapshotFileSystem(Repository repo, Action<string>? log = null)
+    {
+        _view = new SnapshotsView(repo);
+        _trees = repo.Trees;
+        _log = log ?? (m => Console.Error.WriteLine($"timetravel: {m}"));
+        _content = new FileContentReader(repo.Blocks, _trees.Streams);
+        var rootNode = new Node
+        {
+            Name = "/"u8.ToArray(), Kind = FileKind.Directory, Mode = 0x1ED /* 0755 */,
+            MTimeNs = new DateTimeOffset(File.GetLastWriteTimeUtc(repo.Layout.Catalog)).ToUnixTimeMilliseconds() * 1_000_000,
+        };
+        _root = new Inode(InodeNumbers.Root, rootNode, null, "/") { AtRoot = true };
+        _inodes.Pin(_root);
+    }
+
+    public InodeTable Inodes => _inodes;
+
+    public void Init(ref FuseConnection c)
+    {
+        c.TimeGranularity = 1;
+        c.Want |= FuseCap.AsyncRead | FuseCap.ParallelDirops | FuseCap.CacheSymlinks | FuseCap.ReaddirPlus;
+        c.Want &= ~FuseCap.ReaddirPlusAuto;
+    }
+
+    // Runs a request body; store damage becomes EIO with the path logged, never wrong data or a crash.
+    private int Guard(Inode? inode, Func<int> body)
+    {
+        try { return body(); }
+        catch (Exception e) when (e is BlockReadException or BlockNotFoundException or InvalidDataException or IOException)
+        {
+            _log($"{inode?.Path ?? "?"}: {e.Message}");
+            return Errno.EIO;
+        }
+    }
+
+    public int Lookup(ulong parent, ReadOnlySpan<byte> name, out FuseEntry entry)
+    {
+        entry = default;
+        var dir = _inodes.Get(parent);
+        if (dir is null) return Errno.ENOENT;
+        Inode? child;
+        if (parent == InodeNumbers.Root)
+        {
+            var e = _view.Find(Encoding.UTF8.GetString(name));
+            if (e is null) { entry.EntryTimeout = RootTimeout; return 0; } // negative entry, re-asked after a second
+            child = RootChild(e);
+        }
+        else
+        {
+            if (dir.Node.Kind != FileKind.Directory) return Errno.ENOTDIR;
+            var nameCopy = name.ToArray();
+            Node? node = null;
+            int err = Guard(dir, () => { node = _trees.Lookup(dir.Node.Content, nameCopy); return 0; });
+            if (err != 0) return err;
+            if (node is null) { entry.EntryTimeout = SnapshotTimeout; return 0; }
+            child = Child(dir, node);
+        }
+        child = _inodes.Remember(child);
+        entry = EntryOf(child);
+        return 0;
+    }
+
+    private Inode RootChild(RootEntry e)
+    {
+        if (e.Kind == RootEntryKind.Snapshot)
+            return new Inode(InodeNumbers.ForRootEntry(e.Name), e.Snapshot.Root.WithName(Encoding.UTF8.GetBytes(e.Name)), e.Snapshot, "/" + e.Name) { AtRoot = true };
+        long t = e.Snapshot.Time.ToUnixTimeMilliseconds() * 1_000_000;
+        var link = new Node
+        {
+            Name = Encoding.UTF8.GetBytes(e.Name), Kind = FileKind.Symlink, Mode = 0x1FF, MTimeNs = t, CTimeNs = t,
+            LinkTarget = Encoding.UTF8.GetBytes(e.Target), Size = Encoding.UTF8.GetByteCount(e.Target),
+        };
+        // A link's number includes its target, so a `latest` that moves on is a new inode, never stale.
+        return new Inode(InodeNumbers.ForRootEntry(e.Name + "\0" + e.Target), link, e.Snapshot, "/" + e.Name) { AtRoot = true };
+    }
+
+    private static Inode Child(Inode dir, Node node)
+    {
+        ulong ino = node.LinkId != 0 && dir.Snapshot is { } s
+            ? InodeNumbers.ForHardLink(s.Id, node.LinkId)
+            : InodeNumbers.ForChild(dir.Number, node.Name);
+        return new Inode(ino, node, dir.Snapshot, dir.Path + "/" + PathBytes.Display(node.Name));
+    }
+
+    private static FuseEntry EntryOf(Inode inode)
+    {
+        double timeout = inode.AtRoot ? RootTimeout : SnapshotTimeout;
+        return new FuseEntry { Attributes = AttributesOf(inode), EntryTimeout = timeout, AttributeTimeout = timeout };
+    }
+
+    private static InodeAttributes AttributesOf(Inode inode)
+    {
+        var n = inode.Node;
+        return new InodeAttributes
+        {
+            Ino = inode.Number,
+            Mode = n.StMode,
+            NLink = n.Kind == FileKind.Directory ? 1 : Math.Max(1, n.NLink), // 1 for directories: "unknown", as btrfs does
+            Uid = n.Uid, Gid = n.Gid, Rdev = n.RDev,
+            Size = n.Size, Blocks = n.Blocks, BlockSize = 128 * 1024,
+            ATime = UnixTime.FromNanoseconds(n.MTimeNs), MTime = UnixTime.FromNanoseconds(n.MTimeNs), CTime = UnixTime.FromNanoseconds(n.CTimeNs),
+        };
+    }
+
+    public void Forget(ulong ino, ulong count) => _inodes.Forget(ino, count);
+
+    public int GetAttr(ulong ino, out InodeAttributes attributes, out double timeout)
+    {
+        attributes = default; timeout = 0;
+        var inode = _inodes.Get(ino);
+        if (inode is null) return Errno.ENOENT;
+        attributes = AttributesOf(inode);
+        timeout = inode.AtRoot ? RootTimeout : SnapshotTimeout;
+        return 0;
+    }
+
+    public int ReadLink(ulong ino, out ReadOnlySpan<byte> target)
+    {
+        target = default;
+        var inode = _inodes.Get(ino);
+        if (inode is null) return Errno.ENOENT;
+        if (inode.Node.Kind != FileKind.Symlink) return Errno.EINVAL;
+        target = inode.Node.LinkTarget;
+        return 0;
+    }
+
+    public int Open(ulong ino, int flags, out OpenResult result)
+    {
+        result = new OpenResult { KeepCache = true };
+        var inode = _inodes.Get(ino);
+        if (inode is null) return Errno.ENOENT;
+        if (inode.Node.Kind == FileKind.Directory) return Errno.EISDIR;
+        return 0;
+    }
+
+    public int Read(ulong ino, ulong handle, long offset, Span<byte> buffer, out int bytesRead)
+    {
+        bytesRead = 0;
+        var inode = _inodes.Get(ino);
+        if (inode is null) return Errno.ENOENT;
+        var node = inode.Node;
+        if (node.Kind != FileKind.Regular) return Errno.EINVAL;
+        if (node.Flags.HasFlag(NodeFlags.Unreadable))
+        {
+            _log($"{inode.Path}: could not be read when the snapshot was taken; its content is not stored");
+            return Errno.EIO;
+        }
+        try { bytesRead = _content.Read(node.Content, offset, buffer); return 0; }
+        catch (Exception e) when (e is BlockReadException or BlockNotFoundException or InvalidDataException or IOException)
+        {
+            _log($"{inode.Path}: offset {offset}: {e.Message}");
+            return Errno.EIO;
+        }
+    }
+
+    public int OpenDir(ulong ino, int flags, out OpenResult result)
+    {
+        result = default;
+        var inode = _inodes.Get(ino);
+        if (inode is null) return Errno.ENOENT;
+        if (inode.Node.Kind != FileKind.Directory) return Errno.ENOTDIR;
+        bool fixedListing = ino != InodeNumbers.Root; // a snapshot's listing never changes; the root's does
+        result = new OpenResult { KeepCache = fixedListing, CacheDirectory = fixedListing };
+        return 0;
+    }
+
+    public int ReadDir(ulong ino, ulong handle, long offset, ref DirectoryBuffer buffer)
+    {
+        var dir = _inodes.Get(ino);
+        if (dir is null) return Errno.ENOENT;
+        if (ino == InodeNumbers.Root)
+        {
+            var entries = _view.Entries();
+            return Fill(dir, offset, entries.Count, i => RootChild(entries[i]), ref buffer);
+        }
+        Node[]? children = null;
+        int err = Guard(dir, () => { children = _trees.ReadDirectory(dir.Node.Content); return 0; });
+        if (err != 0) return err;
+        return Fill(dir, offset, children!.Length, i => Child(dir, children![i]), ref buffer);
+    }
+
+    // Entries 0 and 1 are "." and ".."; entry k+2 is child k. Each entry carries the offset of the next.
+    private int Fill(Inode dir, long offset, int count, Func<int, Inode> child, ref DirectoryBuffer buffer)
+    {
+        for (long i = offset; i < count + 2; i++)
+        {
+            if (i < 2)
+            {
+                var self = new FuseEntry { Attributes = new InodeAttributes { Ino = dir.Number, Mode = dir.Node.StMode } };
+                if (!buffer.TryAdd(i == 0 ? "."u8 : ".."u8, self, i + 1)) break;
+                continue;
+            }
+            var c = child((int)(i - 2));
+            var entry = EntryOf(c);
+            if (!buffer.TryAdd(c.Node.Name, entry, i + 1)) break;
+            if (buffer.Plus) _inodes.Remember(c);
+        }
+        return 0;
+    }
+
+    public int StatFs(ulong ino, out FileSystemStats stats)
+    {
+        var arenas = _view.Repository.Blocks.Arenas;
+        long used = arenas.List().Sum(n => new FileInfo(arenas.PathOf(n)).Length);
+        long blocks = _view.Repository.Blocks.Index.Segments.Sum(s => s.Count);
+        stats = new FileSystemStats
+        {
+            BlockSize = 4096, FragmentSize = 4096, Blocks = (ulong)((used + 4095) / 4096),
+            Files = (ulong)blocks, NameMax = 255,
+        };
+        return 0;
+    }
+
+    public int GetXattr(ulong ino, ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value)
+    {
+        value = default;
+        var inode = _inodes.Get(ino);
+        if (inode is null) return Errno.ENOENT;
+        foreach (var (k, v) in inode.Node.Xattrs)
+            if (k.AsSpan().SequenceEqual(name)) { value = v; return 0; }
+        return Errno.ENODATA;
+    }
+
+    public int ListXattr(ulong ino, out ReadOnlySpan<byte> names)
+    {
+        names = default;
+        var inode = _inodes.Get(ino);
+        if (inode is null) return Errno.ENOENT;
+        var list = new List<byte>();
+        foreach (var (k, _) in inode.Node.Xattrs) { list.AddRange(k); list.Add(0); }
+        names = list.ToArray();
+        return 0;
+    }
+}

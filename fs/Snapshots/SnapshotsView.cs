@@ -1,0 +1,41 @@
+// The store as the mount sees it: the snapshot list, re-read when the catalog changes (so a snapshot taken or
+// removed while mounted appears or disappears), and the trees and blocks behind it.
+using TimeTravel.Store;
+using TimeTravel.Store.Catalog;
+
+namespace TimeTravel.Fs.Snapshots;
+
+public sealed class SnapshotsView(Repository repo)
+{
+    private readonly object _lock = new();
+    private IReadOnlyList<RootEntry> _entries = [];
+    private Dictionary<string, RootEntry> _byName = [];
+    private DateTime _stamp = DateTime.MinValue;
+    private long _checkedAt = -1;
+
+    public Repository Repository => repo;
+
+    /// <summary>The root entries; re-reads the catalog at most once a second, and only when its file changed.</summary>
+    public IReadOnlyList<RootEntry> Entries()
+    {
+        long now = Environment.TickCount64;
+        if (_checkedAt >= 0 && now - _checkedAt < 1000) return _entries;
+        lock (_lock)
+        {
+            _checkedAt = now;
+            var stamp = File.GetLastWriteTimeUtc(repo.Layout.Catalog);
+            if (stamp == _stamp) return _entries;
+            var list = RootListing.Build(repo.Catalog.Snapshots());
+            _byName = list.ToDictionary(e => e.Name, StringComparer.Ordinal);
+            _entries = list;
+            _stamp = stamp;
+            return list;
+        }
+    }
+
+    public RootEntry? Find(string name)
+    {
+        Entries();
+        lock (_lock) return _byName.GetValueOrDefault(name);
+    }
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs the whole test suite. Installs what the tests need when it is missing (Debian 12, as root):
+# FUSE 3 and its headers (mount tests and the binding's layout test), attr/acl tools, a C compiler.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+need=()
+command -v fusermount3 >/dev/null || need+=(fuse3)
+[ -f /usr/include/fuse3/fuse_lowlevel.h ] || need+=(libfuse3-dev)
+command -v pkg-config >/dev/null || need+=(pkg-config)
+command -v gcc >/dev/null || need+=(gcc)
+command -v setfattr >/dev/null || need+=(attr)
+command -v setfacl >/dev/null || need+=(acl)
+command -v mkfs.ext4 >/dev/null || need+=(e2fsprogs)
+command -v setpriv >/dev/null || need+=(util-linux)
+command -v rsync >/dev/null || need+=(rsync)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing: ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+[ -e /dev/fuse ] || { echo "run-tests.sh: /dev/fuse is missing; the mount tests need FUSE" >&2; exit 1; }
+
+dotnet build TimeTravel.sln -c Release -nologo -v quiet
+dotnet test tests/TimeTravel.Tests.csproj -c Release --no-build -nologo \
+  --logger "console;verbosity=normal" --blame-hang-timeout 5m "$@"
