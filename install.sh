@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Sets TimeTravel up on Debian 12 (as root) and runs its main job on the defaults:
+# installs what is missing (FUSE 3), builds and installs `timetravel`, creates the store /var/lib/timetravel,
+# records SOURCE (default /etc), takes a first snapshot and mounts the snapshots at /backup/.snapshot.
+#   usage: ./install.sh [SOURCE...]
+set -euo pipefail
+cd "$(dirname "$0")"
+[ "$(id -u)" = 0 ] || { echo "install.sh: run as root (it installs packages and mounts)" >&2; exit 1; }
+command -v dotnet >/dev/null || { echo "install.sh: the .NET 10 SDK (dotnet) is needed to build TimeTravel" >&2; exit 1; }
+
+STORE=${TIMETRAVEL_STORE:-/var/lib/timetravel}
+MOUNT=/backup/.snapshot
+PREFIX=/usr/local
+[ $# -gt 0 ] || set -- /etc
+
+need=()
+command -v fusermount3 >/dev/null || need+=(fuse3)
+[ -f /usr/include/fuse3/fuse_lowlevel.h ] || need+=(libfuse3-dev)
+if [ ${#need[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+dotnet publish cli/timetravel/TimeTravel.Cli.csproj -c Release -nologo -v quiet -o "$PREFIX/lib/timetravel"
+ln -sf "$PREFIX/lib/timetravel/timetravel" "$PREFIX/bin/timetravel"
+install -m 0755 fs/mount.timetravel /sbin/mount.timetravel
+install -d "$PREFIX/share/man/man8" "$PREFIX/share/man/man1"
+install -m 0644 docs/man/timetravel.8 "$PREFIX/share/man/man8/timetravel.8"
+[ -f kernel/timetravel-track.service ] && install -m 0644 kernel/timetravel-track.service /etc/systemd/system/timetravel-track.service
+
+timetravel --store "$STORE" init "$@"
+timetravel --store "$STORE" snapshot || [ $? = 3 ]   # 3: taken, but some files could not be read
+mkdir -p "$MOUNT"
+if ! grep -q " $MOUNT " /proc/self/mountinfo; then timetravel --store "$STORE" mount "$MOUNT"; fi
+echo
+echo "Snapshots of $* are under $MOUNT:"
+ls "$MOUNT"
