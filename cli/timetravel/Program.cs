@@ -8,12 +8,14 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        SnapshotCommand.Take = IncrementalSnapshot.Take;
         var root = new RootCommand("TimeTravel: snapshots of your files as dated read-only directories.");
         root.Options.Add(CommonOptions.Store);
         foreach (var c in new[]
         {
             InitCommand.Create(), SnapshotCommand.Create(), ListCommand.Create(), LsCommand.Create(), CatCommand.Create(),
             StatsCommand.Create(), VerifyCommand.Create(), IndexCommand.Create(), MountCommand.Create(), MountCommand.CreateUmount(),
+            TrackCommand.Create(), ImportLogCommand.Create(),
         })
             root.Subcommands.Add(c);
         return root.Parse(args).Invoke();

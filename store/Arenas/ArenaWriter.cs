@@ -10,6 +10,7 @@ public sealed class ArenaWriter : IDisposable
     private FileStream? _stream;
     private uint _number;
     private long _position;
+    private long _flushedEnd; // bytes of the current arena handed to the kernel; readers see up to here
     private readonly List<FileStream> _sealedUnsynced = [];
 
     /// <summary>Opens arena `number` for appending at `validEnd` (cutting off a torn tail), or creates it when absent.</summary>
@@ -36,12 +37,14 @@ public sealed class ArenaWriter : IDisposable
                 stream.SetLength(0);
                 stream.Write(new ArenaHeader(number, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), (ulong)_maxSize).Pack());
                 _position = ArenaFormat.HeaderSize;
+                _flushedEnd = 0;
             }
             else
             {
                 if (stream.Length > validEnd) stream.SetLength(validEnd); // a torn append from a crash; nothing refers to it
                 _position = Math.Max(validEnd, ArenaFormat.HeaderSize);
                 stream.Position = _position;
+                _flushedEnd = _position;
             }
         }
         catch (IOException e) { stream.Dispose(); throw Full(path, e); }
@@ -65,6 +68,18 @@ public sealed class ArenaWriter : IDisposable
         return new BlockLocation(_number, (uint)offset, (uint)(record.Length - ArenaFormat.RecordHeaderSize), rawLength);
     }
 
+    /// <summary>
+    /// Hands buffered records to the kernel (no fsync) when `loc` lies among them, so this process can read back a
+    /// block it put before the next Sync. The caller serialises calls with Append.
+    /// </summary>
+    public void FlushFor(in BlockLocation loc)
+    {
+        if (loc.Arena != _number || loc.Offset + (long)loc.RecordLength <= _flushedEnd) return;
+        try { _stream!.Flush(); }
+        catch (IOException e) { throw Full(_set.PathOf(_number), e); }
+        _flushedEnd = _position;
+    }
+
     /// <summary>Makes every appended block durable (fsync of the current and any arena sealed since the last sync).</summary>
     public void Sync()
     {
@@ -73,6 +88,7 @@ public sealed class ArenaWriter : IDisposable
             foreach (var s in _sealedUnsynced) { s.Flush(true); s.Dispose(); }
             _sealedUnsynced.Clear();
             _stream!.Flush(true);
+            _flushedEnd = _position;
         }
         catch (IOException e) { throw Full(_set.PathOf(_number), e); }
         PosixFs.FsyncDirectory(_set.Directory);

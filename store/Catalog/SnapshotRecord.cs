@@ -28,4 +28,5 @@ public sealed record SnapshotRecord
     public string Method { get; init; } = "walk";     // walk or journal
     public string? MethodReason { get; init; }
     public StreamRef ChangedPaths { get; init; } = StreamRef.Empty; // list of paths that changed, for history (later)
+    public long JournalCut { get; init; } = -1;       // the change journal position this snapshot consumed up to
 }

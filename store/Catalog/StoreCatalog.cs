@@ -92,6 +92,7 @@ public sealed class StoreCatalog : IDisposable
         ["method"] = s.Method,
         ["reason"] = s.MethodReason ?? "",
         ["changed"] = StreamDoc(s.ChangedPaths),
+        ["journalCut"] = s.JournalCut,
     };
 
     private static BsonDocument StreamDoc(StreamRef r) => new()
@@ -138,6 +139,7 @@ public sealed class StoreCatalog : IDisposable
             Method = d["method"].AsString,
             MethodReason = d["reason"].AsString is { Length: > 0 } r ? r : null,
             ChangedPaths = StreamFrom(d["changed"]),
+            JournalCut = d["journalCut"].IsNull ? -1 : d["journalCut"].AsInt64,
         };
     }
 

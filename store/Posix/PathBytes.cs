@@ -91,5 +91,23 @@ public static class PathBytes
 
     public static int Compare(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b) => a.SequenceCompareTo(b);
 
+    /// <summary>Drops trailing slashes (except for "/").</summary>
+    public static string Normalize(string path)
+    {
+        var trimmed = path.TrimEnd('/');
+        return trimmed.Length == 0 ? "/" : trimmed;
+    }
+
+    /// <summary>True when path is root or lies beneath it.</summary>
+    public static bool IsWithin(ReadOnlySpan<byte> path, ReadOnlySpan<byte> root)
+    {
+        if (root.Length == 1 && root[0] == (byte)'/') return path.Length > 0 && path[0] == (byte)'/';
+        if (!path.StartsWith(root)) return false;
+        return path.Length == root.Length || path[root.Length] == (byte)'/';
+    }
+
+    /// <summary>Equality by content, for sets and dictionaries keyed by paths.</summary>
+    public static IEqualityComparer<byte[]> EqualityComparer => Snapshots.ByteStringComparer.Instance;
+
     public static readonly IComparer<byte[]> Comparer = Comparer<byte[]>.Create((a, b) => a.AsSpan().SequenceCompareTo(b));
 }

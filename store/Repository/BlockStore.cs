@@ -116,9 +116,16 @@ public sealed class BlockStore : IBlockSource, IDisposable
     {
         if (!_index.TryGet(score, out var loc))
         {
-            if (_inflight.TryGetValue(score, out var ev)) { ev.Wait(); if (_index.TryGet(score, out loc)) return _arenas.Read(loc, score, VerifyScoresOnRead); }
+            if (_inflight.TryGetValue(score, out var ev)) { ev.Wait(); if (_index.TryGet(score, out loc)) return Read(loc, score); }
             throw new BlockNotFoundException(score, _layout.Root);
         }
+        return Read(loc, score);
+    }
+
+    private byte[] Read(in BlockLocation loc, in Score score)
+    {
+        // The writer may read a block it put since the last commit: it can still sit in the arena's write buffer.
+        if (_writer is not null) lock (_appendLock) _writer.FlushFor(loc);
         return _arenas.Read(loc, score, VerifyScoresOnRead);
     }
 

@@ -11,4 +11,11 @@ public sealed record SnapshotOptions
     public DateTimeOffset? Time { get; init; }
     /// <summary>How many times to re-read a file that changes while it is read before recording it as unstable.</summary>
     public int StabilityRetries { get; init; } = 3;
+    /// <summary>When set, only what the change journal names is visited (see ChangeFilter); null walks everything.</summary>
+    public ChangeFilter? Changes { get; init; }
+    /// <summary>How the snapshot was made, for the record: "walk" or "journal", and why.</summary>
+    public string Method { get; init; } = "walk";
+    public string? MethodReason { get; init; }
+    /// <summary>The journal position this snapshot consumed up to (recorded so the next one starts there).</summary>
+    public long JournalCut { get; init; } = -1;
 }

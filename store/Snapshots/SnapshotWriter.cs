@@ -55,8 +55,9 @@ public sealed class SnapshotWriter
             Sources = sources.Select(s => s.Path).ToList(),
             Root = root,
             Complete = Interlocked.Read(ref _errors) == 0,
-            Method = "walk",
-            MethodReason = previous is null ? "first snapshot" : "full walk",
+            Method = _options.Method,
+            MethodReason = _options.MethodReason ?? (previous is null ? "first snapshot" : "full walk"),
+            JournalCut = _options.JournalCut,
             Stats = new SnapshotStats
             {
                 Files = _progress.Files, Directories = _progress.Directories, LogicalBytes = _progress.LogicalBytes,
@@ -80,9 +81,12 @@ public sealed class SnapshotWriter
     {
         if (!TryStat(path, out var st)) return null;
         if (trie.Source is not null)
+        {
+            bool full = _options.Changes is not { } changes || previous is null || changes.MustWalk(PathBytes.Display(path));
             return st.Kind == FileKind.Directory
-                ? await WalkDirectory(path, name, st, previous, st.Device, trie.Source)
-                : await Entry(path, name, st, previous, st.Device, trie.Source);
+                ? await WalkDirectory(path, name, st, previous, st.Device, trie.Source, full)
+                : await Entry(path, name, st, previous, full);
+        }
         if (st.Kind != FileKind.Directory) { Problem($"{PathBytes.Display(path)}: on the way to a source but not a directory"); return null; }
         var node = Node.FromStatus(name, st);
         node.Xattrs = Xattrs(path);
@@ -99,7 +103,9 @@ public sealed class SnapshotWriter
         return node;
     }
 
-    private async Task<Node> WalkDirectory(byte[] path, byte[] name, FileStatus st, Node? previous, ulong device, ExcludeRules excludes)
+    // `full`: visit every entry. Otherwise (a journal-based snapshot) entries the journal does not touch keep their
+    // recorded node without even a stat.
+    private async Task<Node> WalkDirectory(byte[] path, byte[] name, FileStatus st, Node? previous, ulong device, ExcludeRules excludes, bool full)
     {
         _progress.CurrentPath = PathBytes.Display(path);
         var node = Node.FromStatus(name, st);
@@ -115,8 +121,14 @@ public sealed class SnapshotWriter
         {
             byte[] childPath = PathBytes.Join(path, entry.Name);
             if (excludes.IsExcluded(childPath, entry.Name)) continue;
-            if (!TryStat(childPath, out var cst)) continue; // vanished since the listing
             var prev = Find(previousChildren, entry.Name);
+            if (!full && prev is not null && !_options.Changes!.Touches(childPath))
+            {
+                pending.Add(Task.FromResult(prev));
+                continue;
+            }
+            if (!TryStat(childPath, out var cst)) continue; // vanished since the listing
+            bool childFull = full || prev is null || _options.Changes!.IsNewSubtree(childPath);
             if (cst.Kind == FileKind.Directory)
             {
                 if (cst.Device != device)
@@ -126,19 +138,22 @@ public sealed class SnapshotWriter
                     _progress.AddDirectory();
                     pending.Add(Task.FromResult(mountPoint));
                 }
-                else pending.Add(Task.FromResult(await WalkDirectory(childPath, entry.Name, cst, prev, device, excludes)));
+                else pending.Add(Task.FromResult(await WalkDirectory(childPath, entry.Name, cst, prev, device, excludes, childFull)));
                 continue;
             }
             if (cst.Kind == FileKind.Socket) { Problem($"{PathBytes.Display(childPath)}: socket skipped (sockets cannot be stored)", isError: false); continue; }
-            pending.Add(Entry(childPath, entry.Name, cst, prev, device, excludes));
+            pending.Add(Entry(childPath, entry.Name, cst, prev, childFull));
         }
         var children = await Task.WhenAll(pending);
         node.Content = StoreDirectory(children);
         return node;
     }
 
-    private Task<Node> Entry(byte[] path, byte[] name, FileStatus st, Node? previous, ulong device, ExcludeRules excludes)
+    private Task<Node> Entry(byte[] path, byte[] name, FileStatus st, Node? previous, bool full)
     {
+        // Other names of a hard-linked file may lie where the journal does not look: only a walk gets nlink right.
+        if (!full && st.Kind != FileKind.Directory && (st.Links > 1 || previous is { LinkId: not 0 }))
+            throw new HardLinkChangedException(PathBytes.Display(path));
         var node = Node.FromStatus(name, st);
         node.Xattrs = Xattrs(path);
         switch (st.Kind)

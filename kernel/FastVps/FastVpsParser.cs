@@ -1,0 +1,56 @@
+// Parses the FastVPS kernel patch's change log: lines "<number> NEW|MOD|REM <path>", the path running to the end of
+// the line and holding any bytes but a newline (so spaces and non-UTF-8 names survive). Same format for the per-CPU
+// debugfs files (log0..logN) and the daily /var/log/backup/YYYY-MM-DD.log files the flush script writes.
+using TimeTravel.Store.Posix;
+using System.Buffers.Text;
+using TimeTravel.Kernel.Tracking;
+
+namespace TimeTravel.Kernel.FastVps;
+
+public static class FastVpsParser
+{
+    /// <summary>Parses every line; malformed lines are returned as errors, well-formed ones as lines.</summary>
+    public static (List<FastVpsLine> Lines, List<FastVpsParseException> Errors) ParseAll(string file, ReadOnlySpan<byte> content)
+    {
+        var lines = new List<FastVpsLine>();
+        var errors = new List<FastVpsParseException>();
+        int lineNumber = 0;
+        while (!content.IsEmpty)
+        {
+            lineNumber++;
+            int newline = content.IndexOf((byte)'\n');
+            var line = newline < 0 ? content : content[..newline];
+            content = newline < 0 ? [] : content[(newline + 1)..];
+            if (line.IsEmpty) continue;   // a blank line carries no change
+            try { lines.Add(ParseLine(file, lineNumber, line)); }
+            catch (FastVpsParseException e) { errors.Add(e); }
+        }
+        return (lines, errors);
+    }
+
+    /// <summary>Parses one line (without its newline), or throws naming <paramref name="file"/>:<paramref name="lineNumber"/>.</summary>
+    public static FastVpsLine ParseLine(string file, int lineNumber, ReadOnlySpan<byte> line)
+    {
+        int space = line.IndexOf((byte)' ');
+        if (space <= 0 || !Utf8Parser.TryParse(line[..space], out long number, out int used) || used != space || number < 0)
+            throw new FastVpsParseException(file, lineNumber, "expected a number, a space, NEW|MOD|REM, a space and a path");
+
+        var rest = line[(space + 1)..];
+        if (rest.Length < 4 || rest[3] != (byte)' ')
+            throw new FastVpsParseException(file, lineNumber, "expected NEW, MOD or REM followed by a space");
+        ChangeKind kind = rest[..3] switch
+        {
+            var k when k.SequenceEqual("NEW"u8) => ChangeKind.New,
+            var k when k.SequenceEqual("MOD"u8) => ChangeKind.Modified,
+            var k when k.SequenceEqual("REM"u8) => ChangeKind.Removed,
+            _ => throw new FastVpsParseException(file, lineNumber, $"unknown operation '{PathBytes.Display(rest[..3])}'"),
+        };
+
+        var path = rest[4..];
+        if (path.IsEmpty || path[0] != (byte)'/')
+            throw new FastVpsParseException(file, lineNumber, "the path must be absolute");
+        if (path.IndexOf((byte)0) >= 0)
+            throw new FastVpsParseException(file, lineNumber, "the path contains a NUL byte");
+        return new FastVpsLine(number, kind, path.ToArray());
+    }
+}

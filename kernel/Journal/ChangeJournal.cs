@@ -1,0 +1,230 @@
+// The durable, append-only change journal a tracker or importer writes and a snapshot cuts.
+//
+// Writes are buffered in memory and made durable by Flush (the tracker daemon calls it every second): under the
+// journal lock it appends the buffered records to the current segment and fsyncs. Between cuts each path is written
+// once: a path already written to the current segment is skipped (the snapshot only needs to know it changed, and
+// re-examines it). The set of written paths is cleared when the writer sees that a cut opened a new segment; that
+// check happens under the lock, before deciding what to skip, so a change after a cut is never suppressed.
+using TimeTravel.Store.Posix;
+using TimeTravel.Kernel.Interop;
+using TimeTravel.Kernel.Tracking;
+
+namespace TimeTravel.Kernel.Journal;
+
+public sealed class ChangeJournal : IChangeSink, IDisposable
+{
+    private readonly List<JournalRecord> _pending = [];
+    private readonly HashSet<byte[]> _pendingKeys = new(PathBytes.EqualityComparer);
+    private readonly HashSet<byte[]> _writtenKeys = new(PathBytes.EqualityComparer);
+    private readonly List<IncompleteMarker> _standing = [];
+    private readonly object _gate = new();
+    private long _segment;            // the segment this writer last appended to
+    private long _expectedLength = -1; // its length after our last append; -1 forces a tail check
+    private ulong _session;           // non-zero while a tracker session runs through this writer
+    private int _heartbeatsOwed;
+
+    public string Directory { get; }
+
+    private ChangeJournal(string directory) => Directory = directory;
+
+    /// <summary>Opens (creating if needed) the journal in <paramref name="directory"/>, e.g. STORE/journal.</summary>
+    public static ChangeJournal Open(string directory)
+    {
+        System.IO.Directory.CreateDirectory(directory);
+        using (JournalDirectory.Lock(directory))
+        {
+            if (JournalDirectory.Current(directory) == 0) CreateSegment(directory, 1);
+        }
+        return new ChangeJournal(directory);
+    }
+
+    /// <summary>Buffers a change (deduplicated per path until the next cut).</summary>
+    public void Change(ChangeRecord change)
+    {
+        lock (_gate)
+        {
+            if (_pendingKeys.Add(DedupKey(change))) _pending.Add(new ChangeEntry(change));
+        }
+    }
+
+    /// <summary>Buffers an Incomplete marker for <paramref name="source"/> (null: all sources).</summary>
+    public void Incomplete(string? source, string reason) => Buffer(new IncompleteMarker(DateTimeOffset.UtcNow, source, reason));
+
+    /// <summary>Marks a source as untracked for as long as this writer lives: the marker is repeated in every segment.</summary>
+    public void AddStandingIncomplete(string? source, string reason)
+    {
+        var marker = new IncompleteMarker(DateTimeOffset.UtcNow, source, reason);
+        lock (_gate) _standing.Add(marker);
+        Buffer(marker);
+    }
+
+    /// <summary>Begins a tracker session; from now on Flush writes the heartbeats that confirm cuts.</summary>
+    public void WriteTrackerStarted(IReadOnlyList<string> sources)
+    {
+        lock (_gate)
+        {
+            _session = (ulong)Random.Shared.NextInt64(1, long.MaxValue);
+            _pending.Add(new TrackerStarted(DateTimeOffset.UtcNow, _session, sources));
+            _heartbeatsOwed = 2;
+        }
+    }
+
+    public void WriteTrackerStopped(bool clean)
+    {
+        lock (_gate)
+        {
+            _pending.Add(new TrackerStopped(DateTimeOffset.UtcNow, _session, clean));
+            _session = 0;
+        }
+    }
+
+    private void Buffer(JournalRecord record)
+    {
+        lock (_gate) _pending.Add(record);
+    }
+
+    /// <summary>Appends everything buffered to the current segment and fsyncs it.</summary>
+    public void Flush()
+    {
+        lock (_gate)
+        {
+            if (_pending.Count == 0 && _heartbeatsOwed == 0 && _segment != 0
+                && !File.Exists(JournalDirectory.SegmentPath(Directory, _segment + 1)))
+                return;   // idle, and no cut to acknowledge
+
+            using (JournalDirectory.Lock(Directory))
+            {
+                long current = JournalDirectory.Current(Directory);
+                if (current != _segment)
+                {
+                    _writtenKeys.Clear();
+                    _expectedLength = -1;
+                    if (_session != 0) _heartbeatsOwed = 2;
+                    if (_segment != 0) _pending.InsertRange(0, _standing);
+                    _segment = current;
+                }
+
+                var frames = new List<byte>();
+                var newKeys = new HashSet<byte[]>(PathBytes.EqualityComparer);
+                foreach (var record in _pending)
+                {
+                    if (record is ChangeEntry entry)
+                    {
+                        var key = DedupKey(entry.Change);
+                        if (_writtenKeys.Contains(key) || !newKeys.Add(key)) continue;
+                    }
+                    JournalCodec.AppendFrame(frames, record);
+                }
+                bool heartbeat = _session != 0 && _heartbeatsOwed > 0;
+                if (heartbeat) JournalCodec.AppendFrame(frames, new Heartbeat(DateTimeOffset.UtcNow, _session));
+                _expectedLength = AppendToSegment(_segment, frames, _expectedLength);
+                _writtenKeys.UnionWith(newKeys);   // only once durable: a failed append must not suppress a retry
+                if (heartbeat) _heartbeatsOwed--;
+                _pending.Clear();
+                _pendingKeys.Clear();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Ends the current interval: flushes, appends SnapshotCut and opens the next segment. If a tracker is running,
+    /// waits up to <paramref name="settle"/> for it to confirm the cut with two heartbeats, so every change it had
+    /// already seen is in the journal; <see cref="JournalReader"/> reports the interval incomplete without them.
+    /// </summary>
+    /// <returns>The cut id; pass it to <see cref="JournalReader.ReadBetween"/> and keep it for the next snapshot.</returns>
+    public long Cut(TimeSpan settle)
+    {
+        Flush();
+        long cutId;
+        bool trackerRunning;
+        lock (_gate)
+        {
+            using (JournalDirectory.Lock(Directory))
+            {
+                cutId = JournalDirectory.Current(Directory);
+                trackerRunning = LastTrackerRecord(cutId) is TrackerStarted or Heartbeat;
+                var frames = new List<byte>();
+                JournalCodec.AppendFrame(frames, new SnapshotCut(DateTimeOffset.UtcNow, cutId));
+                AppendToSegment(cutId, frames, _segment == cutId ? _expectedLength : -1);
+                _expectedLength = -1;
+                CreateSegment(Directory, cutId + 1);
+            }
+        }
+        if (trackerRunning) WaitForConfirmation(cutId, settle);
+        return cutId;
+    }
+
+    /// <summary>The newest TrackerStarted, Heartbeat or TrackerStopped at or before segment <paramref name="segment"/>.</summary>
+    private JournalRecord? LastTrackerRecord(long segment)
+    {
+        for (long n = segment; n >= 1; n--)
+        {
+            var path = JournalDirectory.SegmentPath(Directory, n);
+            if (!File.Exists(path)) return null;
+            var found = SegmentReader.Read(path, n).Records.LastOrDefault(r => r is TrackerStarted or Heartbeat or TrackerStopped);
+            if (found is not null) return found;
+        }
+        return null;
+    }
+
+    private void WaitForConfirmation(long cutId, TimeSpan settle)
+    {
+        var deadline = DateTime.UtcNow + settle;
+        var next = JournalDirectory.SegmentPath(Directory, cutId + 1);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (File.Exists(next) && SegmentReader.Read(next, cutId + 1).Records.Count(r => r is Heartbeat) >= 2) return;
+            Thread.Sleep(50);
+        }
+    }
+
+    /// <summary>Deletes the segments of every interval up to and including cut <paramref name="throughCut"/>.</summary>
+    public void Prune(long throughCut)
+    {
+        using (JournalDirectory.Lock(Directory))
+        {
+            foreach (var n in JournalDirectory.Segments(Directory))
+                if (n <= throughCut && n < JournalDirectory.Current(Directory))
+                    File.Delete(JournalDirectory.SegmentPath(Directory, n));
+        }
+    }
+
+    /// <summary>Appends under the lock, first cutting off a torn tail if someone else wrote since us. Returns the new length.</summary>
+    private long AppendToSegment(long number, List<byte> frames, long expectedLength)
+    {
+        var path = JournalDirectory.SegmentPath(Directory, number);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+        if (stream.Length != expectedLength)
+        {
+            var contents = SegmentReader.Read(path, number);
+            if (contents.TornTail) stream.SetLength(Math.Max(contents.ValidLength, JournalCodec.Magic.Length));
+            if (contents.ValidLength < JournalCodec.Magic.Length) { stream.Position = 0; stream.Write(JournalCodec.Magic); }
+        }
+        stream.Seek(0, SeekOrigin.End);
+        stream.Write([.. frames]);
+        stream.Flush(flushToDisk: true);
+        return stream.Length;
+    }
+
+    private static void CreateSegment(string directory, long number)
+    {
+        using (var stream = new FileStream(JournalDirectory.SegmentPath(directory, number), FileMode.CreateNew, FileAccess.Write))
+        {
+            stream.Write(JournalCodec.Magic);
+            stream.Flush(flushToDisk: true);
+        }
+        Directories.Sync(directory);
+    }
+
+    /// <summary>
+    /// Two changes with the same key need only one record: New (the subtree may be new) and renames are kept apart
+    /// from plain changes, because a snapshot treats them differently.
+    /// </summary>
+    private static byte[] DedupKey(ChangeRecord c)
+    {
+        byte kind = c.Kind switch { ChangeKind.New => (byte)'n', ChangeKind.Renamed => (byte)'r', _ => (byte)'c' };
+        return c.RenamedTo is null ? [kind, .. c.Path] : [kind, .. c.Path, 0, .. c.RenamedTo];
+    }
+
+    public void Dispose() => Flush();
+}

@@ -1,0 +1,61 @@
+// The long-running loop behind `timetravel track`: watch the sources, pump events into the journal, flush every
+// second, and on SIGTERM (or cancellation) record a clean stop.
+using System.Runtime.InteropServices;
+using TimeTravel.Kernel.Journal;
+
+namespace TimeTravel.Kernel.Tracking;
+
+public static class TrackerDaemon
+{
+    private static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>Runs until SIGTERM or SIGINT; returns the process exit code.</summary>
+    public static int RunUntilSignalled(TrackerOptions options, string journalDirectory, TextWriter log)
+    {
+        using var stop = new CancellationTokenSource();
+        void OnSignal(PosixSignalContext context) { context.Cancel = true; stop.Cancel(); }
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        return Run(options, journalDirectory, log, stop.Token);
+    }
+
+    /// <summary>Runs until <paramref name="stop"/> is cancelled; returns 0 after a clean stop, 1 after an error.</summary>
+    public static int Run(TrackerOptions options, string journalDirectory, TextWriter log, CancellationToken stop)
+    {
+        using var journal = ChangeJournal.Open(journalDirectory);
+        using var tracker = FanotifyTracker.Start(options);
+        journal.WriteTrackerStarted(options.Sources);
+        foreach (var notice in tracker.Unwatched)
+        {
+            log.WriteLine($"timetravel track: not watching {notice.Source}: {notice.Reason}");
+            journal.AddStandingIncomplete(notice.Source, notice.Reason);
+        }
+        journal.Flush();
+        log.WriteLine($"timetravel track: watching {string.Join(", ", options.Sources)}; journal {journalDirectory}");
+
+        try
+        {
+            var lastFlush = DateTime.UtcNow;
+            while (!stop.IsCancellationRequested)
+            {
+                tracker.Pump(journal, waitMs: 200);
+                if (DateTime.UtcNow - lastFlush < FlushInterval) continue;
+                tracker.Pump(journal, waitMs: 0);   // drain right before flushing: see JournalReader's rule
+                journal.Flush();
+                lastFlush = DateTime.UtcNow;
+            }
+            tracker.Pump(journal, waitMs: 0);
+            journal.WriteTrackerStopped(clean: true);
+            journal.Flush();
+            log.WriteLine("timetravel track: stopped");
+            return 0;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            log.WriteLine($"timetravel track: {e.Message}");
+            journal.WriteTrackerStopped(clean: false);
+            journal.Flush();
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,18 @@
+// One marked filesystem: its fsid, the source roots on it, and one directory descriptor per mount to resolve handles through.
+using TimeTravel.Kernel.Interop;
+
+namespace TimeTravel.Kernel.Tracking;
+
+internal sealed class WatchedFilesystem(ulong fsId) : IDisposable
+{
+    public ulong FsId { get; } = fsId;
+    public List<(string Text, byte[] Bytes)> Sources { get; } = [];
+
+    /// <summary>Mount id (from name_to_handle_at) to the descriptor of the first source root seen on that mount.</summary>
+    public Dictionary<int, FileDescriptor> MountFds { get; } = [];
+
+    public void Dispose()
+    {
+        foreach (var fd in MountFds.Values) fd.Dispose();
+    }
+}

@@ -1,0 +1,46 @@
+// The FastVPS log format: "<number> NEW|MOD|REM <path>", the path being raw bytes to the end of the line.
+using TimeTravel.Store.Posix;
+using TimeTravel.Kernel.FastVps;
+using TimeTravel.Kernel.Tracking;
+using Xunit;
+
+namespace TimeTravel.Tests.Kernel.FastVps;
+
+public sealed class FastVpsParserTests
+{
+    [Fact]
+    public void TheSampleFromTheKernelPatchReadmeParses()
+    {
+        var log = "0 REM /var/lib/apt/lists/partial/mirror.hetzner.de_debian_packages_dists_squeeze_Release.gpg.reverify\n"u8
+            + "0 NEW /root/4913\n0 MOD /var/log/backup\n"u8;
+        var (lines, errors) = FastVpsParser.ParseAll("log1", [.. log]);
+        Assert.Empty(errors);
+        Assert.Equal([ChangeKind.Removed, ChangeKind.New, ChangeKind.Modified], lines.Select(l => l.Kind));
+        Assert.Equal("/var/log/backup", PathBytes.Display(lines[2].Path));
+    }
+
+    [Fact]
+    public void APathKeepsItsSpacesAndNonUtf8Bytes()
+    {
+        byte[] line = [.. "12 MOD /home/a b  c/caf"u8, 0xE9, .. " \r"u8];
+        var parsed = FastVpsParser.ParseLine("f", 1, line);
+        Assert.Equal(12, parsed.Number);
+        Assert.Equal(line[7..], parsed.Path);
+    }
+
+    [Theory]
+    [InlineData("MOD /no/number")]
+    [InlineData("0 CHG /bad/op")]
+    [InlineData("0 NEW relative/path")]
+    [InlineData("0 NEW")]
+    [InlineData("x1 NEW /a")]
+    public void AMalformedLineIsAnErrorNamingFileAndLine(string bad)
+    {
+        var content = System.Text.Encoding.UTF8.GetBytes($"0 NEW /ok\n{bad}\n0 REM /ok2\n");
+        var (lines, errors) = FastVpsParser.ParseAll("/var/log/backup/2013-08-12.log", content);
+        Assert.Equal(2, lines.Count);
+        var error = Assert.Single(errors);
+        Assert.Equal(2, error.Line);
+        Assert.StartsWith("/var/log/backup/2013-08-12.log:2:", error.Message);
+    }
+}

@@ -1,0 +1,61 @@
+// The writer appends each path once between cuts, and never suppresses a change made after a cut.
+using TimeTravel.Store.Posix;
+using TimeTravel.Kernel.Journal;
+using TimeTravel.Kernel.Tracking;
+using TimeTravel.Tests.Kernel.Support;
+using Xunit;
+
+namespace TimeTravel.Tests.Kernel.Journal;
+
+public sealed class ChangeJournalDedupTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private int RecordsFor(string path) => new JournalReader(_dir.Path).ReadAllSegments()
+        .SelectMany(s => s.Records).OfType<ChangeEntry>().Count(e => PathBytes.Display(e.Change.Path) == path);
+
+    [Fact]
+    public void APathModifiedTenThousandTimesIsAppendedOnceUntilTheNextCut()
+    {
+        using var journal = ChangeJournal.Open(_dir.Path);
+        for (int i = 0; i < 10_000; i++)
+        {
+            journal.Change(new ChangeRecord(ChangeKind.Modified, PathBytes.From("/hot")));
+            if (i % 1000 == 0) journal.Flush();
+        }
+        journal.Flush();
+        Assert.Equal(1, RecordsFor("/hot"));
+
+        journal.Cut(TimeSpan.Zero);
+        journal.Change(new ChangeRecord(ChangeKind.Modified, PathBytes.From("/hot")));
+        journal.Flush();
+        Assert.Equal(2, RecordsFor("/hot"));
+    }
+
+    [Fact]
+    public void AChangeAfterACutByAnotherWriterIsNotSuppressed()
+    {
+        using var tracker = ChangeJournal.Open(_dir.Path);
+        using var snapshot = ChangeJournal.Open(_dir.Path);
+        tracker.Change(new ChangeRecord(ChangeKind.Modified, PathBytes.From("/f")));
+        tracker.Flush();
+        long cut = snapshot.Cut(TimeSpan.Zero);
+        tracker.Change(new ChangeRecord(ChangeKind.Modified, PathBytes.From("/f")));
+        tracker.Flush();
+
+        var after = new JournalReader(_dir.Path).ReadAllSegments().Single(s => s.Number == cut + 1);
+        Assert.Single(after.Records.OfType<ChangeEntry>());
+    }
+
+    [Fact]
+    public void ARenameIsKeptEvenWhenItsPathsWereAlreadyModified()
+    {
+        using var journal = ChangeJournal.Open(_dir.Path);
+        journal.Change(new ChangeRecord(ChangeKind.Modified, PathBytes.From("/d")));
+        journal.Change(new ChangeRecord(ChangeKind.Renamed, PathBytes.From("/d"), true, PathBytes.From("/e")));
+        journal.Flush();
+        Assert.Equal(2, RecordsFor("/d"));
+    }
+}

@@ -1,0 +1,66 @@
+// A scratch directory on a filesystem fanotify can mark with FAN_MARK_FILESYSTEM: /var/tmp when it can, otherwise
+// (or when TT_TEST_LOOP=1) a loop-mounted ext4 image that Dispose unmounts and deletes, even after a failed test.
+using TimeTravel.Kernel.Tracking;
+
+namespace TimeTravel.Tests.Kernel.Support;
+
+public sealed class ScratchFilesystem : IDisposable
+{
+    private readonly string? _image;
+    private readonly string? _mountPoint;
+
+    /// <summary>A fresh empty directory on a markable filesystem.</summary>
+    public string Root { get; }
+
+    public ScratchFilesystem()
+    {
+        if (Environment.GetEnvironmentVariable("TT_TEST_LOOP") != "1")
+        {
+            var onVarTmp = Path.Combine("/var/tmp", "tt-kernel-" + Guid.NewGuid().ToString("N")[..12]);
+            Directory.CreateDirectory(onVarTmp);
+            if (CanMark(onVarTmp)) { Root = onVarTmp; return; }
+            Directory.Delete(onVarTmp, recursive: true);
+        }
+
+        var unique = "tt-loop-" + Guid.NewGuid().ToString("N")[..12];
+        _image = Path.Combine("/var/tmp", unique + ".img");
+        _mountPoint = Path.Combine("/tmp", unique);
+        try
+        {
+            using (var f = File.Create(_image)) f.SetLength(64L << 20);
+            Shell.Run($"mkfs.ext4 -q -F '{_image}'");
+            Directory.CreateDirectory(_mountPoint);
+            Shell.Run($"mount -o loop '{_image}' '{_mountPoint}'");
+            Root = Path.Combine(_mountPoint, "scratch");
+            Directory.CreateDirectory(Root);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    public bool IsLoopMounted => _mountPoint is not null;
+
+    private static bool CanMark(string dir)
+    {
+        using var probe = FanotifyTracker.Start(new TrackerOptions { Sources = [dir] });
+        return probe.Unwatched.Count == 0;
+    }
+
+    public void Dispose()
+    {
+        if (_mountPoint is null)
+        {
+            if (Root is not null && Directory.Exists(Root)) Shell.Run($"rm -rf '{Root}'");
+            return;
+        }
+        if (Directory.Exists(_mountPoint))
+        {
+            Shell.TryRun($"umount '{_mountPoint}' || umount -l '{_mountPoint}'");
+            try { Directory.Delete(_mountPoint, recursive: false); } catch (IOException) { }
+        }
+        if (_image is not null) File.Delete(_image);
+    }
+}
