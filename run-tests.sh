@@ -23,5 +23,14 @@ fi
 [ -e /dev/fuse ] || { echo "run-tests.sh: /dev/fuse is missing; the mount tests need FUSE" >&2; exit 1; }
 
 dotnet build TimeTravel.sln -c Release -nologo -v quiet
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
 dotnet test tests/TimeTravel.Tests.csproj -c Release --no-build -nologo \
-  --logger "console;verbosity=normal" --blame-hang-timeout 5m "$@"
+  --logger "console;verbosity=normal" --blame-hang-timeout 5m "$@" 2>&1 | tee "$log" || status=$?
+# One plain closing line, whatever the runner printed above it.
+summary=$(grep -E '(Passed|Failed)! +- +Failed: +[0-9]+, +Passed: +[0-9]+' "$log" | tail -n 1 || true)
+failed=$(sed -E 's/.*Failed: +([0-9]+).*/\1/' <<<"$summary")
+passed=$(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$summary")
+[ -n "$summary" ] && echo "tests: ${passed} passed, ${failed} failed"
+exit $status
