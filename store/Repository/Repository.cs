@@ -37,6 +37,7 @@ public sealed class Repository : IDisposable
             Directory.CreateDirectory(layout.Journal);
             StoreConfig.New(arenaSize).Save(layout.Config + ".tmp");
             File.Move(layout.Config + ".tmp", layout.Config); // the config appears last: a half-made store is not a store
+            Posix.PosixFs.FsyncDirectory(layout.Root);
         }
         return OpenWriter(root, "init");
     }

@@ -13,14 +13,19 @@ public sealed record StoreConfig(string Id, DateTimeOffset Created, ChunkerParam
     public static StoreConfig New(long arenaSize = ArenaFormat.DefaultMaxArenaSize) =>
         new(Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow, ChunkerParameters.Default, arenaSize);
 
+    /// <summary>Writes the config and makes it durable (the caller renames it into place).</summary>
     public void Save(string path)
     {
-        File.WriteAllText(path,
+        if (ArenaSize < 1 << 20 || ArenaSize > uint.MaxValue)
+            throw new StoreException($"arena size {ArenaSize} is out of range (1 MiB to 4 GiB: offsets are 32 bits)");
+        using var f = new FileStream(path, FileMode.Create, FileAccess.Write);
+        f.Write(System.Text.Encoding.ASCII.GetBytes(
             $"{Signature} {FormatVersion}\n" +
             $"id {Id}\n" +
             $"created {Created.ToUnixTimeSeconds()}\n" +
             $"chunker {Chunker.MinSize} {Chunker.AverageSize} {Chunker.MaxSize}\n" +
-            $"arena-size {ArenaSize}\n");
+            $"arena-size {ArenaSize}\n"));
+        f.Flush(true);
     }
 
     public static StoreConfig Load(string path)

@@ -5,8 +5,8 @@ public sealed record SnapshotOptions
 {
     /// <summary>Read every file even when its size and mtime say it is unchanged.</summary>
     public bool RereadAll { get; init; }
-    /// <summary>Files read at the same time.</summary>
-    public int Parallelism { get; init; } = Math.Max(2, Environment.ProcessorCount);
+    /// <summary>Files read at the same time: more than the cores, since a cold snapshot waits on the disk more than the CPU.</summary>
+    public int Parallelism { get; init; } = Math.Max(4, 2 * Environment.ProcessorCount);
     /// <summary>The snapshot's time; now by default (tests fake other days with it).</summary>
     public DateTimeOffset? Time { get; init; }
     /// <summary>How many times to re-read a file that changes while it is read before recording it as unstable.</summary>
