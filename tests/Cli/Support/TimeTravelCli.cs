@@ -1,0 +1,81 @@
+// Runs the built `timetravel` as a child process (dotnet timetravel.dll, copied next to the test assembly), so tests
+// see real exit codes, real stderr and can kill it; optionally as another user through setpriv.
+using System.Diagnostics;
+using System.Text;
+
+namespace TimeTravel.Tests.Cli.Support;
+
+public sealed record CliResult(int ExitCode, byte[] StdoutBytes, string Stderr)
+{
+    public string Stdout => Encoding.UTF8.GetString(StdoutBytes);
+    public override string ToString() => $"exit {ExitCode}\nstdout: {Stdout}\nstderr: {Stderr}";
+}
+
+public static class TimeTravelCli
+{
+    public static string Dll => Path.Combine(AppContext.BaseDirectory, "timetravel.dll");
+
+    private static ProcessStartInfo Info(string store, string[] args, string? asUser)
+    {
+        var psi = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        if (asUser is not null)
+        {
+            psi.FileName = "setpriv";
+            foreach (var a in new[] { $"--reuid={asUser}", $"--regid={asUser}", "--clear-groups", "dotnet" }) psi.ArgumentList.Add(a);
+        }
+        else psi.FileName = "dotnet";
+        psi.ArgumentList.Add(Dll);
+        psi.ArgumentList.Add("--store");
+        psi.ArgumentList.Add(store);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment.Remove("TIMETRAVEL_STORE");
+        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        psi.Environment["DOTNET_NOLOGO"] = "1";
+        psi.Environment["TERM"] = "dumb";
+        if (asUser is not null) psi.Environment["HOME"] = "/tmp";
+        return psi;
+    }
+
+    /// <summary>A running command, with its output collected in the background.</summary>
+    public sealed class Running : IDisposable
+    {
+        private readonly Process _p;
+        private readonly Task<byte[]> _out;
+        private readonly Task<string> _err;
+        internal Running(Process p)
+        {
+            _p = p;
+            _p.StandardInput.Close();
+            _out = Task.Run(() => { var m = new MemoryStream(); _p.StandardOutput.BaseStream.CopyTo(m); return m.ToArray(); });
+            _err = _p.StandardError.ReadToEndAsync();
+        }
+        public int Pid => _p.Id;
+        public bool HasExited => _p.HasExited;
+        public void Kill9() { try { Process.Start("kill", ["-9", _p.Id.ToString()])!.WaitForExit(); } catch (InvalidOperationException) { } }
+        public CliResult Wait(int timeoutMs = 120_000)
+        {
+            if (!_p.WaitForExit(timeoutMs)) { Kill9(); throw new TimeoutException($"timetravel {_p.StartInfo.ArgumentList.Last()} did not finish in {timeoutMs} ms"); }
+            _p.WaitForExit();
+            return new CliResult(_p.ExitCode, _out.Result, _err.Result);
+        }
+        public void Dispose()
+        {
+            if (!_p.HasExited) { Kill9(); _p.WaitForExit(10_000); }
+            _p.Dispose();
+        }
+    }
+
+    public static Running Start(string store, params string[] args) => new(Process.Start(Info(store, args, null))!);
+
+    public static CliResult Run(string store, params string[] args)
+    {
+        using var r = Start(store, args);
+        return r.Wait();
+    }
+
+    public static CliResult RunAs(string user, string store, params string[] args)
+    {
+        using var r = new Running(Process.Start(Info(store, args, user))!);
+        return r.Wait();
+    }
+}
