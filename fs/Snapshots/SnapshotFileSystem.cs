@@ -88,7 +88,8 @@ public sealed class SnapshotFileSystem : ILowLevelFileSystem
     private Inode RootChild(RootEntry e)
     {
         if (e.Kind == RootEntryKind.Snapshot)
-            return new Inode(InodeNumbers.ForRootEntry(e.Name), e.Snapshot.Root.WithName(Encoding.UTF8.GetBytes(e.Name)), e.Snapshot, "/" + e.Name) { AtRoot = true };
+            // The id goes into the number too: a snapshot removed and another taken under the same name is a new inode.
+            return new Inode(InodeNumbers.ForRootEntry(e.Name + "\0" + e.Snapshot.Id), e.Snapshot.Root.WithName(Encoding.UTF8.GetBytes(e.Name)), e.Snapshot, "/" + e.Name) { AtRoot = true };
         long t = e.Snapshot.Time.ToUnixTimeMilliseconds() * 1_000_000;
         var link = new Node
         {

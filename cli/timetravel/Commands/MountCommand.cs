@@ -59,6 +59,10 @@ public static class MountCommand
     }
 
     // Starts `timetravel mount -f` in a new session with its output in a log file, then waits until the mount answers.
+    // The shell stays as the daemon's parent: libfuse's auto_unmount helper leaves a dead mount when it wakes before
+    // the kernel has released a killed daemon's /dev/fuse (it sees ECONNABORTED, not ENOTCONN), so once the daemon
+    // is gone the shell lazily unmounts the mount point if it is dead (stat fails). Its own output goes to the log
+    // too, so nothing holds the caller's stdout open.
     private static int StartDaemon(string store, string mp)
     {
         string log = Path.Combine(Directory.Exists("/var/log") && Environment.IsPrivilegedProcess ? "/var/log" : Path.GetTempPath(), "timetravel-mount.log");
@@ -66,8 +70,9 @@ public static class MountCommand
         var psi = new ProcessStartInfo("setsid") { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = false, RedirectStandardError = false };
         psi.ArgumentList.Add("/bin/sh");
         psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add("exec \"$@\" >>\"$0\" 2>&1 </dev/null");
+        psi.ArgumentList.Add("exec >>\"$0\" 2>&1 </dev/null; mp=$1; shift; \"$@\"; rc=$?; stat \"$mp\" >/dev/null 2>&1 || fusermount3 -u -z -q \"$mp\" >/dev/null 2>&1; exit $rc");
         psi.ArgumentList.Add(log);
+        psi.ArgumentList.Add(mp);
         foreach (var a in self) psi.ArgumentList.Add(a);
         foreach (var a in new[] { "--store", store, "mount", "-f", mp }) psi.ArgumentList.Add(a);
         var child = Process.Start(psi)!;
@@ -76,13 +81,19 @@ public static class MountCommand
         {
             if (MountTable.IsMountPoint(mp))
             {
-                Console.WriteLine($"mounted {store} at {mp} (pid {child.Id}, log {log})");
+                Console.WriteLine($"mounted {store} at {mp} (pid {DaemonPid(mp) ?? child.Id}, log {log})");
                 return CommonOptions.Ok;
             }
             if (child.HasExited) throw new StoreException($"{mp}: the mount daemon exited with status {child.ExitCode}; see {log}");
             Thread.Sleep(20);
         }
         throw new StoreException($"{mp}: the mount did not appear within 30 s; see {log}");
+    }
+
+    private static int? DaemonPid(string mp)
+    {
+        try { return int.TryParse(File.ReadAllText(PidFile(mp)).Trim(), out int pid) ? pid : null; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
     }
 
     /// <summary>How to run this same program again: the native executable, or `dotnet timetravel.dll`.</summary>

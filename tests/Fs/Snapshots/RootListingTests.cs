@@ -1,0 +1,110 @@
+// The names at the root of the mount as plain data, no mount: snapshot directories in time order, one link per
+// day to that day's last snapshot, `latest`, and seconds in a name only when two snapshots share a minute.
+using TimeTravel.Fs.Snapshots;
+using TimeTravel.Store.Catalog;
+using TimeTravel.Store.Posix;
+using TimeTravel.Store.Snapshots;
+using TimeTravel.Store.Trees;
+using Xunit;
+
+namespace TimeTravel.Tests.Fs.Snapshots;
+
+public sealed class RootListingTests
+{
+    private static readonly TimeSpan Offset = TimeSpan.FromHours(2);
+
+    // Names snapshots the way SnapshotWriter does: in the order they are taken, each against the names before it.
+    private static List<SnapshotRecord> Taken(params string[] localTimes)
+    {
+        var records = new List<SnapshotRecord>();
+        foreach (var t in localTimes)
+        {
+            var time = DateTimeOffset.Parse(t + "+02:00");
+            records.Add(new SnapshotRecord
+            {
+                Id = records.Count + 1,
+                Name = SnapshotNaming.NameFor(time, records.Select(r => r.Name)),
+                Time = time,
+                Sources = ["/home"],
+                Root = new Node { Name = "/"u8.ToArray(), Kind = FileKind.Directory, Mode = 0x1ED },
+                Stats = new SnapshotStats(),
+            });
+        }
+        return records;
+    }
+
+    private static string[] Names(IEnumerable<RootEntry> entries) => entries.Select(e => e.Name).ToArray();
+
+    [Fact]
+    public void An_empty_store_has_an_empty_root()
+    {
+        Assert.Empty(RootListing.Build([]));
+    }
+
+    [Fact]
+    public void One_snapshot_gives_its_directory_its_day_link_and_latest()
+    {
+        var s = Taken("2024-03-05T14:07:33");
+        var root = RootListing.Build(s);
+        Assert.Equal(["2024-03-05", "2024-03-05_1407", "latest"], Names(root));
+        Assert.Equal([RootEntryKind.DayLink, RootEntryKind.Snapshot, RootEntryKind.LatestLink], root.Select(e => e.Kind));
+        Assert.All(root, e => Assert.Same(s[0], e.Snapshot));
+        Assert.Equal("2024-03-05_1407", root[0].Target);
+        Assert.Equal("2024-03-05_1407", root[2].Target);
+    }
+
+    [Fact]
+    public void Snapshot_names_sort_in_time_order_even_with_seconds_added_on_clashes()
+    {
+        var s = Taken("2024-01-31T23:59:10", "2024-02-01T00:00:00", "2024-02-01T09:15:05", "2024-02-01T09:15:40",
+                      "2024-02-01T09:15:59", "2024-02-01T09:16:00", "2024-02-01T10:00:00", "2024-12-31T08:00:00");
+        var dirs = RootListing.Build(s.AsEnumerable().Reverse().ToList()).Where(e => e.Kind == RootEntryKind.Snapshot).ToList();
+        Assert.Equal(s.Select(x => x.Name), dirs.Select(e => e.Name));
+        Assert.Equal(s.Select(x => x.Name).Order(StringComparer.Ordinal), dirs.Select(e => e.Name));
+        Assert.Equal(["2024-01-31_2359", "2024-02-01_0000", "2024-02-01_0915", "2024-02-01_091540", "2024-02-01_091559",
+                      "2024-02-01_0916", "2024-02-01_1000", "2024-12-31_0800"], s.Select(x => x.Name));
+    }
+
+    [Fact]
+    public void Seconds_appear_only_when_a_minute_is_taken_and_a_suffix_only_when_the_second_is_too()
+    {
+        var s = Taken("2024-06-01T12:00:05", "2024-06-01T12:00:05", "2024-06-01T12:00:05", "2024-06-01T12:01:00");
+        Assert.Equal(["2024-06-01_1200", "2024-06-01_120005", "2024-06-01_120005.1", "2024-06-01_1201"], s.Select(x => x.Name));
+        var root = RootListing.Build(s);
+        Assert.Equal(s.Count + 2, root.Count);
+        Assert.Equal(root.Count, root.Select(e => e.Name).Distinct().Count());
+    }
+
+    [Fact]
+    public void Each_day_links_to_its_last_snapshot_and_latest_to_the_last_of_all()
+    {
+        var s = Taken("2024-02-01T08:00:00", "2024-02-01T20:30:00", "2024-02-02T07:00:00", "2024-02-04T06:00:00", "2024-02-04T06:00:30");
+        var root = RootListing.Build(s);
+        var links = root.Where(e => e.Kind != RootEntryKind.Snapshot).ToDictionary(e => e.Name, e => e.Target);
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["2024-02-01"] = "2024-02-01_2030",
+            ["2024-02-02"] = "2024-02-02_0700",
+            ["2024-02-04"] = "2024-02-04_060030",
+            ["latest"] = "2024-02-04_060030",
+        }, links);
+        Assert.Equal(["2024-02-01", "2024-02-01_0800", "2024-02-01_2030", "2024-02-02", "2024-02-02_0700",
+                      "2024-02-04", "2024-02-04_0600", "2024-02-04_060030", "latest"], Names(root));
+    }
+
+    [Fact]
+    public void Days_follow_the_snapshots_local_time_not_utc()
+    {
+        var s = Taken("2024-02-01T01:30:00"); // 2024-01-31T23:30Z
+        Assert.Equal(["2024-02-01", "2024-02-01_0130", "latest"], Names(RootListing.Build(s)));
+    }
+
+    [Fact]
+    public void Snapshots_with_the_same_time_order_by_id_so_latest_is_the_one_taken_last()
+    {
+        var s = Taken("2024-05-05T05:05:05", "2024-05-05T05:05:05");
+        var root = RootListing.Build([s[1], s[0]]);
+        Assert.Equal(s[1].Name, root.Single(e => e.Kind == RootEntryKind.LatestLink).Target);
+        Assert.Equal(s[1].Name, root.Single(e => e.Kind == RootEntryKind.DayLink).Target);
+    }
+}
