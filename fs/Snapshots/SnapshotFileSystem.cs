@@ -28,7 +28,10 @@ public sealed class SnapshotFileSystem : ILowLevelFileSystem
         _view = new SnapshotsView(repo);
         _trees = repo.Trees;
         _log = log ?? (m => Console.Error.WriteLine($"timetravel: {m}"));
-        _content = new FileContentReader(repo.Blocks, _trees.Streams);
+        // Every record's CRC-32 is still checked on read (a damaged block is an EIO, never wrong data); recomputing
+        // SHA-256 as well cost about half a second of CPU per GiB, so that is left to `timetravel verify --read-data`.
+        repo.Blocks.VerifyScoresOnRead = false;
+        _content = new FileContentReader(repo.Blocks, _trees.Streams, readAhead: 16);
         var rootNode = new Node
         {
             Name = "/"u8.ToArray(), Kind = FileKind.Directory, Mode = 0x1ED /* 0755 */,
