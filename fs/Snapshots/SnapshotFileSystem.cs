@@ -46,6 +46,7 @@ public sealed class SnapshotFileSystem : ILowLevelFileSystem
     public void Init(ref FuseConnection c)
     {
         c.TimeGranularity = 1;
+        c.MaxReadahead = Math.Max(c.MaxReadahead, 1u << 20); // larger sequential requests: fewer round trips per MiB
         c.Want |= FuseCap.AsyncRead | FuseCap.ParallelDirops | FuseCap.CacheSymlinks | FuseCap.ReaddirPlus;
         c.Want &= ~FuseCap.ReaddirPlusAuto;
     }
