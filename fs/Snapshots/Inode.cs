@@ -12,5 +12,6 @@ public sealed class Inode(ulong number, Node node, SnapshotRecord? snapshot, str
     public SnapshotRecord? Snapshot { get; } = snapshot;
     public string Path { get; } = path;   // as shown in messages: /SNAPSHOT/etc/fstab
     public bool AtRoot { get; init; }     // the root itself or a name directly under it: short cache timeouts
+    public byte[]? HistoryPath { get; init; } // set for the directories of the .history view: the source path they stand for
     public long Lookups;
 }

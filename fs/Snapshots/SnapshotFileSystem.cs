@@ -22,6 +22,7 @@ public sealed class SnapshotFileSystem : ILowLevelFileSystem
     private readonly FileContentReader _content;
     private readonly Action<string> _log;
     private readonly Inode _root;
+    private readonly HistoryView _history;
 
     public SnapshotFileSystem(Repository repo, Action<string>? log = null)
     {
@@ -39,6 +40,7 @@ public sealed class SnapshotFileSystem : ILowLevelFileSystem
         };
         _root = new Inode(InodeNumbers.Root, rootNode, null, "/") { AtRoot = true };
         _inodes.Pin(_root);
+        _history = new HistoryView(_view, _trees);
     }
 
     public InodeTable Inodes => _inodes;
@@ -68,7 +70,18 @@ public sealed class SnapshotFileSystem : ILowLevelFileSystem
         var dir = _inodes.Get(parent);
         if (dir is null) return Errno.ENOENT;
         Inode? child;
-        if (parent == InodeNumbers.Root)
+        if (parent == InodeNumbers.Root && name.SequenceEqual(HistoryView.Name))
+            child = _history.Root();
+        else if (dir.HistoryPath is not null)
+        {
+            var nameCopy = name.ToArray();
+            Inode? found = null;
+            int err = Guard(dir, () => { found = _history.Lookup(dir, nameCopy); return 0; });
+            if (err != 0) return err;
+            if (found is null) { entry.EntryTimeout = RootTimeout; return 0; }
+            child = found;
+        }
+        else if (parent == InodeNumbers.Root)
         {
             var e = _view.Find(Encoding.UTF8.GetString(name));
             if (e is null) { entry.EntryTimeout = RootTimeout; return 0; } // negative entry, re-asked after a second
@@ -189,7 +202,7 @@ public sealed class SnapshotFileSystem : ILowLevelFileSystem
         var inode = _inodes.Get(ino);
         if (inode is null) return Errno.ENOENT;
         if (inode.Node.Kind != FileKind.Directory) return Errno.ENOTDIR;
-        bool fixedListing = ino != InodeNumbers.Root; // a snapshot's listing never changes; the root's does
+        bool fixedListing = !inode.AtRoot; // a snapshot's listing never changes; the root's and .history's do
         result = new OpenResult { KeepCache = fixedListing, CacheDirectory = fixedListing };
         return 0;
     }
@@ -200,8 +213,15 @@ public sealed class SnapshotFileSystem : ILowLevelFileSystem
         if (dir is null) return Errno.ENOENT;
         if (ino == InodeNumbers.Root)
         {
-            var entries = _view.Entries();
+            var entries = _view.Entries(); // .history is not listed: reachable by name only, as NetApp hides .snapshot
             return Fill(dir, offset, entries.Count, i => RootChild(entries[i]), ref buffer);
+        }
+        if (dir.HistoryPath is not null)
+        {
+            IReadOnlyList<Inode>? listing = null;
+            int herr = Guard(dir, () => { listing = _history.List(dir); return 0; });
+            if (herr != 0) return herr;
+            return Fill(dir, offset, listing!.Count, i => listing![i], ref buffer);
         }
         Node[]? children = null;
         int err = Guard(dir, () => { children = _trees.ReadDirectory(dir.Node.Content); return 0; });

@@ -1,0 +1,62 @@
+// The history of one path across snapshots: every distinct version, oldest first, with what changed each time.
+// Identical consecutive versions collapse into one. Built on the Merkle tree: a snapshot whose directories on the
+// way have the scores they had in the snapshot before costs a comparison, not a lookup (see SnapshotPathResolver).
+using TimeTravel.Store.Catalog;
+using TimeTravel.Store.Posix;
+using TimeTravel.Store.Trees;
+
+namespace TimeTravel.Store.History;
+
+public sealed class FileHistory(TreeReader trees)
+{
+    public static FileHistory Of(Repository repo) => new(repo.Trees);
+
+    /// <summary>
+    /// Every distinct version of the absolute `path` in `snapshots` (taken oldest first, as the catalog lists them).
+    /// Snapshots before the path first appears give nothing; a snapshot without it after it existed gives a Deleted
+    /// version (node null). Empty when the path is in no snapshot.
+    /// </summary>
+    public IReadOnlyList<FileVersion> Versions(IReadOnlyList<SnapshotRecord> snapshots, byte[] path)
+    {
+        var resolver = new SnapshotPathResolver(trees, PathBytes.Components(path));
+        var versions = new List<FileVersion>();
+        Node? current = null;
+        bool everSeen = false;
+        foreach (var snap in snapshots)
+        {
+            var node = resolver.Resolve(snap.Root);
+            var changes = NodeComparison.Between(current, node);
+            if (versions.Count > 0 && changes == VersionChange.None)
+            {
+                versions[^1] = versions[^1] with { LastSeen = snap };
+                continue;
+            }
+            if (!everSeen && node is null) continue;
+            if (everSeen && changes == VersionChange.Created) changes = VersionChange.Recreated;
+            versions.Add(new FileVersion(snap, snap, node, changes));
+            everSeen = true;
+            current = node;
+        }
+        return versions;
+    }
+
+    /// <summary>
+    /// Every name that was ever directly below the directory `path` in any of the snapshots, sorted by bytes: the
+    /// names of a `.history` view, and the way to find a deleted file. Each distinct directory (by score) is read once.
+    /// </summary>
+    public IReadOnlyList<byte[]> NamesEverUnder(IReadOnlyList<SnapshotRecord> snapshots, byte[] path)
+    {
+        var resolver = new SnapshotPathResolver(trees, PathBytes.Components(path));
+        var seen = new HashSet<StreamRef>();
+        var names = new HashSet<byte[]>(PathBytes.EqualityComparer);
+        foreach (var snap in snapshots)
+        {
+            var dir = resolver.Resolve(snap.Root);
+            if (dir is not { Kind: FileKind.Directory } || !seen.Add(dir.Content)) continue;
+            foreach (var child in trees.ReadDirectory(dir.Content)) names.Add(child.Name);
+        }
+        var sorted = names.ToList();
+        sorted.Sort(PathBytes.Comparer);
+        return sorted;
+    }
+}

@@ -1,0 +1,291 @@
+// One restore in progress: the checking pass, then the writing pass, and the hard-link groups seen so far.
+// Safety rules: every name comes from a decoded directory and is checked again here; before anything is created in
+// a directory, lstat must show that very directory (same device and inode) and not a symlink; new files are made
+// with O_EXCL|O_NOFOLLOW (or symlink/mknod/link, which never follow) under a temporary name, then renamed.
+using System.Security.Cryptography;
+using TimeTravel.Store.History;
+using TimeTravel.Store.Posix;
+using TimeTravel.Store.Trees;
+
+namespace TimeTravel.Store.Restore;
+
+internal sealed class RestoreRun(TreeReader trees, RestoreOptions options, Action<string> report)
+{
+    private const uint PrivateFile = 0x180;      // 0600 until the recorded mode is set
+    private const uint PrivateDirectory = 0x1C0; // 0700 until its contents are in
+    private const uint SetIdBits = 0xC00;
+
+    private readonly List<RestoreAction> _actions = [];
+    private readonly Dictionary<ulong, byte[]> _firstNameOfLink = [];
+    private readonly long _nowNs = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100;
+
+    public IReadOnlyList<RestoreAction> Actions => _actions;
+
+    // ---- Pass 1: read and check, write nothing ----
+
+    /// <summary>Refuses (throws) on an invalid name or a symlink where a directory is to be descended into.</summary>
+    public void Check(Node node, byte[] path, bool mayExist)
+    {
+        if (node.Kind != FileKind.Directory) return;
+        bool exists = false;
+        if (mayExist && PosixFs.TryLStat(path, out var st))
+        {
+            if (st.Kind == FileKind.Symlink)
+                throw new RestoreRefusedException(path, "is a symlink where the snapshot has a directory; restoring through it could write outside the destination");
+            exists = st.Kind == FileKind.Directory;
+        }
+        Node[] children;
+        try { children = trees.ReadDirectory(node.Content); }
+        catch (Exception e) when (IsStoreDamage(e)) { return; } // reported by the writing pass, which skips it too
+        CheckNames(children, path);
+        foreach (var child in children) Check(child, PathBytes.Join(path, child.Name), exists);
+    }
+
+    private static void CheckNames(Node[] children, byte[] dir)
+    {
+        byte[]? previous = null;
+        foreach (var c in children)
+        {
+            var name = c.Name.AsSpan();
+            if (name.Length == 0 || name.IndexOf((byte)'/') >= 0 || name.IndexOf((byte)0) >= 0 || name.SequenceEqual("."u8) || name.SequenceEqual(".."u8))
+                throw new RestoreRefusedException(dir, $"the snapshot has an entry named '{PathBytes.Display(c.Name)}' here, which no directory may hold (the store is damaged)");
+            if (previous is not null && previous.AsSpan().SequenceCompareTo(name) >= 0)
+                throw new RestoreRefusedException(dir, $"the snapshot lists '{PathBytes.Display(c.Name)}' twice or out of order here (the store is damaged)");
+            previous = c.Name;
+        }
+    }
+
+    // ---- Pass 2: write (or list, for a dry run) ----
+
+    public void Restore(Node node, byte[] path, bool parentIsNew)
+    {
+        FileStatus? existing = !parentIsNew && PosixFs.TryLStat(path, out var st) ? st : null;
+        try
+        {
+            if (node.Kind == FileKind.Directory) RestoreDirectory(node, path, existing);
+            else RestoreLeaf(node, path, existing);
+        }
+        catch (RestoreRefusedException) { throw; }
+        catch (Exception e) when (IsFailure(e)) { Fail(path, e.Message); }
+    }
+
+    private void RestoreDirectory(Node node, byte[] path, FileStatus? existing)
+    {
+        if (existing is { Kind: FileKind.Symlink })
+            throw new RestoreRefusedException(path, "is a symlink where the snapshot has a directory; restoring through it could write outside the destination");
+        bool isNew = existing is not { Kind: FileKind.Directory };
+        string kind = existing is null ? RestoreAction.Create
+            : !isNew && ExistingFile.DirectoryMatches(node, path, existing.Value) ? RestoreAction.Unchanged
+            : RestoreAction.Replace;
+        int at = _actions.Count;
+        _actions.Add(new RestoreAction(kind, PathBytes.Display(path)));
+
+        (ulong Device, ulong Inode) self = default;
+        if (!options.DryRun)
+        {
+            if (existing is { } inTheWay && isNew) PutAside(path, inTheWay);
+            if (isNew) PosixFs.MakeDirectory(path, PrivateDirectory);
+            self = RequireDirectory(path, null);
+        }
+        if (node.Flags.HasFlag(NodeFlags.Unreadable))
+            report($"{PathBytes.Display(path)}: could not be read when the snapshot was taken; its contents were not recorded");
+
+        Node[] children = [];
+        try { children = trees.ReadDirectory(node.Content); }
+        catch (Exception e) when (IsStoreDamage(e)) { Fail(path, $"the directory's entries cannot be read from the store: {e.Message}"); }
+        CheckNames(children, path);
+        int before = _actions.Count;
+        foreach (var child in children)
+        {
+            if (!options.DryRun) RequireDirectory(path, self);
+            Restore(child, PathBytes.Join(path, child.Name), isNew);
+        }
+        if (options.DryRun) return;
+
+        if (kind != RestoreAction.Unchanged)
+        {
+            var problems = ApplyMetadata(path, node, isSymlink: false);
+            if (problems.Count > 0) _actions[at] = Failure(path, "restored, but " + string.Join("; ", problems));
+        }
+        else if (_actions.Skip(before).Any(a => a.Kind is RestoreAction.Create or RestoreAction.Replace))
+            PosixFs.SetTimes(path, _nowNs, node.MTimeNs); // new entries moved its mtime
+    }
+
+    private void RestoreLeaf(Node node, byte[] path, FileStatus? existing)
+    {
+        if (node.Kind is not (FileKind.Regular or FileKind.Symlink or FileKind.Fifo or FileKind.CharDevice or FileKind.BlockDevice))
+        {
+            Skip(path, $"a {node.Kind} cannot be restored");
+            return;
+        }
+        if (node.Kind == FileKind.Regular && node.Flags.HasFlag(NodeFlags.Unreadable))
+        {
+            Skip(path, "could not be read when the snapshot was taken; there is no content to restore");
+            return;
+        }
+        if (existing is { Kind: FileKind.Directory } && !options.KeepBackup)
+        {
+            Skip(path, "a directory is in the way (keep backups to have it moved aside)");
+            return;
+        }
+        byte[]? linkTo = node.LinkId != 0 && _firstNameOfLink.TryGetValue(node.LinkId, out var first) ? first : null;
+        if (existing is { } current && options.OnlyIfDifferent && ExistingFile.Matches(trees.Streams, node, path, current, linkTo))
+        {
+            _actions.Add(new RestoreAction(RestoreAction.Unchanged, PathBytes.Display(path)));
+            RememberLink(node, path);
+            return;
+        }
+        string kind = existing is null ? RestoreAction.Create : RestoreAction.Replace;
+        if (options.DryRun)
+        {
+            _actions.Add(new RestoreAction(kind, PathBytes.Display(path)));
+            RememberLink(node, path);
+            return;
+        }
+
+        var problems = new List<string>();
+        var temp = CreateBeside(path, t =>
+        {
+            if (linkTo is not null) PosixFs.HardLink(linkTo, t); // the first name already carries content and metadata
+            else if (node.Kind == FileKind.Regular) WriteContent(node, t, durable: existing is not null);
+            else if (node.Kind == FileKind.Symlink) PosixFs.Symlink(node.LinkTarget ?? [], t);
+            else PosixFs.MakeNode(t, FileKinds.TypeBits(node.Kind) | PrivateFile, node.RDev);
+        });
+        try
+        {
+            if (linkTo is null) problems = ApplyMetadata(temp, node, node.Kind == FileKind.Symlink);
+            if (existing is { } e) { if (options.KeepBackup) PutAside(path, e); }
+            PosixFs.Rename(temp, path);
+        }
+        catch
+        {
+            try { PosixFs.Unlink(temp); } catch (PosixException) { }
+            throw;
+        }
+        _actions.Add(problems.Count == 0 ? new RestoreAction(kind, PathBytes.Display(path)) : Failure(path, "restored, but " + string.Join("; ", problems)));
+        RememberLink(node, path);
+    }
+
+    private void RememberLink(Node node, byte[] path)
+    {
+        if (node.LinkId != 0) _firstNameOfLink.TryAdd(node.LinkId, path);
+    }
+
+    /// <summary>Data leaves written at their offsets, holes skipped, then the length set: the copy stays sparse.</summary>
+    private void WriteContent(Node node, byte[] path, bool durable)
+    {
+        using var handle = PosixFs.CreateWrite(path, PrivateFile, exclusive: true);
+        foreach (var leaf in trees.Streams.Leaves(node.Content))
+        {
+            if (leaf.IsHole) continue;
+            var data = trees.Blocks.Get(leaf.Score);
+            if (data.Length != leaf.Length)
+                throw new InvalidDataException($"block {leaf.Score.Short} has {data.Length} bytes where its pointer says {leaf.Length}");
+            RandomAccess.Write(handle, data, leaf.Offset);
+        }
+        PosixFs.Truncate(handle, node.Content.Length, path);
+        if (durable) PosixFs.Fsync(handle, PathBytes.Display(path)); // it is about to replace a file: no empty file after a crash
+    }
+
+    /// <summary>
+    /// Owner first (chown clears setuid bits and capabilities), then xattrs (ACLs, security.capability), then the
+    /// mode (which also sets the ACL mask), then the times. Returns what could not be set.
+    /// </summary>
+    private List<string> ApplyMetadata(byte[] path, Node node, bool isSymlink)
+    {
+        var problems = new List<string>();
+        bool owned = true;
+        try { PosixFs.LChown(path, node.Uid, node.Gid); }
+        catch (PosixException e) { problems.Add(e.Message); owned = false; }
+        foreach (var (name, value) in node.Xattrs)
+        {
+            try { PosixFs.SetXattr(path, name, value); }
+            catch (PosixException e) { problems.Add(e.Message); }
+        }
+        if (!isSymlink)
+        {
+            // Without the recorded owner, setuid/setgid would be granted to whoever restores: leave them off.
+            try { PosixFs.Chmod(path, owned ? node.Mode : node.Mode & ~SetIdBits); }
+            catch (PosixException e) { problems.Add(e.Message); }
+        }
+        try { PosixFs.SetTimes(path, _nowNs, node.MTimeNs); }
+        catch (PosixException e) { problems.Add(e.Message); }
+        foreach (var p in problems) report(p);
+        return problems;
+    }
+
+    /// <summary>Moves what is at `path` out of the way: to NAME.yesterday~ (hard link, else rename), or removes a non-directory.</summary>
+    private void PutAside(byte[] path, FileStatus existing)
+    {
+        if (!options.KeepBackup)
+        {
+            if (existing.Kind != FileKind.Directory) PosixFs.Unlink(path);
+            return;
+        }
+        var backup = Concat(path, PathBytes.From(options.BackupSuffix));
+        if (PosixFs.TryLStat(backup, out var old))
+        {
+            if (old.Kind == FileKind.Directory) PosixFs.RemoveDirectory(backup); // an older backup; fails (and says so) when not empty
+            else PosixFs.Unlink(backup);
+        }
+        if (existing.Kind == FileKind.Directory) { PosixFs.Rename(path, backup); return; }
+        try { PosixFs.HardLink(path, backup); } // the original stays in place until the rename replaces it
+        catch (PosixException) { PosixFs.Rename(path, backup); }
+    }
+
+    /// <summary>Creates something under a fresh temporary name in the same directory as `path`; returns that name.</summary>
+    private static byte[] CreateBeside(byte[] path, Action<byte[]> create)
+    {
+        int slash = path.AsSpan().LastIndexOf((byte)'/');
+        for (int attempt = 0; ; attempt++)
+        {
+            var name = PathBytes.From($".tt-restore-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}");
+            var temp = slash < 0 ? name : PathBytes.Join(slash == 0 ? "/"u8 : path.AsSpan(0, slash), name);
+            try { create(temp); return temp; }
+            catch (PosixException e) when (e.Errno == 17 /* EEXIST */ && attempt < 5) { }
+        }
+    }
+
+    /// <summary>lstat must show a real directory (and, once known, the same one): never descend through a symlink.</summary>
+    private static (ulong, ulong) RequireDirectory(byte[] path, (ulong Device, ulong Inode)? expected)
+    {
+        if (!PosixFs.TryLStat(path, out var st))
+            throw new RestoreRefusedException(path, "vanished while being restored");
+        if (st.Kind != FileKind.Directory)
+            throw new RestoreRefusedException(path, $"is a {st.Kind.ToString().ToLowerInvariant()}, not a directory; refusing to write through it");
+        if (expected is { } e && (e.Device, e.Inode) != (st.Device, st.Inode))
+            throw new RestoreRefusedException(path, "was replaced by another directory while being restored");
+        return (st.Device, st.Inode);
+    }
+
+    private void Skip(byte[] path, string why)
+    {
+        report($"{PathBytes.Display(path)}: {why}");
+        _actions.Add(new RestoreAction(RestoreAction.Skip, PathBytes.Display(path)) { Detail = why });
+    }
+
+    private void Fail(byte[] path, string message)
+    {
+        var action = Failure(path, message);
+        report(action.Detail!);
+        _actions.Add(action);
+    }
+
+    private static RestoreAction Failure(byte[] path, string message)
+    {
+        string where = PathBytes.Display(path);
+        string detail = message.StartsWith(where + ":", StringComparison.Ordinal) ? message : $"{where}: {message}";
+        return new RestoreAction(RestoreAction.Failed, where) { Detail = detail };
+    }
+
+    private static bool IsStoreDamage(Exception e) => e is InvalidDataException or IOException and not PosixException;
+    private static bool IsFailure(Exception e) => e is IOException or InvalidDataException or UnauthorizedAccessException;
+
+    private static byte[] Concat(byte[] a, byte[] b)
+    {
+        var r = new byte[a.Length + b.Length];
+        a.CopyTo(r, 0);
+        b.CopyTo(r, a.Length);
+        return r;
+    }
+}
