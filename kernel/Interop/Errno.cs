@@ -8,6 +8,7 @@ internal static class Errno
     public const int ENOENT = 2;
     public const int EINTR = 4;
     public const int EAGAIN = 11;
+    public const int ENOMEM = 12;
     public const int ENODEV = 19;
     public const int EXDEV = 18;
     public const int EINVAL = 22;

@@ -46,8 +46,8 @@ internal static class FileHandles
     /// </summary>
     public static byte[]? Resolve(FileDescriptor mountFd, ReadOnlySpan<byte> handle, out int errno)
     {
-        using var fd = Libc.OpenByHandleAt(mountFd, handle, FanotifyConstants.O_PATH | FanotifyConstants.O_CLOEXEC);
-        if (fd.IsInvalid) { errno = Errno.Last; return null; }
+        using var fd = OpenByHandle(mountFd, handle, out errno);
+        if (fd is null) return null;
 
         Span<byte> statx = stackalloc byte[256];
         if (Libc.Statx(fd, [0], FanotifyConstants.AT_EMPTY_PATH, FanotifyConstants.STATX_NLINK, statx) == 0
@@ -64,5 +64,25 @@ internal static class FileHandles
         if (n >= buffer.Length) { errno = Errno.EOVERFLOW; return null; }
         errno = 0;
         return buffer.AsSpan(0, (int)n).ToArray();
+    }
+
+    /// <summary>
+    /// open_by_handle_at, retried on ENOMEM. The kernel turns every failure to decode a handle into ESTALE except
+    /// ENOMEM, and on ext4 (seen on 6.18) the handle of a just-deleted directory sporadically gives ENOMEM while other
+    /// inodes are being created, apparently when its inode number is being reused (iget_locked meets the inode under
+    /// creation and returns NULL, which ext4_iget reports as ENOMEM). A retry then says ESTALE; only an ENOMEM that
+    /// persists is reported as a failure (and makes the source incomplete).
+    /// </summary>
+    private static FileDescriptor? OpenByHandle(FileDescriptor mountFd, ReadOnlySpan<byte> handle, out int errno)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            var fd = Libc.OpenByHandleAt(mountFd, handle, FanotifyConstants.O_PATH | FanotifyConstants.O_CLOEXEC);
+            if (!fd.IsInvalid) { errno = 0; return fd; }
+            errno = Errno.Last;
+            fd.Dispose();
+            if (errno != Errno.ENOMEM || attempt >= 20) return null;
+            Thread.Sleep(attempt < 5 ? 0 : 5);
+        }
     }
 }

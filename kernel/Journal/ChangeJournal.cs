@@ -78,6 +78,22 @@ public sealed class ChangeJournal : IChangeSink, IDisposable
         }
     }
 
+    /// <summary>
+    /// True while a tracker session owes heartbeats: a snapshot has cut the journal (or the session just began) and is
+    /// waiting for the confirmation. The daemon then flushes at once instead of at its next interval.
+    /// </summary>
+    public bool CutPending
+    {
+        get
+        {
+            lock (_gate)
+            {
+                if (_session == 0) return false;
+                return _heartbeatsOwed > 0 || File.Exists(JournalDirectory.SegmentPath(Directory, _segment + 1));
+            }
+        }
+    }
+
     private void Buffer(JournalRecord record)
     {
         lock (_gate) _pending.Add(record);

@@ -1,5 +1,5 @@
 // The long-running loop behind `timetravel track`: watch the sources, pump events into the journal, flush every
-// second, and on SIGTERM (or cancellation) record a clean stop.
+// second (at once when a snapshot waits for its cut to be confirmed), and on SIGTERM (or cancellation) record a clean stop.
 using System.Runtime.InteropServices;
 using TimeTravel.Kernel.Journal;
 
@@ -38,8 +38,11 @@ public static class TrackerDaemon
             var lastFlush = DateTime.UtcNow;
             while (!stop.IsCancellationRequested)
             {
-                tracker.Pump(journal, waitMs: 200);
-                if (DateTime.UtcNow - lastFlush < FlushInterval) continue;
+                // A snapshot waiting for its cut to be confirmed is not kept waiting for the flush interval: two
+                // drain-then-flush rounds confirm it, however close together (see JournalReader's rule).
+                bool cutPending = journal.CutPending;
+                tracker.Pump(journal, waitMs: cutPending ? 10 : 100);
+                if (!cutPending && DateTime.UtcNow - lastFlush < FlushInterval) continue;
                 tracker.Pump(journal, waitMs: 0);   // drain right before flushing: see JournalReader's rule
                 journal.Flush();
                 lastFlush = DateTime.UtcNow;
