@@ -15,7 +15,7 @@ public static class Program
         {
             InitCommand.Create(), SnapshotCommand.Create(), ListCommand.Create(), LsCommand.Create(), CatCommand.Create(),
             StatsCommand.Create(), VerifyCommand.Create(), IndexCommand.Create(), MountCommand.Create(), MountCommand.CreateUmount(),
-            TrackCommand.Create(), ImportLogCommand.Create(),
+            TrackCommand.Create(), ImportLogCommand.Create(), HistoryCommand.Create(), DiffCommand.Create(), RestoreCommand.Create(),
         })
             root.Subcommands.Add(c);
         return root.Parse(args).Invoke();

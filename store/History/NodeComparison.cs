@@ -1,5 +1,6 @@
 // What differs between two recorded versions of one name, as a user sees it: the kind, the content (file data, a
-// directory's entries, a symlink's target, a device number) and the metadata (mode, owner, mtime, xattrs).
+// directory's entries, a symlink's target, a device number) and the metadata (mode, owner, xattrs, and the mtime
+// when the content stayed the same: a new content brings a new mtime with it, and that is not news).
 // ctime, st_blocks, the link count and the hard-link id are bookkeeping that moves without the file changing
 // (a new hard link elsewhere, a rewrite that kept size and mtime), so they do not make a new version.
 using TimeTravel.Store.Trees;
@@ -13,8 +14,10 @@ public static class NodeComparison
         || !(a.LinkTarget ?? []).AsSpan().SequenceEqual(b.LinkTarget ?? [])
         || (a.Flags & NodeFlags.Unreadable) != (b.Flags & NodeFlags.Unreadable);
 
+    /// <summary>Mode, owner or xattrs differ, or the mtime does while the content does not.</summary>
     public static bool MetadataDiffers(Node a, Node b) =>
-        a.Mode != b.Mode || a.Uid != b.Uid || a.Gid != b.Gid || a.MTimeNs != b.MTimeNs || !SameXattrs(a.Xattrs, b.Xattrs);
+        a.Mode != b.Mode || a.Uid != b.Uid || a.Gid != b.Gid || !SameXattrs(a.Xattrs, b.Xattrs)
+        || (a.MTimeNs != b.MTimeNs && !ContentDiffers(a, b));
 
     /// <summary>The changes from `before` to `after` (either may be null: absent).</summary>
     public static VersionChange Between(Node? before, Node? after)

@@ -11,8 +11,11 @@ namespace TimeTravel.Store.Restore;
 
 internal static class ExistingFile
 {
+    /// <summary>Same owner, mode and xattrs. Not the mtime: that moves whenever an entry inside does, and the restore
+    /// sets it again anyway once the entries are in.</summary>
     public static bool DirectoryMatches(Node node, byte[] path, FileStatus st) =>
-        st.Kind == FileKind.Directory && SameOwnerModeTime(node, st) && NodeComparison.SameXattrs(PosixFs.ReadXattrs(path), node.Xattrs);
+        st.Kind == FileKind.Directory && st.Uid == node.Uid && st.Gid == node.Gid && st.Permissions == node.Mode
+        && NodeComparison.SameXattrs(PosixFs.ReadXattrs(path), node.Xattrs);
 
     /// <summary>Same kind, metadata and content; for a later name of a hard-linked file, the same inode as its first name.</summary>
     public static bool Matches(StreamReader streams, Node node, byte[] path, FileStatus st, byte[]? firstNameOfLink)
@@ -26,9 +29,6 @@ internal static class ExistingFile
             return PosixFs.TryLStat(firstNameOfLink, out var first) && (first.Device, first.Inode) == (st.Device, st.Inode);
         return node.Kind != FileKind.Regular || (st.Size == node.Content.Length && ContentMatches(streams, node.Content, path));
     }
-
-    private static bool SameOwnerModeTime(Node node, FileStatus st) =>
-        st.Uid == node.Uid && st.Gid == node.Gid && st.Permissions == node.Mode && st.MTimeNs == node.MTimeNs;
 
     private static bool ContentMatches(StreamReader streams, StreamRef content, byte[] path)
     {

@@ -60,13 +60,21 @@ internal sealed class RestoreRun(TreeReader trees, RestoreOptions options, Actio
     public void Restore(Node node, byte[] path, bool parentIsNew)
     {
         FileStatus? existing = !parentIsNew && PosixFs.TryLStat(path, out var st) ? st : null;
+        int at = _actions.Count;
         try
         {
             if (node.Kind == FileKind.Directory) RestoreDirectory(node, path, existing);
             else RestoreLeaf(node, path, existing);
         }
         catch (RestoreRefusedException) { throw; }
-        catch (Exception e) when (IsFailure(e)) { Fail(path, e.Message); }
+        catch (Exception e) when (IsFailure(e))
+        {
+            var failure = Failure(path, e.Message);
+            report(failure.Detail!);
+            // A directory lists itself before its entries: its own line becomes the failure, not a second line.
+            if (at < _actions.Count && _actions[at].Path == failure.Path) _actions[at] = failure;
+            else _actions.Add(failure);
+        }
     }
 
     private void RestoreDirectory(Node node, byte[] path, FileStatus? existing)
@@ -92,7 +100,11 @@ internal sealed class RestoreRun(TreeReader trees, RestoreOptions options, Actio
 
         Node[] children = [];
         try { children = trees.ReadDirectory(node.Content); }
-        catch (Exception e) when (IsStoreDamage(e)) { Fail(path, $"the directory's entries cannot be read from the store: {e.Message}"); }
+        catch (Exception e) when (IsStoreDamage(e))
+        {
+            _actions[at] = Failure(path, $"the directory's entries cannot be read from the store: {e.Message}");
+            report(_actions[at].Detail!);
+        }
         CheckNames(children, path);
         int before = _actions.Count;
         foreach (var child in children)
@@ -104,11 +116,11 @@ internal sealed class RestoreRun(TreeReader trees, RestoreOptions options, Actio
 
         if (kind != RestoreAction.Unchanged)
         {
-            var problems = ApplyMetadata(path, node, isSymlink: false);
-            if (problems.Count > 0) _actions[at] = Failure(path, "restored, but " + string.Join("; ", problems));
+            var problems = ApplyMetadata(path, path, node, isSymlink: false);
+            if (problems.Count > 0 && _actions[at].Kind != RestoreAction.Failed) _actions[at] = Failure(path, "restored, but " + string.Join("; ", problems));
         }
-        else if (_actions.Skip(before).Any(a => a.Kind is RestoreAction.Create or RestoreAction.Replace))
-            PosixFs.SetTimes(path, _nowNs, node.MTimeNs); // new entries moved its mtime
+        else if (existing!.Value.MTimeNs != node.MTimeNs || _actions.Skip(before).Any(a => a.Kind is RestoreAction.Create or RestoreAction.Replace))
+            PosixFs.SetTimes(path, _nowNs, node.MTimeNs); // entries made or removed since moved its mtime
     }
 
     private void RestoreLeaf(Node node, byte[] path, FileStatus? existing)
@@ -153,7 +165,7 @@ internal sealed class RestoreRun(TreeReader trees, RestoreOptions options, Actio
         });
         try
         {
-            if (linkTo is null) problems = ApplyMetadata(temp, node, node.Kind == FileKind.Symlink);
+            if (linkTo is null) problems = ApplyMetadata(temp, path, node, node.Kind == FileKind.Symlink);
             if (existing is { } e) { if (options.KeepBackup) PutAside(path, e); }
             PosixFs.Rename(temp, path);
         }
@@ -191,28 +203,32 @@ internal sealed class RestoreRun(TreeReader trees, RestoreOptions options, Actio
     /// Owner first (chown clears setuid bits and capabilities), then xattrs (ACLs, security.capability), then the
     /// mode (which also sets the ACL mask), then the times. Returns what could not be set.
     /// </summary>
-    private List<string> ApplyMetadata(byte[] path, Node node, bool isSymlink)
+    private List<string> ApplyMetadata(byte[] path, byte[] shownAs, Node node, bool isSymlink)
     {
         var problems = new List<string>();
         bool owned = true;
         try { PosixFs.LChown(path, node.Uid, node.Gid); }
-        catch (PosixException e) { problems.Add(e.Message); owned = false; }
+        catch (PosixException e) { problems.Add(WithoutPath(e)); owned = false; }
         foreach (var (name, value) in node.Xattrs)
         {
             try { PosixFs.SetXattr(path, name, value); }
-            catch (PosixException e) { problems.Add(e.Message); }
+            catch (PosixException e) { problems.Add(WithoutPath(e)); }
         }
         if (!isSymlink)
         {
             // Without the recorded owner, setuid/setgid would be granted to whoever restores: leave them off.
             try { PosixFs.Chmod(path, owned ? node.Mode : node.Mode & ~SetIdBits); }
-            catch (PosixException e) { problems.Add(e.Message); }
+            catch (PosixException e) { problems.Add(WithoutPath(e)); }
         }
         try { PosixFs.SetTimes(path, _nowNs, node.MTimeNs); }
-        catch (PosixException e) { problems.Add(e.Message); }
-        foreach (var p in problems) report(p);
+        catch (PosixException e) { problems.Add(WithoutPath(e)); }
+        foreach (var p in problems) report($"{PathBytes.Display(shownAs)}: {p}");
         return problems;
     }
+
+    // "lchown: Operation not permitted" from "/dest/.tt-restore-1a2b3c: lchown: ...": the temporary name means nothing to anyone.
+    private static string WithoutPath(PosixException e) =>
+        e.Message.StartsWith(e.PathText + ": ", StringComparison.Ordinal) ? e.Message[(e.PathText.Length + 2)..] : e.Message;
 
     /// <summary>Moves what is at `path` out of the way: to NAME.yesterday~ (hard link, else rename), or removes a non-directory.</summary>
     private void PutAside(byte[] path, FileStatus existing)
@@ -242,7 +258,15 @@ internal sealed class RestoreRun(TreeReader trees, RestoreOptions options, Actio
             var name = PathBytes.From($".tt-restore-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}");
             var temp = slash < 0 ? name : PathBytes.Join(slash == 0 ? "/"u8 : path.AsSpan(0, slash), name);
             try { create(temp); return temp; }
-            catch (PosixException e) when (e.Errno == 17 /* EEXIST */ && attempt < 5) { }
+            catch (PosixException e) when (e.Errno == 17 /* EEXIST */)
+            {
+                if (attempt >= 5) throw; // the name is taken (by someone else: not ours to remove); try another
+            }
+            catch
+            {
+                try { PosixFs.Unlink(temp); } catch (PosixException) { } // made, then failed while being filled
+                throw;
+            }
         }
     }
 
@@ -262,13 +286,6 @@ internal sealed class RestoreRun(TreeReader trees, RestoreOptions options, Actio
     {
         report($"{PathBytes.Display(path)}: {why}");
         _actions.Add(new RestoreAction(RestoreAction.Skip, PathBytes.Display(path)) { Detail = why });
-    }
-
-    private void Fail(byte[] path, string message)
-    {
-        var action = Failure(path, message);
-        report(action.Detail!);
-        _actions.Add(action);
     }
 
     private static RestoreAction Failure(byte[] path, string message)

@@ -1,0 +1,115 @@
+// `timetravel history PATH [--diff] [--json]`: every distinct version of a file (or directory) across the
+// snapshots, oldest first: when, where to find it in the mount, size, owner and what changed. Also finds the
+// versions of a file that no longer exists. --diff shows `diff -u` between adjacent versions of a regular file.
+using System.CommandLine;
+using System.Diagnostics;
+using TimeTravel.Cli.Output;
+using TimeTravel.Fs.Mounting;
+using TimeTravel.Store;
+using TimeTravel.Store.Catalog;
+using TimeTravel.Store.History;
+using TimeTravel.Store.Posix;
+using TimeTravel.Store.Trees;
+
+namespace TimeTravel.Cli.Commands;
+
+public static class HistoryCommand
+{
+    public static Command Create()
+    {
+        var path = new Argument<string>("path") { Description = "The file or directory (absolute, or relative to the current directory)" };
+        var diff = new Option<bool>("--diff") { Description = "Show diff -u between adjacent versions of a regular file" };
+        var json = CommonOptions.Json();
+        var cmd = new Command("history", "List every distinct version of a file across the snapshots") { path, diff, json };
+        cmd.SetAction(r => CommonOptions.Run(() =>
+        {
+            using var repo = Repository.OpenReader(r.GetValue(CommonOptions.Store)!);
+            string display = AbsolutePath(r.GetValue(path)!);
+            byte[] bytes = PathBytes.FromDisplay(display);
+            var snapshots = repo.Catalog.Snapshots();
+            if (snapshots.Count == 0) throw new StoreException($"{repo.Layout.Root}: the store has no snapshots yet; take one with `timetravel snapshot`");
+            var versions = FileHistory.Of(repo).Versions(snapshots, bytes);
+            if (versions.Count == 0)
+            {
+                Console.Error.WriteLine($"timetravel: {display}: in none of the {snapshots.Count} snapshots (from {snapshots[0].Name} to {snapshots[^1].Name})");
+                return CommonOptions.Failed;
+            }
+            if (r.GetValue(json)) { WriteJson(versions, display); return CommonOptions.Ok; }
+            Console.WriteLine($"{"TIME",-26} {"SIZE",10} {"OWNER",-11} {"CHANGE",-18} PATH");
+            for (int i = 0; i < versions.Count; i++)
+            {
+                var v = versions[i];
+                var n = v.Node;
+                Console.WriteLine($"{v.Snapshot.Time:yyyy-MM-dd HH:mm:ss zzz} {(n is null ? "-" : Human.Bytes(n.Size)),10} {(n is null ? "-" : $"{n.Uid}:{n.Gid}"),-11} " +
+                    $"{string.Join(",", VersionChanges.Words(v.Changes)),-18} {(n is null ? "(deleted)" : InMount(v.Snapshot, display))}");
+                if (r.GetValue(diff) && i > 0 && versions[i - 1].Node is { Kind: FileKind.Regular } before && n is { Kind: FileKind.Regular }
+                    && v.Changes.HasFlag(VersionChange.Content))
+                    Console.Write(Diff(repo, before, InMount(versions[i - 1].Snapshot, display), n, InMount(v.Snapshot, display)));
+            }
+            return CommonOptions.Ok;
+        }));
+        return cmd;
+    }
+
+    public static string AbsolutePath(string typed) => PathBytes.Normalize(Path.GetFullPath(typed));
+
+    /// <summary>Where the version is in the mount: /backup/.snapshot/SNAPSHOT/path.</summary>
+    public static string InMount(SnapshotRecord snapshot, string path) =>
+        SnapshotMount.DefaultMountPoint + "/" + snapshot.Name + (path == "/" ? "" : path);
+
+    private static void WriteJson(IReadOnlyList<FileVersion> versions, string path) => JsonOut.Write(w =>
+    {
+        w.WriteStartArray();
+        foreach (var v in versions)
+        {
+            w.WriteStartObject();
+            w.WriteString("snapshot", v.Snapshot.Name);
+            w.WriteString("time", v.Snapshot.Time.ToString("O"));
+            w.WriteString("lastSeen", v.LastSeen.Name);
+            w.WriteStartArray("changes");
+            foreach (var word in VersionChanges.Words(v.Changes)) w.WriteStringValue(word);
+            w.WriteEndArray();
+            w.WriteBoolean("exists", v.Node is not null);
+            if (v.Node is { } n)
+            {
+                w.WriteString("path", InMount(v.Snapshot, path));
+                w.WriteString("type", n.Kind.ToString().ToLowerInvariant());
+                w.WriteNumber("size", n.Size);
+                w.WriteNumber("mode", n.Mode); w.WriteNumber("uid", n.Uid); w.WriteNumber("gid", n.Gid);
+                w.WriteNumber("mtimeNs", n.MTimeNs);
+                if (n.Kind == FileKind.Regular) w.WriteString("content", n.Content.Root.ToString());
+                if (n.LinkTarget != null) w.WriteString("target", PathBytes.Display(n.LinkTarget));
+            }
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    });
+
+    /// <summary>diff -u of two stored files, extracted to temporary files that are removed afterwards.</summary>
+    private static string Diff(Repository repo, Node before, string beforeLabel, Node after, string afterLabel)
+    {
+        string dir = Directory.CreateTempSubdirectory("timetravel-history-").FullName;
+        try
+        {
+            string a = Extract(repo, before, Path.Combine(dir, "a")), b = Extract(repo, after, Path.Combine(dir, "b"));
+            var psi = new ProcessStartInfo("diff") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var arg in new[] { "-u", "--label", beforeLabel, "--label", afterLabel, a, b }) psi.ArgumentList.Add(arg);
+            using var p = Process.Start(psi) ?? throw new IOException("cannot run diff");
+            var err = p.StandardError.ReadToEndAsync();
+            string output = p.StandardOutput.ReadToEnd();
+            p.WaitForExit();
+            if (p.ExitCode > 1) throw new IOException($"diff failed: {err.Result.Trim()}");
+            return output;
+        }
+        catch (System.ComponentModel.Win32Exception e) { throw new IOException($"cannot run diff: {e.Message}"); }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    private static string Extract(Repository repo, Node node, string file)
+    {
+        using var f = new FileStream(file, FileMode.CreateNew, FileAccess.Write);
+        repo.Trees.Streams.CopyTo(node.Content, f);
+        f.SetLength(node.Content.Length);
+        return file;
+    }
+}

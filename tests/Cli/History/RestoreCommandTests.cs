@@ -1,0 +1,87 @@
+// `timetravel restore SNAPSHOT PATH [--to DEST] [--dry-run]`: to another place, as a dry run, and back over the
+// original with NAME.yesterday~ kept.
+using TimeTravel.Store.Posix;
+using TimeTravel.Tests.Cli.Support;
+using TimeTravel.Tests.Store.Support;
+using Xunit;
+
+namespace TimeTravel.Tests.Cli.History;
+
+public class RestoreCommandTests : IDisposable
+{
+    private readonly TempDir _dir = new("tt-clirest");
+    public void Dispose() => _dir.Dispose();
+
+    private CliResult Run(params string[] args)
+    {
+        var r = TimeTravelCli.Run(_dir["store"], args);
+        Assert.True(r.ExitCode == 0, $"timetravel {string.Join(' ', args)}: {r}");
+        return r;
+    }
+
+    [Fact]
+    public void RestoresToAnotherPlaceAsADryRunAndOverTheOriginalKeepingABackup()
+    {
+        string src = _dir["src"];
+        Directory.CreateDirectory(src + "/sub");
+        File.WriteAllText(src + "/sub/a.txt", "original\n");
+        File.WriteAllText(src + "/b.txt", "bee\n");
+        Run("init", src);
+        Run("snapshot", "--time", "2026-11-01T10:00:00+01:00");
+        File.WriteAllText(src + "/sub/a.txt", "ruined\n");
+
+        var dry = Run("restore", "latest", src, "--to", _dir["copy"], "--dry-run");
+        Assert.Contains($"would create {_dir["copy"]}/sub/a.txt", dry.Stdout);
+        Assert.False(Directory.Exists(_dir["copy"]));
+
+        var copy = Run("restore", "latest", src, "--to", _dir["copy"]);
+        Assert.Contains($"create {_dir["copy"]}/b.txt", copy.Stdout);
+        Assert.Equal("original\n", File.ReadAllText(_dir["copy/sub/a.txt"]));
+        Assert.Contains("4 created", copy.Stderr);
+
+        var back = Run("restore", "2026-11-01_1000", src + "/sub/a.txt");
+        Assert.Equal($"replace {src}/sub/a.txt\n", back.Stdout);
+        Assert.Equal("original\n", File.ReadAllText(src + "/sub/a.txt"));
+        Assert.Equal("ruined\n", File.ReadAllText(src + "/sub/a.txt.yesterday~"));
+
+        var again = Run("restore", "latest", src, "--if-different");
+        Assert.Equal("", again.Stdout);
+        Assert.Contains("0 created, 0 replaced, 4 unchanged", again.Stderr); // src, b.txt, sub, sub/a.txt
+    }
+
+    [Fact]
+    public void AnotherUserGetsTheContentButNotTheOwnerOrSetuidAndExitStatus3()
+    {
+        string src = _dir["src"];
+        Directory.CreateDirectory(src);
+        File.WriteAllText(src + "/tool", "#!/bin/sh\n");
+        PosixFs.LChown(PathBytes.From(src + "/tool"), 1234, 5678);
+        PosixFs.Chmod(PathBytes.From(src + "/tool"), 0x9ED); // 04755
+        Run("init", src);
+        Run("snapshot");
+        Shell.Run("chown", "-R", "65534:65534", _dir["store"]);
+        Directory.CreateDirectory(_dir["nobody"]);
+        PosixFs.LChown(_dir.Bytes("nobody"), 65534, 65534);
+
+        var r = TimeTravelCli.RunAs("65534", _dir["store"], "restore", "latest", src + "/tool", "--to", _dir["nobody/tool"]);
+        Assert.True(r.ExitCode == 3, r.ToString());
+        Assert.Contains($"{_dir["nobody/tool"]}: lchown: Operation not permitted", r.Stderr);
+        Assert.DoesNotContain(".tt-restore-", r.Stderr);
+        Assert.Contains($"failed {_dir["nobody/tool"]}", r.Stdout);
+        var st = PosixFs.LStat(_dir.Bytes("nobody/tool"));
+        Assert.Equal((65534u, 65534u), (st.Uid, st.Gid));
+        Assert.Equal(0x1EDu, st.Permissions); // 0755: setuid is not handed to whoever restores
+        Assert.Equal("#!/bin/sh\n", File.ReadAllText(_dir["nobody/tool"]));
+    }
+
+    [Fact]
+    public void APathNotInTheSnapshotIsAnError()
+    {
+        Directory.CreateDirectory(_dir["src"]);
+        Run("init", _dir["src"]);
+        Run("snapshot");
+        var r = TimeTravelCli.Run(_dir["store"], "restore", "latest", _dir["src/none"]);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("none: not in snapshot", r.Stderr);
+    }
+}
