@@ -60,7 +60,8 @@ stop_tracker() {
     TRACKER_PID=
 }
 start_tracker() { # STORE LOG
-    tt --store "$1" track 2>"$2" &
+    # Not through the tt function: that would background a subshell, and killing it would leave the tracker running.
+    dotnet "$BIN/timetravel.dll" --store "$1" track 2>"$2" &
     TRACKER_PID=$!
     for _ in $(seq 300); do grep -q "watching" "$2" 2>/dev/null && return 0; sleep 0.1; done
     log "tracker did not start: $(cat "$2")"; return 1

@@ -43,7 +43,14 @@ public sealed class ChangeJournal : IChangeSink, IDisposable
     {
         lock (_gate)
         {
-            if (_pendingKeys.Add(DedupKey(change))) _pending.Add(new ChangeEntry(change));
+            var key = DedupKey(change);
+            // A path already journaled as new will be visited anyway: its later writes and chmods add nothing.
+            if (key[0] == (byte)'c' && change.RenamedTo is null)
+            {
+                byte[] asNew = [(byte)'n', .. change.Path];
+                if (_pendingKeys.Contains(asNew) || _writtenKeys.Contains(asNew)) return;
+            }
+            if (_pendingKeys.Add(key)) _pending.Add(new ChangeEntry(change));
         }
     }
 

@@ -19,6 +19,24 @@ public static class TrackerDaemon
         return Run(options, journalDirectory, log, stop.Token);
     }
 
+    /// <summary>
+    /// Between drains the tracker lets events gather for this long: the kernel merges queued events on the same file,
+    /// so a program writing a file in a thousand write() calls costs the tracker one event, not a thousand.
+    /// </summary>
+    public static readonly TimeSpan BatchInterval = TimeSpan.FromMilliseconds(250);
+
+    // Waits out one batch interval; a snapshot waiting for its cut ends the wait at once. Returns whether one waits.
+    private static bool WaitForBatch(ChangeJournal journal, CancellationToken stop)
+    {
+        var until = DateTime.UtcNow + BatchInterval;
+        while (DateTime.UtcNow < until)
+        {
+            if (journal.CutPending) return true;
+            if (stop.WaitHandle.WaitOne(20)) return false;
+        }
+        return journal.CutPending;
+    }
+
     /// <summary>Runs until <paramref name="stop"/> is cancelled; returns 0 after a clean stop, 1 after an error.</summary>
     public static int Run(TrackerOptions options, string journalDirectory, TextWriter log, CancellationToken stop)
     {
@@ -40,8 +58,8 @@ public static class TrackerDaemon
             {
                 // A snapshot waiting for its cut to be confirmed is not kept waiting for the flush interval: two
                 // drain-then-flush rounds confirm it, however close together (see JournalReader's rule).
-                bool cutPending = journal.CutPending;
-                tracker.Pump(journal, waitMs: cutPending ? 10 : 100);
+                bool cutPending = WaitForBatch(journal, stop);
+                tracker.Pump(journal, waitMs: 0);
                 if (!cutPending && DateTime.UtcNow - lastFlush < FlushInterval) continue;
                 tracker.Pump(journal, waitMs: 0);   // drain right before flushing: see JournalReader's rule
                 journal.Flush();
