@@ -28,9 +28,8 @@ trap 'rm -f "$log"' EXIT
 status=0
 dotnet test tests/TimeTravel.Tests.csproj -c Release --no-build -nologo \
   --logger "console;verbosity=normal" --blame-hang-timeout 5m "$@" 2>&1 | tee "$log" || status=$?
-# One plain closing line, whatever the runner printed above it.
-summary=$(grep -E '(Passed|Failed)! +- +Failed: +[0-9]+, +Passed: +[0-9]+' "$log" | tail -n 1 || true)
-failed=$(sed -E 's/.*Failed: +([0-9]+).*/\1/' <<<"$summary")
-passed=$(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$summary")
-[ -n "$summary" ] && echo "tests: ${passed} passed, ${failed} failed"
+# One plain closing line, whatever the runner printed above it (VSTest's summary: "Passed: N" / "Failed: N" lines).
+passed=$(grep -E '^ +Passed: +[0-9]+$' "$log" | tail -n 1 | grep -oE '[0-9]+' || true)
+failed=$(grep -E '^ +Failed: +[0-9]+$' "$log" | tail -n 1 | grep -oE '[0-9]+' || true)
+[ -n "$passed" ] && echo "tests: ${passed} passed, ${failed:-0} failed"
 exit $status

@@ -16,9 +16,9 @@ public sealed class WriterLock : IDisposable
         // Opened through libc: .NET's own emulation of FileShare would take a shared flock first and spoil the message.
         var handle = PosixFs.OpenLockFile(layout.Lock);
         // A writer that has just finished (or a child forked by this process that has not yet exec'd and so still
-        // shares the lock's descriptor) may hold the lock for a moment: wait a little before refusing.
+        // shares the lock's descriptor) may hold the lock for a moment: wait 200 ms before refusing.
         bool locked = PosixFs.TryLockExclusive(handle, layout.Lock);
-        for (int i = 0; !locked && i < 25; i++)
+        for (int i = 0; !locked && i < 5; i++)
         {
             Thread.Sleep(40);
             locked = PosixFs.TryLockExclusive(handle, layout.Lock);

@@ -116,7 +116,7 @@ public class SnapshotCrashTests : IDisposable
     [Fact]
     public void SecondWriterIsRefusedNamingTheHolderWhileReadersWork()
     {
-        SourceFiles.RandomTree(Path.Combine(_src, "big"), 200L << 20, 10 << 20, seed: 2);
+        SourceFiles.RandomTree(Path.Combine(_src, "big"), 400L << 20, 10 << 20, seed: 2); // long enough to outlast the second writer's 200 ms wait
         using var run = StartSnapshotAndWaitForTheLock();
 
         var early = Path.Combine(_src, "early3");
