@@ -1,4 +1,6 @@
 // Where a store's snapshots are mounted: the timetravel FUSE mount whose source names the store, else the default.
+using TimeTravel.Store.Posix;
+
 namespace TimeTravel.Yesterday;
 
 public static class MountLocator
@@ -9,31 +11,10 @@ public static class MountLocator
     {
         try
         {
-            foreach (var line in File.ReadLines("/proc/self/mountinfo"))
-            {
-                // ... mount-point ... - fstype source options
-                int dash = line.IndexOf(" - ", StringComparison.Ordinal);
-                if (dash < 0) continue;
-                var left = line[..dash].Split(' ');
-                var right = line[(dash + 3)..].Split(' ');
-                if (right.Length >= 2 && right[0] == "fuse.timetravel" && Unescape(right[1]) == "timetravel:" + storeRoot && left.Length > 4)
-                    return (Unescape(left[4]), true);
-            }
+            foreach (var m in MountInfo.Entries())
+                if (m.FsType == "fuse.timetravel" && m.Source == "timetravel:" + storeRoot) return (m.MountPoint, true);
         }
         catch (IOException) { }
         return (DefaultMountPoint, false);
-    }
-
-    private static string Unescape(string s)
-    {
-        if (!s.Contains('\\')) return s;
-        var sb = new System.Text.StringBuilder();
-        for (int i = 0; i < s.Length; i++)
-        {
-            if (s[i] == '\\' && i + 3 < s.Length && s.Substring(i + 1, 3).All(c => c is >= '0' and <= '7'))
-            { sb.Append((char)Convert.ToInt32(s.Substring(i + 1, 3), 8)); i += 3; }
-            else sb.Append(s[i]);
-        }
-        return sb.ToString();
     }
 }

@@ -1,4 +1,5 @@
 // Mounting a store: the checks that must pass before anything is mounted, the options, and the serving loop.
+using TimeTravel.Store.Posix;
 using TimeTravel.Fs.Fuse;
 using TimeTravel.Fs.Snapshots;
 using TimeTravel.Store;
@@ -14,7 +15,7 @@ public static class SnapshotMount
     {
         string mp = Path.GetFullPath(mountPoint);
         if (!Directory.Exists(mp)) throw new StoreException($"{mp}: mount point does not exist (create it with `mkdir -p {mp}`)");
-        if (MountTable.IsMountPoint(mp)) throw new StoreException($"{mp}: something is already mounted there (`timetravel umount {mp}` first)");
+        if (MountInfo.IsMountPoint(mp)) throw new StoreException($"{mp}: something is already mounted there (`timetravel umount {mp}` first)");
         if (!File.Exists("/dev/fuse")) throw new StoreException("/dev/fuse is missing: load the fuse module (`modprobe fuse`)");
         using (Repository.OpenReader(store)) { } // a missing, damaged or newer store fails here
         return mp;

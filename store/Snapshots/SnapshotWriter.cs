@@ -94,7 +94,7 @@ public sealed class SnapshotWriter
         var children = new List<Node>();
         foreach (var (childName, childTrie) in trie.Children)
         {
-            var child = await BuildSynthetic(PathBytes.Join(path, childName), childName, childTrie, Find(previousChildren, childName));
+            var child = await BuildSynthetic(PathBytes.Join(path, childName), childName, childTrie, TreeReader.Find(previousChildren, childName));
             if (child is not null) children.Add(child);
             else if (childTrie.Source is not null) Problem($"{PathBytes.Display(PathBytes.Join(path, childName))}: source does not exist or cannot be read");
         }
@@ -121,7 +121,7 @@ public sealed class SnapshotWriter
         {
             byte[] childPath = PathBytes.Join(path, entry.Name);
             if (excludes.IsExcluded(childPath, entry.Name)) continue;
-            var prev = Find(previousChildren, entry.Name);
+            var prev = TreeReader.Find(previousChildren, entry.Name);
             if (!full && prev is not null && !_options.Changes!.Touches(childPath))
             {
                 pending.Add(Task.FromResult(prev));
@@ -245,19 +245,6 @@ public sealed class SnapshotWriter
 
     private StreamRef StoreDirectory(IReadOnlyList<Node> children) =>
         children.Count == 0 ? StreamRef.Empty : _chunker.WriteBytes(DirectoryCodec.Encode(children), BlockType.Directory);
-
-    private static Node? Find(Node[] sorted, byte[] name)
-    {
-        int lo = 0, hi = sorted.Length - 1;
-        while (lo <= hi)
-        {
-            int mid = (lo + hi) >>> 1;
-            int c = sorted[mid].Name.AsSpan().SequenceCompareTo(name);
-            if (c == 0) return sorted[mid];
-            if (c < 0) lo = mid + 1; else hi = mid - 1;
-        }
-        return null;
-    }
 
     private bool TryStat(byte[] path, out FileStatus st)
     {

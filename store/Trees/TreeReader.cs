@@ -19,15 +19,17 @@ public sealed class TreeReader(IBlockSource blocks, int directoryCacheSize = 409
         return nodes;
     }
 
-    public Node? Lookup(StreamRef dir, ReadOnlySpan<byte> name)
+    public Node? Lookup(StreamRef dir, ReadOnlySpan<byte> name) => Find(ReadDirectory(dir), name);
+
+    /// <summary>Binary search of a directory's entries, which are sorted by name bytes.</summary>
+    public static Node? Find(Node[] sorted, ReadOnlySpan<byte> name)
     {
-        var nodes = ReadDirectory(dir);
-        int lo = 0, hi = nodes.Length - 1;
+        int lo = 0, hi = sorted.Length - 1;
         while (lo <= hi)
         {
             int mid = (lo + hi) >>> 1;
-            int c = nodes[mid].Name.AsSpan().SequenceCompareTo(name);
-            if (c == 0) return nodes[mid];
+            int c = sorted[mid].Name.AsSpan().SequenceCompareTo(name);
+            if (c == 0) return sorted[mid];
             if (c < 0) lo = mid + 1; else hi = mid - 1;
         }
         return null;

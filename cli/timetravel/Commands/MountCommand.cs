@@ -1,5 +1,6 @@
 // `timetravel mount [MOUNTPOINT] [-f]` and `timetravel umount [MOUNTPOINT]`: the snapshots as read-only dated
 // directories. In the background by default: the command returns once the mount answers, the daemon lives on.
+using TimeTravel.Store.Posix;
 using System.CommandLine;
 using System.Diagnostics;
 using TimeTravel.Fs.Mounting;
@@ -38,7 +39,7 @@ public static class MountCommand
         cmd.SetAction(r => CommonOptions.Run(() =>
         {
             string mp = Path.GetFullPath(r.GetValue(mountPoint)!);
-            if (!MountTable.IsMountPoint(mp)) throw new StoreException($"{mp}: nothing is mounted there");
+            if (!MountInfo.IsMountPoint(mp)) throw new StoreException($"{mp}: nothing is mounted there");
             var p = Process.Start(new ProcessStartInfo("fusermount3", ["-u", mp]) { RedirectStandardError = true })!;
             string err = p.StandardError.ReadToEnd();
             p.WaitForExit();
@@ -79,7 +80,7 @@ public static class MountCommand
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(30))
         {
-            if (MountTable.IsMountPoint(mp))
+            if (MountInfo.IsMountPoint(mp))
             {
                 Console.WriteLine($"mounted {store} at {mp} (pid {DaemonPid(mp) ?? child.Id}, log {log})");
                 return CommonOptions.Ok;

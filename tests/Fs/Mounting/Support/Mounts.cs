@@ -1,5 +1,6 @@
 // Test support for real snapshot mounts: mounting a store in this process, running the `timetravel` CLI as a
 // child, and the cleanup every test runs in finally/Dispose so no mount, daemon or temp dir outlives it.
+using TimeTravel.Store.Posix;
 using System.Diagnostics;
 using TimeTravel.Cli.Commands;
 using TimeTravel.Fs.Fuse;
@@ -13,7 +14,7 @@ internal static class Mounts
 {
     /// <summary>How many mounts /proc/self/mountinfo lists at path (more than one means stacked mounts).</summary>
     public static int CountAt(string path) =>
-        File.ReadLines("/proc/self/mountinfo").Count(l => MountTable.Unescape(l.Split(' ')[4]) == path);
+        File.ReadLines("/proc/self/mountinfo").Count(l => MountInfo.Unescape(l.Split(' ')[4]) == path);
 
     public static bool IsMounted(string path) => CountAt(path) > 0;
 
