@@ -68,7 +68,7 @@ public static class MountCommand
     {
         string log = Path.Combine(Directory.Exists("/var/log") && Environment.IsPrivilegedProcess ? "/var/log" : Path.GetTempPath(), "timetravel-mount.log");
         var self = SelfCommand();
-        var psi = new ProcessStartInfo("setsid") { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = false, RedirectStandardError = false };
+        var psi = new ProcessStartInfo(File.Exists("/usr/bin/setsid") ? "/usr/bin/setsid" : "setsid") { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = false, RedirectStandardError = false };
         psi.ArgumentList.Add("/bin/sh");
         psi.ArgumentList.Add("-c");
         psi.ArgumentList.Add("exec >>\"$0\" 2>&1 </dev/null; mp=$1; shift; \"$@\"; rc=$?; stat \"$mp\" >/dev/null 2>&1 || fusermount3 -u -z -q \"$mp\" >/dev/null 2>&1; exit $rc");
