@@ -20,6 +20,10 @@ set -euo pipefail
 DATA=$(realpath -m "${1:-/var/tmp/mbench-data}")
 WORK=$(realpath -m "${2:-/var/tmp/mbench-work}")
 TT=${TT:-/tmp/tt-mbench-bin/timetravel}
+if [ ! -x "$TT" ]; then   # build the CLI being measured when none was given
+    (cd "$(dirname "$0")/.." && TT_ARTIFACTS=/tmp/art-mbench dotnet publish cli/timetravel/TimeTravel.Cli.csproj \
+        -c Release -nologo -v quiet -o "$(dirname "$TT")" >&2)
+fi
 REPS=${REPS:-3}
 BIG_MB=${BIG_MB:-1024}
 MIN_ENTRIES=${MIN_ENTRIES:-100000}

@@ -34,7 +34,10 @@ log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 
 [[ $(id -u) == 0 ]] || die "must run as root (to drop the page cache before each cold run)"
 for t in restic borg rsync /usr/bin/time; do command -v "$t" >/dev/null || die "$t is not installed"; done
-[[ -x $TT ]] || die "$TT not found; build it: TT_ARTIFACTS=/tmp/art-bench dotnet publish cli/timetravel/TimeTravel.Cli.csproj -c Release -o /tmp/tt-bench-bin"
+if [[ ! -x $TT ]]; then   # build the CLI being measured when none was given
+    (cd "$(dirname "$0")/.." && TT_ARTIFACTS=/tmp/art-bench dotnet publish cli/timetravel/TimeTravel.Cli.csproj \
+        -c Release -nologo -v quiet -o "$(dirname "$TT")" >&2) || die "cannot build $TT"
+fi
 case $WORK_DIR in /|/var|/var/tmp|/tmp|"$DATA_DIR"|"$DATA_DIR"/*) die "refusing to use $WORK_DIR as the scratch directory";; esac
 
 cleanup() {
