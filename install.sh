@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
 # Sets TimeTravel up on Debian 12 (as root) and runs its main job on the defaults:
-# installs what is missing (FUSE 3), builds and installs `timetravel`, creates the store /var/lib/timetravel,
+# installs what is missing (FUSE 3, the .NET 10 SDK), builds and installs `timetravel`, creates the store /var/lib/timetravel,
 # records SOURCE (default /etc), takes a first snapshot and mounts the snapshots at /backup/.snapshot.
 #   usage: ./install.sh [SOURCE...]
 set -euo pipefail
 cd "$(dirname "$0")"
 [ "$(id -u)" = 0 ] || { echo "install.sh: run as root (it installs packages and mounts)" >&2; exit 1; }
-command -v dotnet >/dev/null || { echo "install.sh: the .NET 10 SDK (dotnet) is needed to build TimeTravel" >&2; exit 1; }
 
 STORE=${TIMETRAVEL_STORE:-/var/lib/timetravel}
 MOUNT=/backup/.snapshot
@@ -20,6 +19,7 @@ if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null
 fi
+scripts/ensure-dotnet.sh
 
 dotnet publish cli/timetravel/TimeTravel.Cli.csproj -c Release -nologo -v quiet -o "$PREFIX/lib/timetravel"
 ln -sf "$PREFIX/lib/timetravel/timetravel" "$PREFIX/bin/timetravel"

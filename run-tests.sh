@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the whole test suite. Installs what the tests need when it is missing (Debian 12, as root):
-# FUSE 3 and its headers (mount tests and the binding's layout test), attr/acl tools, a C compiler.
+# FUSE 3 and its headers (mount tests and the binding's layout test), attr/acl tools, a C compiler, the .NET 10 SDK.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -20,6 +20,7 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq "${need[@]}" >/dev/null
 fi
+scripts/ensure-dotnet.sh
 [ -e /dev/fuse ] || { echo "run-tests.sh: /dev/fuse is missing; the mount tests need FUSE" >&2; exit 1; }
 
 dotnet build TimeTravel.sln -c Release -nologo -v quiet
