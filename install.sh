@@ -33,12 +33,20 @@ install -m 0644 docs/man/yesterday.1 "$PREFIX/share/man/man1/yesterday.1"
 install -d /usr/share/bash-completion/completions
 install -m 0644 docs/completion/timetravel.bash /usr/share/bash-completion/completions/timetravel
 ln -sf timetravel /usr/share/bash-completion/completions/yesterday
-[ -f kernel/timetravel-track.service ] && install -m 0644 kernel/timetravel-track.service /etc/systemd/system/timetravel-track.service
+install -m 0644 kernel/timetravel-track.service cli/systemd/timetravel-snapshot.service cli/systemd/timetravel-snapshot.timer /etc/systemd/system/
+echo "TIMETRAVEL_STORE=$STORE" > /etc/default/timetravel   # the units and every timetravel command started by them
 
 timetravel --store "$STORE" init "$@"
 timetravel --store "$STORE" snapshot || [ $? = 3 ]   # 3: taken, but some files could not be read
 mkdir -p "$MOUNT"
 if ! grep -q " $MOUNT " /proc/self/mountinfo; then timetravel --store "$STORE" mount "$MOUNT"; fi
+# Hourly snapshots and the change tracker, where systemd runs this machine (not in a container without it).
+if [ -d /run/systemd/system ]; then
+  systemctl daemon-reload
+  systemctl enable --now timetravel-track.service timetravel-snapshot.timer
+else
+  echo "systemd is not running here: start \`timetravel track\` and schedule \`timetravel snapshot\` (cron) yourself"
+fi
 echo
 echo "Snapshots of $* are under $MOUNT:"
 ls "$MOUNT"
