@@ -96,6 +96,18 @@ public static unsafe class PosixFs
         }
     }
 
+    /// <summary>The canonical absolute path: every symlink on the way resolved, no "." or "..".</summary>
+    public static byte[] RealPath(byte[] path)
+    {
+        var buf = new byte[4096];
+        fixed (byte* p = CString(path))
+        fixed (byte* b = buf)
+        {
+            if (Libc.realpath(p, b) == null) throw new PosixException("realpath", path, Marshal.GetLastPInvokeError());
+            return buf.AsSpan(0, buf.AsSpan().IndexOf((byte)0)).ToArray();
+        }
+    }
+
     /// <summary>Every extended attribute of the file itself (not a symlink's target), sorted by name.</summary>
     public static List<KeyValuePair<byte[], byte[]>> ReadXattrs(byte[] path)
     {
