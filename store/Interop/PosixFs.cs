@@ -210,6 +210,17 @@ public static unsafe class PosixFs
         }
     }
 
+    /// <summary>Opens an existing regular file for writing in place (no truncation); fails on a symlink.</summary>
+    public static SafeFileHandle OpenWrite(byte[] path)
+    {
+        fixed (byte* p = CString(path))
+        {
+            int fd = Libc.open(p, Libc.O_WRONLY | Libc.O_NOFOLLOW | Libc.O_CLOEXEC | Libc.O_NOCTTY, 0);
+            if (fd < 0) throw new PosixException("open for writing", path, Marshal.GetLastPInvokeError());
+            return new SafeFileHandle(fd, ownsHandle: true);
+        }
+    }
+
     /// <summary>The data extents of a file, skipping holes (SEEK_DATA/SEEK_HOLE); one extent where the filesystem cannot tell.</summary>
     public static List<(long Offset, long Length)> DataExtents(SafeFileHandle handle, long size)
     {
