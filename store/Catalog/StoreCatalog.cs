@@ -12,7 +12,8 @@ public sealed record SourceRecord(string Path, IReadOnlyList<string> Excludes);
 public sealed class StoreCatalog : IDisposable
 {
     /// <summary>Settings that explain a store whose arenas hold blocks no snapshot names (see `timetravel verify`).</summary>
-    public const string NewCatalogOverBlocks = "new-catalog-over-blocks", ForgottenSnapshots = "forgotten-snapshots";
+    public const string NewCatalogOverBlocks = "new-catalog-over-blocks", ForgottenSnapshots = "forgotten-snapshots",
+        FirstWriter = "first-writer";
 
     private readonly LiteDatabase _db;
     private readonly string _path;

@@ -79,8 +79,11 @@ public sealed class StoreVerifier(Repository repo, Action<string>? report = null
             Note($"{what} ({forgotten} forgotten with `timetravel forget`; their blocks stay until garbage collection)");
         else if (repo.Catalog.Setting(StoreCatalog.NewCatalogOverBlocks) is { } since)
             Note($"{what} (a new catalog was started over the old blocks on {since})");
+        else if (repo.Catalog.Setting(StoreCatalog.FirstWriter) is not null)
+            Note($"{what}: no snapshot has finished yet (interrupted?); the next snapshot reuses these blocks");
         else
-            Problem($"{what}: the catalog was lost or replaced, and with it every snapshot; put back a copy of catalog.db");
+            Problem($"{what}, nor was one ever started with it: the catalog was lost or replaced (by a copy from before " +
+                "the first snapshot, or another store's), and with it every snapshot; put back the right copy of catalog.db");
     }
 
     private void CheckArenas()

@@ -83,6 +83,10 @@ public sealed class Repository : IDisposable
             Directory.CreateDirectory(layout.Journal);
             if (!createCatalog) RequireCatalog(layout);
             catalog = StoreCatalog.Open(layout.Catalog, readOnly: false, create: createCatalog);
+            // Once per catalog: a writer other than init has used it, so blocks without a snapshot under it come from
+            // interrupted snapshots, not from a catalog put back from before the first snapshot (see `verify`).
+            if (purpose != "init" && catalog.Setting(StoreCatalog.FirstWriter) is null)
+                catalog.SetSetting(StoreCatalog.FirstWriter, $"{DateTimeOffset.Now:O} {purpose}");
             return new Repository(layout, config, catalog, BlockStore.OpenWriter(layout, config.ArenaSize), writerLock);
         }
         catch { catalog?.Dispose(); writerLock.Dispose(); throw; }

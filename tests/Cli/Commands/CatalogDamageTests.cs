@@ -110,6 +110,21 @@ public class CatalogDamageTests : IDisposable
     }
 
     [Fact]
+    public void VerifyOnlyNotesBlocksLeftByAFirstSnapshotThatNeverFinished()
+    {
+        string other = _dir["other"];
+        Assert.Equal(0, TimeTravelCli.Run(other, "init", _src).ExitCode);
+        using (var repo = Repository.OpenWriter(other, "timetravel snapshot")) // killed before its catalog record
+        {
+            repo.Blocks.Put(SourceFiles.Random(10_000, 7), TimeTravel.Store.Arenas.BlockType.Data);
+            repo.Blocks.Commit();
+        }
+        var r = TimeTravelCli.Run(other, "verify");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("no snapshot has finished yet", r.Stderr);
+    }
+
+    [Fact]
     public void ReadersWorkOnAReadOnlyBindMountAndNeverWriteTheStore()
     {
         string ro = _dir["ro"];
