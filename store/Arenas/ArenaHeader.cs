@@ -1,6 +1,7 @@
-// Pack and unpack of the 64-byte arena file header.
+// Pack and unpack of the 64-byte arena file header. Every reader and the writer check it before using an arena.
 using System.Buffers.Binary;
 using System.IO.Hashing;
+using Microsoft.Win32.SafeHandles;
 
 namespace TimeTravel.Store.Arenas;
 
@@ -24,7 +25,7 @@ public readonly record struct ArenaHeader(uint Number, long Created, ulong MaxSi
         if (h.Length < ArenaFormat.HeaderSize || !h[..8].SequenceEqual(ArenaFormat.FileMagic))
             throw new StoreFormatException(path, "not an arena file (bad magic)");
         uint version = BinaryPrimitives.ReadUInt32LittleEndian(h[ArenaFormat.H_VERSION..]);
-        if (version > ArenaFormat.Version)
+        if (version == 0 || version > ArenaFormat.Version)
             throw new StoreFormatException(path, $"arena format version {version} is newer than this timetravel reads ({ArenaFormat.Version}); upgrade timetravel");
         if (Crc32.HashToUInt32(h[..ArenaFormat.H_CHECKSUM]) != BinaryPrimitives.ReadUInt32LittleEndian(h[ArenaFormat.H_CHECKSUM..]))
             throw new StoreFormatException(path, "arena header checksum mismatch");
@@ -32,5 +33,27 @@ public readonly record struct ArenaHeader(uint Number, long Created, ulong MaxSi
             BinaryPrimitives.ReadUInt32LittleEndian(h[ArenaFormat.H_NUMBER..]),
             BinaryPrimitives.ReadInt64LittleEndian(h[ArenaFormat.H_CREATED..]),
             BinaryPrimitives.ReadUInt64LittleEndian(h[ArenaFormat.H_MAX_SIZE..]));
+    }
+
+    /// <summary>
+    /// Reads and checks the header of an open arena, including that it is the arena its file name says (a file
+    /// renamed by hand is refused). Throws StoreFormatException naming the file.
+    /// </summary>
+    public static ArenaHeader Read(SafeFileHandle handle, string path, uint expectedNumber)
+    {
+        var h = new byte[ArenaFormat.HeaderSize];
+        int n = RandomAccess.Read(handle, h, 0);
+        if (n < h.Length) throw new StoreFormatException(path, $"shorter than an arena header ({n} of {ArenaFormat.HeaderSize} bytes)");
+        var header = Unpack(h, path);
+        if (header.Number != expectedNumber)
+            throw new StoreFormatException(path, $"the header says arena {header.Number}, the file name {expectedNumber} (renamed by hand?)");
+        return header;
+    }
+
+    /// <summary>Opens the arena file just to check its header.</summary>
+    public static ArenaHeader Read(string path, uint expectedNumber)
+    {
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        return Read(handle, path, expectedNumber);
     }
 }

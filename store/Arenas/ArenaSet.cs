@@ -25,11 +25,16 @@ public sealed class ArenaSet : IDisposable
         return numbers;
     }
 
+    // A handle is cached only once its header has been checked: a foreign, newer or renamed file is never read as records.
     private SafeFileHandle Handle(uint arena) => _readers.GetOrAdd(arena, a =>
     {
         string path = PathOf(a);
-        try { return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete); }
+        SafeFileHandle handle;
+        try { handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete); }
         catch (FileNotFoundException) { throw new BlockReadException(path, 0, "arena file is missing"); }
+        try { ArenaHeader.Read(handle, path, a); }
+        catch (StoreFormatException e) { handle.Dispose(); throw new BlockReadException(path, 0, e.Problem); }
+        return handle;
     });
 
     /// <summary>Reads, checks and decodes one block into a new array. Throws BlockReadException naming the arena on damage.</summary>

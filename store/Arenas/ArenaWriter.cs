@@ -41,6 +41,7 @@ public sealed class ArenaWriter : IDisposable
             }
             else
             {
+                ArenaHeader.Read(stream.SafeFileHandle, path, number); // never append to a foreign, newer or renamed file
                 if (stream.Length > validEnd) stream.SetLength(validEnd); // a torn append from a crash; nothing refers to it
                 _position = Math.Max(validEnd, ArenaFormat.HeaderSize);
                 stream.Position = _position;
@@ -48,6 +49,7 @@ public sealed class ArenaWriter : IDisposable
             }
         }
         catch (IOException e) { stream.Dispose(); throw Full(path, e); }
+        catch { stream.Dispose(); throw; }
         _stream = stream;
         _number = number;
     }

@@ -11,30 +11,82 @@ public sealed record SourceRecord(string Path, IReadOnlyList<string> Excludes);
 
 public sealed class StoreCatalog : IDisposable
 {
+    /// <summary>Settings that explain a store whose arenas hold blocks no snapshot names (see `timetravel verify`).</summary>
+    public const string NewCatalogOverBlocks = "new-catalog-over-blocks", ForgottenSnapshots = "forgotten-snapshots",
+        FirstWriter = "first-writer";
+
     private readonly LiteDatabase _db;
     private readonly string _path;
 
     private StoreCatalog(LiteDatabase db, string path) { _db = db; _path = path; }
 
-    /// <summary>Opens the catalog in shared mode: each operation opens and closes the file, so readers and the writer coexist.</summary>
-    public static StoreCatalog Open(string path, bool readOnly)
+    /// <summary>
+    /// Opens the catalog in shared mode: each operation opens and closes the file, so readers and the writer coexist.
+    /// A reader opens it read-only (it works on a read-only filesystem and never writes a byte); only `create` may make
+    /// a new file, so a missing or emptied catalog is an error naming the file, never a silently empty store.
+    /// </summary>
+    public static StoreCatalog Open(string path, bool readOnly, bool create = false)
     {
-        if (readOnly && !File.Exists(path)) throw new StoreException($"{path}: the catalog is missing; the store is damaged");
+        var file = new FileInfo(path);
+        if (!file.Exists && (!create || readOnly)) throw new StoreFormatException(path, "the catalog is missing; the store is damaged");
+        if (file.Exists) CheckFile(path, file.Length, readOnly);
+        // The writer reads everything read-only first: LiteDB opened for writing marks a file it finds damaged.
+        if (!readOnly && file.Exists) using (var probe = Open(path, readOnly: true)) probe.ReadEverything();
+        StoreCatalog? catalog = null;
         try
         {
-            var cs = new ConnectionString { Filename = path, Connection = ConnectionType.Shared, ReadOnly = false };
-            return new StoreCatalog(new LiteDatabase(cs), path);
+            var cs = new ConnectionString { Filename = path, Connection = ConnectionType.Shared, ReadOnly = readOnly };
+            catalog = new StoreCatalog(new LiteDatabase(cs), path);
+            catalog.Guard(() => catalog._db.GetCollectionNames().Count()); // LiteDB opens lazily: read the header now
+            return catalog;
         }
-        catch (Exception e) when (e is LiteException or InvalidDataException or IOException)
+        catch (StoreFormatException) { catalog?.Dispose(); throw; }
+        catch (Exception e)
         {
-            throw new StoreFormatException(path, $"the catalog cannot be opened: {e.Message}");
+            catalog?.Dispose();
+            throw new StoreFormatException(path, $"the catalog cannot be opened: {e.GetType().Name}: {e.Message}");
         }
     }
 
+    // LiteDB 5's file: 8 KiB pages; page 0 holds this text at bytes 32-58 and the file format version at byte 59.
+    private const int LiteDbPageSize = 8192;
+    private const int LiteDbHeaderInfoOffset = 32, LiteDbFileVersionOffset = 59;
+    private const byte LiteDbFileVersion = 8;
+    private static ReadOnlySpan<byte> LiteDbHeaderInfo => "** This is a LiteDB file **"u8;
+
+    // Checked before LiteDB sees the file: LiteDB "repairs" a file whose length is not whole pages by truncating it,
+    // even when opened read-only, so a reader must refuse such a file rather than let LiteDB write to it.
+    private static void CheckFile(string path, long length, bool readOnly)
+    {
+        if (length == 0) throw new StoreFormatException(path, "the catalog is empty (0 bytes); the store is damaged");
+        var head = new byte[LiteDbFileVersionOffset + 1];
+        int n;
+        using (var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete)) n = f.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        if (n < head.Length || !head.AsSpan(LiteDbHeaderInfoOffset, LiteDbHeaderInfo.Length).SequenceEqual(LiteDbHeaderInfo))
+            throw new StoreFormatException(path, "not a LiteDB catalog (damaged or foreign file); the store is damaged");
+        if (head[LiteDbFileVersionOffset] != LiteDbFileVersion)
+            throw new StoreFormatException(path, $"LiteDB file version {head[LiteDbFileVersionOffset]} is not the one this timetravel reads ({LiteDbFileVersion})");
+        if (readOnly && length % LiteDbPageSize != 0)
+            throw new StoreFormatException(path, $"the catalog's {length} bytes are not whole {LiteDbPageSize}-byte pages (a write was cut short?); " +
+                "the next writer (`timetravel snapshot`) lets LiteDB repair it");
+    }
+
+    // Every failure inside LiteDB or in decoding its documents is damage to this file, whatever the exception type.
     private T Guard<T>(Func<T> f)
     {
         try { return f(); }
-        catch (LiteException e) { throw new StoreFormatException(_path, $"catalog error: {e.Message}"); }
+        catch (StoreFormatException) { throw; }
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+        {
+            throw new StoreFormatException(_path, $"catalog error (damaged?): {e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    private void ReadEverything()
+    {
+        Sources();
+        Snapshots();
+        Guard(() => _db.GetCollection("settings").FindAll().Count());
     }
 
     public IReadOnlyList<SourceRecord> Sources() => Guard(() =>
@@ -66,7 +118,13 @@ public sealed class StoreCatalog : IDisposable
         return id.AsInt64;
     });
 
-    public bool RemoveSnapshot(long id) => Guard(() => _db.GetCollection("snapshots").Delete(id));
+    /// <summary>Removes a snapshot's record (its blocks stay in the arenas); checkpointed so other readers see it.</summary>
+    public bool RemoveSnapshot(long id) => Guard(() =>
+    {
+        bool removed = _db.GetCollection("snapshots").Delete(id);
+        _db.Checkpoint();
+        return removed;
+    });
 
     /// <summary>All snapshots, oldest first.</summary>
     public List<SnapshotRecord> Snapshots() => Guard(() =>
@@ -104,17 +162,27 @@ public sealed class StoreCatalog : IDisposable
         ? new StreamRef(Score.Parse(d["score"].AsString), (byte)d["depth"].AsInt32, d["length"].AsInt64)
         : StreamRef.Empty;
 
+    // The root directory "/" has no directory entry, so its whole node lives here, xattrs (ACLs) included.
     private static BsonDocument NodeDoc(Node n) => new()
     {
         ["content"] = StreamDoc(n.Content), ["mode"] = (long)n.Mode, ["uid"] = (long)n.Uid, ["gid"] = (long)n.Gid,
         ["mtime"] = n.MTimeNs, ["ctime"] = n.CTimeNs, ["size"] = n.Size,
+        ["blocks"] = n.Blocks, ["nlink"] = (long)n.NLink, ["flags"] = (int)n.Flags,
+        ["xattrs"] = new BsonArray(n.Xattrs.Select(x => (BsonValue)new BsonDocument { ["k"] = x.Key, ["v"] = x.Value })),
     };
 
+    // Records written before blocks, nlink, flags and xattrs were kept read as 0, 1, none and none.
     private static Node NodeFrom(BsonValue d) => new()
     {
         Name = "/"u8.ToArray(), Kind = FileKind.Directory, Content = StreamFrom(d["content"]),
         Mode = (uint)d["mode"].AsInt64, Uid = (uint)d["uid"].AsInt64, Gid = (uint)d["gid"].AsInt64,
         MTimeNs = d["mtime"].AsInt64, CTimeNs = d["ctime"].AsInt64, Size = d["size"].AsInt64,
+        Blocks = d["blocks"].IsNull ? 0 : d["blocks"].AsInt64,
+        NLink = d["nlink"].IsNull ? 1 : (ulong)d["nlink"].AsInt64,
+        Flags = d["flags"].IsNull ? NodeFlags.None : (NodeFlags)d["flags"].AsInt32,
+        Xattrs = d["xattrs"].IsArray
+            ? d["xattrs"].AsArray.Select(x => KeyValuePair.Create(x["k"].AsBinary, x["v"].AsBinary)).ToList()
+            : [],
     };
 
     private static SnapshotRecord FromDoc(BsonDocument d)

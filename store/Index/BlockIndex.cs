@@ -1,6 +1,8 @@
-// The block index: score → arena location. New entries collect in memory until a commit writes them as a sorted
-// segment; segments are merged when there are many. It is derived data: `timetravel index rebuild` remakes it from
-// the arenas. Memory per stored block is the Bloom filter's 10 bits plus the fence's 0.1 byte.
+// The block index: score → arena location. New entries collect in memory (at most PendingLimit of them: the writer
+// commits early when the bound is reached) until a commit writes them as a sorted segment; segments of similar size
+// are merged in tiers, so a merge rewrites only one tier, never the whole index each time. It is derived data:
+// `timetravel index rebuild` remakes it from the arenas. Memory per stored block is the Bloom filters' 10-20 bits
+// plus the fence's 0.1 byte; the pending entries add a fixed ~100 bytes × PendingLimit at most.
 using System.Collections.Concurrent;
 using TimeTravel.Store.Arenas;
 using TimeTravel.Store.Scores;
@@ -9,7 +11,12 @@ namespace TimeTravel.Store.Index;
 
 public sealed class BlockIndex : IDisposable
 {
-    public const int MaxSegmentsBeforeMerge = 8;
+    /// <summary>Pending entries at which the writer commits in the middle of a snapshot (~100 MB of memory).</summary>
+    public const int DefaultPendingLimit = 1 << 20;
+    /// <summary>Segments of one tier merged at once; a tier holds segments within a factor of MergeFanIn in size.</summary>
+    public const int MergeFanIn = 4;
+    /// <summary>Segments of up to this many entries (3 MiB) are all tier 0.</summary>
+    public const long TierBase = 1 << 16;
 
     private readonly string _dir;
     private readonly ConcurrentDictionary<Score, BlockLocation> _pending = new();
@@ -27,6 +34,9 @@ public sealed class BlockIndex : IDisposable
 
     public IndexManifest Manifest => _manifest;
     public int PendingCount => _pending.Count;
+    public int PendingLimit { get; set; } = DefaultPendingLimit;
+    /// <summary>The pending entries reached their bound: the writer must make its blocks durable and commit.</summary>
+    public bool PendingFull => _pending.Count >= PendingLimit;
     public IReadOnlyList<IndexSegment> Segments => _segments;
 
     /// <summary>Re-reads the manifest when another process committed; returns true when it changed.</summary>
@@ -82,7 +92,7 @@ public sealed class BlockIndex : IDisposable
 
     /// <summary>
     /// Writes the pending entries as a new segment and records the watermark (everything in the arenas before it is
-    /// indexed). The caller has made the blocks durable first. Merges segments when there are too many.
+    /// indexed). The caller has made the blocks durable first. Then merges any tier that has MergeFanIn segments.
     /// </summary>
     public void Commit(uint watermarkArena, long watermarkOffset)
     {
@@ -100,11 +110,50 @@ public sealed class BlockIndex : IDisposable
             new IndexManifest(watermarkArena, watermarkOffset, names).Save(_dir);
             Refresh(force: true);
             _pending.Clear();
-            if (_segments.Count > MaxSegmentsBeforeMerge) Merge(watermarkArena, watermarkOffset);
+            MergeTiers();
         }
     }
 
-    /// <summary>Merges every segment into one (sequential reads and one sequential write), then drops the old files.</summary>
+    /// <summary>The tier of a segment: 0 up to TierBase entries, then one more for every factor of MergeFanIn.</summary>
+    public static int TierOf(long count)
+    {
+        int tier = 0;
+        for (long limit = TierBase; count > limit; limit *= MergeFanIn) tier++;
+        return tier;
+    }
+
+    // Size-tiered merging: whenever a tier holds MergeFanIn segments, they become one segment of the next tier. Each
+    // entry is rewritten about once per tier (log4 of the index size over 65,536 times in its life), a merge reads
+    // and writes only segments of similar size, and at most MergeFanIn - 1 segments stay per tier.
+    private void MergeTiers()
+    {
+        while (true)
+        {
+            var byName = _segments.ToDictionary(s => System.IO.Path.GetFileName(s.Path));
+            var group = _manifest.Segments.GroupBy(n => TierOf(byName[n].Count)).OrderBy(g => g.Key)
+                .FirstOrDefault(g => g.Count() >= MergeFanIn);
+            if (group is null) return;
+            MergeSegments(group.ToList());
+        }
+    }
+
+    /// <summary>Merges the named live segments into one, which takes the place of the oldest of them.</summary>
+    private void MergeSegments(List<string> names)
+    {
+        var olds = _segments.Where(s => names.Contains(System.IO.Path.GetFileName(s.Path))).ToList();
+        string name = NextSegmentName();
+        long total = olds.Sum(s => s.Count);
+        IndexSegment.Write(System.IO.Path.Combine(_dir, name), MergeSorted(olds.Select(s => s.Entries())), total);
+        var live = _manifest.Segments.ToList();
+        int at = live.FindIndex(names.Contains);
+        live.RemoveAll(names.Contains);
+        live.Insert(Math.Min(at, live.Count), name);
+        new IndexManifest(_manifest.WatermarkArena, _manifest.WatermarkOffset, live).Save(_dir);
+        Refresh(force: true);
+        foreach (var s in olds) File.Delete(s.Path);
+    }
+
+    /// <summary>Merges every segment into one (after a rebuild: sequential reads and one sequential write).</summary>
     public void Merge(uint watermarkArena, long watermarkOffset)
     {
         lock (_refreshLock)

@@ -27,6 +27,10 @@ internal static partial class Libc
     [LibraryImport("libc", SetLastError = true)]
     internal static unsafe partial nint readlink(byte* path, byte* buf, nint size);
 
+    // char *realpath(const char *path, char *resolved_path); with resolved_path PATH_MAX (4096) bytes
+    [LibraryImport("libc", SetLastError = true)]
+    internal static unsafe partial byte* realpath(byte* path, byte* resolved);
+
     // int flock(int fd, int operation);
     [LibraryImport("libc", SetLastError = true)]
     internal static partial int flock(int fd, int operation);

@@ -96,6 +96,18 @@ public static unsafe class PosixFs
         }
     }
 
+    /// <summary>The canonical absolute path: every symlink on the way resolved, no "." or "..".</summary>
+    public static byte[] RealPath(byte[] path)
+    {
+        var buf = new byte[4096];
+        fixed (byte* p = CString(path))
+        fixed (byte* b = buf)
+        {
+            if (Libc.realpath(p, b) == null) throw new PosixException("realpath", path, Marshal.GetLastPInvokeError());
+            return buf.AsSpan(0, buf.AsSpan().IndexOf((byte)0)).ToArray();
+        }
+    }
+
     /// <summary>Every extended attribute of the file itself (not a symlink's target), sorted by name.</summary>
     public static List<KeyValuePair<byte[], byte[]>> ReadXattrs(byte[] path)
     {
@@ -193,6 +205,17 @@ public static unsafe class PosixFs
         {
             int flags = Libc.O_WRONLY | Libc.O_CREAT | Libc.O_NOFOLLOW | Libc.O_CLOEXEC | (exclusive ? Libc.O_EXCL : Libc.O_TRUNC);
             int fd = Libc.open(p, flags, mode);
+            if (fd < 0) throw new PosixException("open for writing", path, Marshal.GetLastPInvokeError());
+            return new SafeFileHandle(fd, ownsHandle: true);
+        }
+    }
+
+    /// <summary>Opens an existing regular file for writing in place (no truncation); fails on a symlink.</summary>
+    public static SafeFileHandle OpenWrite(byte[] path)
+    {
+        fixed (byte* p = CString(path))
+        {
+            int fd = Libc.open(p, Libc.O_WRONLY | Libc.O_NOFOLLOW | Libc.O_CLOEXEC | Libc.O_NOCTTY, 0);
             if (fd < 0) throw new PosixException("open for writing", path, Marshal.GetLastPInvokeError());
             return new SafeFileHandle(fd, ownsHandle: true);
         }

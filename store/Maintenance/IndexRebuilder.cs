@@ -11,7 +11,7 @@ public static class IndexRebuilder
     private const int EntriesPerRun = 4 << 20; // 192 MiB of entries in memory at most, then a sorted run on disk
 
     /// <summary>The caller holds the writer lock. Replaces the index with one made by scanning every arena.</summary>
-    public static RebuildResult Rebuild(StoreLayout layout, Action<string>? report = null)
+    public static RebuildResult Rebuild(StoreLayout layout, Action<string>? report = null, WorkProgress? progress = null)
     {
         var problems = new List<string>();
         var arenas = new ArenaSet(layout.Arenas);
@@ -23,6 +23,7 @@ public static class IndexRebuilder
         long total = 0;
         uint lastArena = 0; long lastEnd = ArenaFormat.HeaderSize;
         var numbers = arenas.List();
+        progress?.Begin("arenas", numbers.Count, numbers.Sum(n => new FileInfo(arenas.PathOf(n)).Length));
         void FlushRun()
         {
             if (batch.Count == 0) return;
@@ -36,15 +37,15 @@ public static class IndexRebuilder
         {
             string path = arenas.PathOf(n);
             var result = new ScanResult();
+            long done = 0;
             try
             {
-                using (var h = File.OpenRead(path))
-                {
-                    var header = new byte[ArenaFormat.HeaderSize];
-                    if (h.Read(header) == header.Length) ArenaHeader.Unpack(header, path);
-                }
+                ArenaHeader.Read(path, n);
                 foreach (var rec in ArenaScanner.Scan(path, 0, result))
                 {
+                    long end = rec.Offset + ArenaFormat.RecordHeaderSize + rec.Header.StoredLength;
+                    progress?.Add(0, end - done);
+                    done = end;
                     if (!seen.Add(rec.Header.Score)) continue; // stored twice (possible after a crash): the first copy wins
                     batch.Add(new IndexEntry(rec.Header.Score, rec.Location(n)));
                     total++;
@@ -52,6 +53,7 @@ public static class IndexRebuilder
                 }
             }
             catch (StoreFormatException e) { problems.Add(e.Message); report?.Invoke(e.Message); continue; }
+            finally { progress?.Add(1, Math.Max(0, new FileInfo(path).Length - done)); }
             foreach (var (offset, length) in result.Corrupt)
             {
                 var msg = $"{path}: {length} damaged bytes at offset {offset} skipped";

@@ -25,30 +25,45 @@ public static class PathBytes
         return result;
     }
 
-    /// <summary>A path for messages: valid UTF-8 as is, other bytes as \xNN escapes.</summary>
+    /// <summary>
+    /// A path for messages and listings: valid UTF-8 as is, other bytes as \xNN, and a backslash as \\, so two
+    /// different names never display alike (a name holding the four characters `\xff` shows as `\\xff`).
+    /// FromDisplay turns the text back into the same bytes.
+    /// </summary>
     public static string Display(ReadOnlySpan<byte> path)
     {
-        try { return StrictUtf8.GetString(path); }
-        catch (DecoderFallbackException)
+        if (!path.Contains((byte)'\\'))
         {
-            var sb = new StringBuilder();
-            int i = 0;
-            while (i < path.Length)
-            {
-                int len = Utf8SequenceLength(path[i..]);
-                if (len > 0) { sb.Append(Encoding.UTF8.GetString(path.Slice(i, len))); i += len; }
-                else { sb.Append($"\\x{path[i]:x2}"); i++; }
-            }
-            return sb.ToString();
+            try { return StrictUtf8.GetString(path); }
+            catch (DecoderFallbackException) { }
         }
+        var sb = new StringBuilder();
+        int i = 0;
+        while (i < path.Length)
+        {
+            if (path[i] == (byte)'\\') { sb.Append(@"\\"); i++; continue; }
+            int len = Utf8SequenceLength(path[i..]);
+            if (len > 0) { sb.Append(Encoding.UTF8.GetString(path.Slice(i, len))); i += len; }
+            else { sb.Append($"\\x{path[i]:x2}"); i++; }
+        }
+        return sb.ToString();
     }
 
-    /// <summary>Parses the \xNN escapes Display makes, so a displayed name can be given back on a command line.</summary>
+    /// <summary>
+    /// Parses what Display makes (\xNN is a byte, \\ a backslash), so a displayed name can be given back on a command
+    /// line. A backslash before anything else is taken literally, as a person typing a path would mean it.
+    /// </summary>
     public static byte[] FromDisplay(string text)
     {
         var bytes = new List<byte>();
         for (int i = 0; i < text.Length; i++)
         {
+            if (text[i] == '\\' && i + 1 < text.Length && text[i + 1] == '\\')
+            {
+                bytes.Add((byte)'\\');
+                i++;
+                continue;
+            }
             if (text[i] == '\\' && i + 3 < text.Length && text[i + 1] == 'x'
                 && Uri.IsHexDigit(text[i + 2]) && Uri.IsHexDigit(text[i + 3]))
             {

@@ -66,12 +66,24 @@ public sealed class BlockStore : IBlockSource, IDisposable
         var m = _index.Manifest;
         var numbers = _arenas.List();
         uint last = numbers.Count == 0 ? 0 : numbers[^1];
+        // The index says arena W holds data up to offset O: a missing or shorter W is damage, never a place to append.
+        if (m.WatermarkOffset > ArenaFormat.HeaderSize)
+        {
+            string w = _arenas.PathOf(m.WatermarkArena);
+            long length = File.Exists(w) ? new FileInfo(w).Length : -1;
+            if (length < 0 && last < m.WatermarkArena)
+                throw new StoreFormatException(w, "the arena is missing, but the index says it holds blocks; the store is damaged (`timetravel index rebuild` re-indexes what is left)");
+            if (length >= 0 && length < m.WatermarkOffset)
+                throw new StoreFormatException(w, $"the arena has {length} bytes, but the index says {m.WatermarkOffset} are committed; the store is damaged (`timetravel index rebuild` re-indexes what is left)");
+        }
         long end = ArenaFormat.HeaderSize;
         foreach (uint n in numbers.Where(n => n >= m.WatermarkArena))
         {
+            string path = _arenas.PathOf(n);
+            if (new FileInfo(path).Length >= ArenaFormat.HeaderSize) ArenaHeader.Read(path, n);
             var result = new ScanResult();
             long start = n == m.WatermarkArena ? m.WatermarkOffset : 0;
-            foreach (var rec in ArenaScanner.Scan(_arenas.PathOf(n), start, result))
+            foreach (var rec in ArenaScanner.Scan(path, start, result))
                 _index.Add(rec.Header.Score, rec.Location(n));
             end = result.ValidEnd;
         }
@@ -98,9 +110,14 @@ public sealed class BlockStore : IBlockSource, IDisposable
         {
             if (_index.Contains(score)) return;
             byte[] record = BlockRecord.Pack(content, score, type);
-            BlockLocation loc;
-            lock (_appendLock) loc = _writer.Append(record, (uint)content.Length);
-            _index.Add(score, loc);
+            lock (_appendLock)
+            {
+                // Indexed under the append lock, so a commit (which holds it) sees every record appended before it.
+                _index.Add(score, _writer.Append(record, (uint)content.Length));
+                // Memory stays bounded however large the snapshot: past the bound, commit now (blocks durable first,
+                // then the segment and the manifest). No snapshot names these blocks until its catalog record exists.
+                if (_index.PendingFull) CommitLocked();
+            }
             Interlocked.Increment(ref _newBlocks);
             Interlocked.Add(ref _newRawBytes, content.Length);
             Interlocked.Add(ref _newStoredBytes, record.Length);
@@ -135,11 +152,13 @@ public sealed class BlockStore : IBlockSource, IDisposable
     public void Commit()
     {
         if (_writer is null) return;
-        lock (_appendLock)
-        {
-            _writer.Sync();
-            _index.Commit(_writer.CurrentArena, _writer.CurrentEnd);
-        }
+        lock (_appendLock) CommitLocked();
+    }
+
+    private void CommitLocked()
+    {
+        _writer!.Sync();
+        _index.Commit(_writer.CurrentArena, _writer.CurrentEnd);
     }
 
     public void Dispose()

@@ -22,8 +22,12 @@ public sealed class Repository : IDisposable
 
     public bool IsWriter => _lock != null;
 
-    /// <summary>Creates a store at root (mode 0700), or opens the one there; then records the source.</summary>
-    public static Repository Init(string root, long arenaSize = Arenas.ArenaFormat.DefaultMaxArenaSize)
+    /// <summary>
+    /// Creates a store at root (mode 0700), or opens the one there; the caller then records the sources. Only init
+    /// creates the catalog: for a new store, or for one whose catalog is gone while its arenas hold no blocks. With
+    /// `newCatalog` it also starts an empty catalog over the blocks of a store whose catalog was lost.
+    /// </summary>
+    public static Repository Init(string root, long arenaSize = Arenas.ArenaFormat.DefaultMaxArenaSize, bool newCatalog = false)
     {
         var layout = new StoreLayout(root);
         if (!File.Exists(layout.Config))
@@ -39,7 +43,19 @@ public sealed class Repository : IDisposable
             File.Move(layout.Config + ".tmp", layout.Config); // the config appears last: a half-made store is not a store
             Posix.PosixFs.FsyncDirectory(layout.Root);
         }
-        return OpenWriter(root, "init");
+        if (newCatalog && CatalogPresent(layout))
+            throw new StoreException($"{layout.Catalog}: the catalog is there; --new-catalog only replaces a lost one");
+        long data = ArenaDataBytes(layout);
+        bool create = !CatalogPresent(layout) && (newCatalog || data == 0);
+        if (create && File.Exists(layout.Catalog)) File.Delete(layout.Catalog); // an emptied (0-byte) catalog
+        var repo = OpenWriter(root, "init", createCatalog: create);
+        try
+        {
+            // `verify` tells this store (blocks, and knowingly no snapshots yet) from one whose catalog was swapped.
+            if (create && data > 0) repo.Catalog.SetSetting(StoreCatalog.NewCatalogOverBlocks, DateTimeOffset.Now.ToString("O"));
+            return repo;
+        }
+        catch { repo.Dispose(); throw; }
     }
 
     public static Repository OpenReader(string root)
@@ -47,12 +63,15 @@ public sealed class Repository : IDisposable
         var layout = new StoreLayout(root);
         var config = StoreConfig.Load(layout.Config);
         RequireDirectories(layout);
-        var catalog = StoreCatalog.Open(layout.Catalog, readOnly: false);
+        RequireCatalog(layout);
+        var catalog = StoreCatalog.Open(layout.Catalog, readOnly: true);
         try { return new Repository(layout, config, catalog, BlockStore.OpenReader(layout), null); }
         catch { catalog.Dispose(); throw; }
     }
 
-    public static Repository OpenWriter(string root, string purpose)
+    public static Repository OpenWriter(string root, string purpose) => OpenWriter(root, purpose, createCatalog: false);
+
+    private static Repository OpenWriter(string root, string purpose, bool createCatalog)
     {
         var layout = new StoreLayout(root);
         var config = StoreConfig.Load(layout.Config);
@@ -61,7 +80,13 @@ public sealed class Repository : IDisposable
         StoreCatalog? catalog = null;
         try
         {
-            catalog = StoreCatalog.Open(layout.Catalog, readOnly: false);
+            Directory.CreateDirectory(layout.Journal);
+            if (!createCatalog) RequireCatalog(layout);
+            catalog = StoreCatalog.Open(layout.Catalog, readOnly: false, create: createCatalog);
+            // Once per catalog: a writer other than init has used it, so blocks without a snapshot under it come from
+            // interrupted snapshots, not from a catalog put back from before the first snapshot (see `verify`).
+            if (purpose != "init" && catalog.Setting(StoreCatalog.FirstWriter) is null)
+                catalog.SetSetting(StoreCatalog.FirstWriter, $"{DateTimeOffset.Now:O} {purpose}");
             return new Repository(layout, config, catalog, BlockStore.OpenWriter(layout, config.ArenaSize), writerLock);
         }
         catch { catalog?.Dispose(); writerLock.Dispose(); throw; }
@@ -71,7 +96,27 @@ public sealed class Repository : IDisposable
     {
         foreach (var d in new[] { layout.Arenas, layout.Index })
             if (!Directory.Exists(d)) throw new StoreFormatException(d, "directory is missing; the store is damaged");
-        Directory.CreateDirectory(layout.Journal);
+    }
+
+    private static bool CatalogPresent(StoreLayout layout) => new FileInfo(layout.Catalog) is { Exists: true, Length: > 0 };
+
+    /// <summary>Bytes of block records in the arenas (headers not counted): nonzero means snapshots were taken here.</summary>
+    public static long ArenaDataBytes(StoreLayout layout)
+    {
+        if (!Directory.Exists(layout.Arenas)) return 0;
+        return Directory.EnumerateFiles(layout.Arenas, "*.arena").Sum(f => Math.Max(0, new FileInfo(f).Length - Arenas.ArenaFormat.HeaderSize));
+    }
+
+    // A missing or emptied catalog loses every snapshot record: say so, never start an empty one behind the user's back.
+    private static void RequireCatalog(StoreLayout layout)
+    {
+        if (CatalogPresent(layout)) return;
+        string what = File.Exists(layout.Catalog) ? "the catalog is empty (0 bytes)" : "the catalog is missing";
+        long data = ArenaDataBytes(layout);
+        throw new StoreFormatException(layout.Catalog, data > 0
+            ? $"{what}; the store is damaged: its arenas hold {data} bytes of blocks but no snapshot can be found without the " +
+              "catalog. Put back a copy of catalog.db, or start an empty catalog over the old blocks with `timetravel init --new-catalog`"
+            : $"{what}; the store is damaged (its arenas hold no blocks: `timetravel init` makes a new catalog)");
     }
 
     /// <summary>A snapshot by name, by id, or "latest".</summary>

@@ -57,6 +57,8 @@ public sealed record StoreConfig(string Id, DateTimeOffset Created, ChunkerParam
             }
         }
         if (id is null || chunker is null) throw new StoreFormatException(path, "config lacks its id or chunker line");
+        if (arena < 1 << 20 || arena > uint.MaxValue)
+            throw new StoreFormatException(path, $"arena-size {arena} is out of range (1 MiB to 4 GiB: offsets are 32 bits)");
         return new StoreConfig(id, DateTimeOffset.FromUnixTimeSeconds(created), chunker, arena);
     }
 }

@@ -1,7 +1,10 @@
 // `timetravel init [--store DIR] SOURCE [--exclude PATTERN]...`: creates the store (or opens it) and records a source.
+// A source is recorded by its real path: a snapshot never follows symlinks, so a source given through a symlink
+// (`/home` -> `/data/home`) would otherwise back up the link alone.
 using System.CommandLine;
 using TimeTravel.Store;
 using TimeTravel.Store.Catalog;
+using TimeTravel.Store.Posix;
 
 namespace TimeTravel.Cli.Commands;
 
@@ -9,19 +12,18 @@ public static class InitCommand
 {
     public static Command Create()
     {
-        var source = new Argument<string[]>("source") { Description = "Directories to back up (absolute paths)", Arity = ArgumentArity.ZeroOrMore };
+        var source = new Argument<string[]>("source") { Description = "Directories to back up (recorded by their real path, symlinks resolved)", Arity = ArgumentArity.ZeroOrMore };
         var exclude = new Option<string[]>("--exclude", "-e") { Description = "Pattern to leave out (a name glob, or a path glob with /)", AllowMultipleArgumentsPerToken = false };
         var arenaSize = new Option<long>("--arena-size") { Description = "Arena size in bytes (new stores only)", DefaultValueFactory = _ => Store.Arenas.ArenaFormat.DefaultMaxArenaSize, Hidden = true };
-        var cmd = new Command("init", "Create a store and record the sources it backs up") { source, exclude, arenaSize };
+        var newCatalog = new Option<bool>("--new-catalog") { Description = "Start an empty catalog over the blocks of a store whose catalog.db was lost (its snapshots stay lost)" };
+        var cmd = new Command("init", "Create a store and record the sources it backs up") { source, exclude, arenaSize, newCatalog };
         cmd.SetAction(r => CommonOptions.Run(() =>
         {
             string store = r.GetValue(CommonOptions.Store)!;
-            using var repo = Repository.Init(store, r.GetValue(arenaSize));
+            using var repo = Repository.Init(store, r.GetValue(arenaSize), r.GetValue(newCatalog));
             foreach (var s in r.GetValue(source) ?? [])
             {
-                string full = Path.GetFullPath(s).TrimEnd('/');
-                if (full.Length == 0) full = "/";
-                if (!Directory.Exists(full)) throw new StoreException($"{full}: source does not exist or is not a directory");
+                string full = RealSource(s);
                 repo.Catalog.AddSource(new SourceRecord(full, r.GetValue(exclude) ?? []));
                 Console.WriteLine($"source {full} recorded in {repo.Layout.Root}");
             }
@@ -29,5 +31,20 @@ public static class InitCommand
             return CommonOptions.Ok;
         }));
         return cmd;
+    }
+
+    /// <summary>The source's real path (symlinks on the way resolved), with a note when it differs from what was given.</summary>
+    public static string RealSource(string given)
+    {
+        string full = PathBytes.Normalize(Path.GetFullPath(given));
+        byte[] real;
+        try { real = PosixFs.RealPath(PathBytes.From(full)); }
+        catch (PosixException) { throw new StoreException($"{full}: source does not exist or is not a directory"); }
+        string resolved = System.Text.Encoding.UTF8.GetString(real);
+        if (!PosixFs.TryLStat(real, out var st) || st.Kind != FileKind.Directory)
+            throw new StoreException($"{full}: source does not exist or is not a directory");
+        if (resolved != full)
+            Console.Error.WriteLine($"timetravel: note: {full} is reached through a symlink; recording its real path {resolved} (snapshots never follow symlinks)");
+        return resolved;
     }
 }

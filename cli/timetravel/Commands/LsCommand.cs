@@ -1,4 +1,5 @@
-// `timetravel ls SNAPSHOT [PATH]`: a directory (or one entry) of a snapshot, like `ls -l`.
+// `timetravel ls SNAPSHOT [PATH]`: a directory (or one entry) of a snapshot, like `ls -l`. Names are shown as
+// PathBytes.Display writes them (\xNN for bytes that are not UTF-8, \\ for a backslash); --json adds the raw bytes.
 using System.CommandLine;
 using TimeTravel.Cli.Output;
 using TimeTravel.Store;
@@ -35,11 +36,16 @@ public static class LsCommand
                     {
                         w.WriteStartObject();
                         w.WriteString("name", PathBytes.Display(name));
+                        w.WriteBase64String("nameBase64", name); // the name's bytes exactly, whatever they are
                         w.WriteString("type", n.Kind.ToString().ToLowerInvariant());
                         w.WriteNumber("mode", n.Mode); w.WriteNumber("uid", n.Uid); w.WriteNumber("gid", n.Gid);
                         w.WriteNumber("size", n.Size); w.WriteNumber("mtimeNs", n.MTimeNs); w.WriteNumber("ctimeNs", n.CTimeNs);
                         w.WriteNumber("nlink", n.NLink);
-                        if (n.LinkTarget != null) w.WriteString("target", PathBytes.Display(n.LinkTarget));
+                        if (n.LinkTarget != null)
+                        {
+                            w.WriteString("target", PathBytes.Display(n.LinkTarget));
+                            w.WriteBase64String("targetBase64", n.LinkTarget);
+                        }
                         if (n.Flags != NodeFlags.None) w.WriteString("flags", n.Flags.ToString());
                         w.WriteEndObject();
                     }

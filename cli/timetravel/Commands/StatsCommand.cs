@@ -1,4 +1,5 @@
-// `timetravel stats`: logical against stored bytes, with dedup and compression ratios.
+// `timetravel stats`: logical, data, unique and stored bytes, with dedup and compression ratios. The dedup ratio is
+// data bytes (file sizes less sparse holes) over unique bytes, so a large sparse file does not inflate it.
 using System.CommandLine;
 using TimeTravel.Cli.Output;
 using TimeTravel.Store;
@@ -15,13 +16,15 @@ public static class StatsCommand
         cmd.SetAction(r => CommonOptions.Run(() =>
         {
             using var repo = Repository.OpenReader(r.GetValue(CommonOptions.Store)!);
-            var s = StoreStatistics.Compute(repo);
+            var progress = new WorkProgress();
+            var s = ProgressDisplay.Run("stats", progress, () => StoreStatistics.Compute(repo, progress));
             if (r.GetValue(json))
             {
                 JsonOut.Write(w =>
                 {
                     w.WriteStartObject();
                     w.WriteNumber("snapshots", s.Snapshots); w.WriteNumber("logicalBytes", s.LogicalBytes);
+                    w.WriteNumber("dataBytes", s.DataBytes);
                     w.WriteNumber("uniqueBytes", s.UniqueBytes); w.WriteNumber("storedBytes", s.StoredBytes);
                     w.WriteNumber("blocks", s.Blocks); w.WriteNumber("arenas", s.Arenas);
                     w.WriteNumber("dedupRatio", Math.Round(s.DedupRatio, 3)); w.WriteNumber("compressionRatio", Math.Round(s.CompressionRatio, 3));
@@ -30,11 +33,12 @@ public static class StatsCommand
                 return CommonOptions.Ok;
             }
             Console.WriteLine($"snapshots          {s.Snapshots}");
-            Console.WriteLine($"logical bytes      {Human.Bytes(s.LogicalBytes)}  (all snapshots, as if restored)");
+            Console.WriteLine($"logical bytes      {Human.Bytes(s.LogicalBytes)}  (file sizes in all snapshots, as if restored)");
+            Console.WriteLine($"data bytes         {Human.Bytes(s.DataBytes)}  (the same without the holes of sparse files)");
             Console.WriteLine($"unique bytes       {Human.Bytes(s.UniqueBytes)}  in {s.Blocks} blocks");
             Console.WriteLine($"stored bytes       {Human.Bytes(s.StoredBytes)}  in {s.Arenas} arenas");
-            Console.WriteLine($"dedup ratio        {s.DedupRatio:0.00}x");
-            Console.WriteLine($"compression ratio  {s.CompressionRatio:0.00}x");
+            Console.WriteLine($"dedup ratio        {s.DedupRatio:0.00}x  (data bytes / unique bytes)");
+            Console.WriteLine($"compression ratio  {s.CompressionRatio:0.00}x  (unique bytes / stored bytes)");
             return CommonOptions.Ok;
         }));
         return cmd;

@@ -76,25 +76,28 @@ public class BlockIndexTests : IDisposable
         Assert.Contains("wrong length", Assert.Throws<TimeTravel.Store.StoreFormatException>(() => IndexSegment.Open(path)).Message);
     }
 
+    private static Dictionary<int, int> SegmentsPerTier(BlockIndex index) =>
+        index.Segments.GroupBy(s => BlockIndex.TierOf(s.Count)).ToDictionary(g => g.Key, g => g.Count());
+
     [Fact]
-    public void MergeOfMoreThanEightSegmentsKeepsEveryEntry()
+    public void TieredMergingKeepsEveryEntryAndFewerThanFanInSegmentsPerTier()
     {
         var all = RandomEntries(100_000, 5);
         using (var index = new BlockIndex(_dir.Path))
         {
-            for (int c = 0; c < 10; c++)
+            for (int c = 0; c < 50; c++)
             {
-                foreach (var e in all.Skip(c * 10_000).Take(10_000)) index.Add(e.Score, e.Location);
+                foreach (var e in all.Skip(c * 2_000).Take(2_000)) index.Add(e.Score, e.Location);
                 if (c == 3) index.Add(all[0].Score, all[0].Location); // a score already committed, added again
                 index.Commit(0, 1000 + c);
-                Assert.True(index.Segments.Count <= BlockIndex.MaxSegmentsBeforeMerge, $"{index.Segments.Count} segments after commit {c}");
+                Assert.All(SegmentsPerTier(index), t => Assert.True(t.Value < BlockIndex.MergeFanIn, $"tier {t.Key} holds {t.Value} segments after commit {c}"));
             }
             Assert.Equal(0, index.PendingCount);
             Assert.Equal(100_000, index.CommittedEntries().DistinctBy(e => e.Score).Count());
+            Assert.Equal(index.Segments.Count, Directory.GetFiles(_dir.Path, "*.tti").Length);
         }
-        Assert.True(Directory.GetFiles(_dir.Path, "*.tti").Length <= BlockIndex.MaxSegmentsBeforeMerge);
         using var reopened = new BlockIndex(_dir.Path);
-        Assert.Equal(1009, reopened.Manifest.WatermarkOffset);
+        Assert.Equal(1049, reopened.Manifest.WatermarkOffset);
         foreach (var e in all)
         {
             Assert.True(reopened.TryGet(e.Score, out var loc), $"{e.Score} lost");
@@ -106,6 +109,49 @@ public class BlockIndexTests : IDisposable
             Assert.False(reopened.TryGet(absent.Score, out _));
             Assert.False(reopened.Contains(absent.Score));
         }
+    }
+
+    [Fact]
+    public void AMergeRewritesOneTierAndLeavesLargerSegmentsAlone()
+    {
+        var big = RandomEntries(4 * 70_000, 9); // four tier-1 segments: they merge into one of tier 2
+        var small = RandomEntries(40_000, 10);
+        using var index = new BlockIndex(_dir.Path);
+        for (int c = 0; c < 4; c++)
+        {
+            foreach (var e in big.Skip(c * 70_000).Take(70_000)) index.Add(e.Score, e.Location);
+            index.Commit(0, 64);
+        }
+        var large = Assert.Single(index.Segments);
+        Assert.Equal(280_000, large.Count);
+        Assert.Equal(2, BlockIndex.TierOf(large.Count));
+        long before = File.GetLastWriteTimeUtc(large.Path).Ticks;
+        for (int c = 0; c < 8; c++) // eight small commits: two tier-0 merges, the tier-2 segment untouched
+        {
+            foreach (var e in small.Skip(c * 5_000).Take(5_000)) index.Add(e.Score, e.Location);
+            index.Commit(0, 64);
+            Assert.Contains(index.Segments, s => s.Path == large.Path);
+        }
+        Assert.Equal(before, File.GetLastWriteTimeUtc(large.Path).Ticks);
+        Assert.Equal(["00000005.tti"], index.Manifest.Segments.Take(1)); // the merged segment keeps its place, oldest first
+        Assert.True(index.Segments.Count < 1 + BlockIndex.MergeFanIn);
+        foreach (var e in big.Concat(small)) Assert.True(index.TryGet(e.Score, out var loc) && loc == e.Location);
+    }
+
+    [Fact]
+    public void MergedSegmentsGetABloomFilterSizedForTheirCount()
+    {
+        using var index = new BlockIndex(_dir.Path);
+        var all = RandomEntries(4 * 20_000, 11);
+        for (int c = 0; c < 4; c++)
+        {
+            foreach (var e in all.Skip(c * 20_000).Take(20_000)) index.Add(e.Score, e.Location);
+            index.Commit(0, 64);
+        }
+        var merged = Assert.Single(index.Segments);
+        Assert.Equal(80_000, merged.Count);
+        int maybe = RandomEntries(50_000, 12).Count(a => merged.MayContain(a.Score));
+        Assert.True(maybe < 50_000 / 100, $"the merged filter said maybe for {maybe} of 50000 absent scores");
     }
 
     [Fact]

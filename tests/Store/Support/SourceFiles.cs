@@ -21,7 +21,7 @@ public static class SourceFiles
     public static void Append(byte[] path, ReadOnlySpan<byte> content)
     {
         long size = PosixFs.LStat(path).Size;
-        using var h = File.OpenHandle(PathBytes.Display(path), FileMode.Open, FileAccess.Write);
+        using var h = PosixFs.OpenWrite(path);
         RandomAccess.Write(h, content, size);
     }
 
