@@ -62,7 +62,7 @@ public sealed class Repository : IDisposable
         try
         {
             catalog = StoreCatalog.Open(layout.Catalog, readOnly: false);
-            return new Repository(layout, config, catalog, BlockStore.OpenWriter(layout, config.ArenaSize), writerLock);
+            return new Repository(layout, config, catalog, BlockStore.OpenWriter(layout, config.ArenaSize, config.Codecs), writerLock);
         }
         catch { catalog?.Dispose(); writerLock.Dispose(); throw; }
     }
