@@ -1,8 +1,16 @@
 # Independent reader of a TimeTravel store, written from docs/format.md alone, to check the document against real
 # bytes: verifies every arena and index CRC, decodes LZ4, recomputes every SHA-256, probes the Bloom filters, walks
 # the directories. Usage: python3 bench/format-check.py STORE_DIR (small stores: it holds every block in memory).
-import sys, os, struct, zlib, hashlib
+import sys, os, struct, zlib, hashlib, ctypes
 root = sys.argv[1]
+libzstd = ctypes.CDLL("libzstd.so.1")
+libzstd.ZSTD_decompress.restype = ctypes.c_size_t
+libzstd.ZSTD_decompress.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p, ctypes.c_size_t]
+def zstd_frame(src, rawlen):
+    out = ctypes.create_string_buffer(rawlen)
+    n = libzstd.ZSTD_decompress(out, rawlen, src, len(src))
+    assert n == rawlen, (n, rawlen)
+    return out.raw
 def lz4_block(src, rawlen):
     out = bytearray(); i = 0
     while i < len(src):
@@ -40,7 +48,7 @@ for name in sorted(os.listdir(f"{root}/arenas")):
         crc = struct.unpack_from("<I", d, off+48)[0]
         payload = d[off+52:off+52+stored]
         assert crc == zlib.crc32(d[off:off+48] + payload)
-        content = payload if codec == 0 else lz4_block(payload, raw)
+        content = payload if codec == 0 else lz4_block(payload, raw) if codec == 1 else zstd_frame(payload, raw)
         assert hashlib.sha256(content).digest() == score
         blocks[score] = content; types[score] = typ
         print(f"  @{off}: codec {codec} type {typ} raw {raw} stored {stored} score {score.hex()[:12]}")

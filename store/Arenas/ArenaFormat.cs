@@ -17,7 +17,7 @@ public static class ArenaFormat
     // Block record header, 52 bytes, then the stored payload.
     public const uint RecordMagic = 0x4B425454; // 0-3 "TTBK" read as little-endian u32
     public const int R_VERSION = 4;        // 4      u8 record version (1)
-    public const int R_CODEC = 5;          // 5      u8 codec: 0 raw, 1 LZ4 block
+    public const int R_CODEC = 5;          // 5      u8 codec: 0 raw, 1 LZ4 block, 2 zstd frame (format 2)
     public const int R_TYPE = 6;           // 6      u8 block type (informational): 0 data, 1 pointer, 2 directory
     public const int R_RESERVED = 7;       // 7      u8 zero
     public const int R_RAW_LENGTH = 8;     // 8-11   u32 uncompressed length
@@ -26,7 +26,7 @@ public static class ArenaFormat
     public const int R_CHECKSUM = 48;      // 48-51  u32 CRC-32 of bytes 0-47 and the payload
     public const int RecordHeaderSize = 52;
 
-    public const byte CodecRaw = 0, CodecLz4 = 1;
+    public const byte CodecRaw = 0, CodecLz4 = 1, CodecZstd = 2;
 
     /// <summary>Largest block the store accepts; a chunk or a pointer block is far below it.</summary>
     public const int MaxBlockSize = 4 * 1024 * 1024;

@@ -22,6 +22,7 @@ public sealed class BlockStore : IBlockSource, IDisposable
     private readonly ArenaSet _arenas;
     private readonly BlockIndex _index;
     private ArenaWriter? _writer;
+    private RecordCodecs _codecs = RecordCodecs.Lz4;
     private readonly object _appendLock = new();
     private readonly ConcurrentDictionary<Score, ManualResetEventSlim> _inflight = new();
 
@@ -48,9 +49,10 @@ public sealed class BlockStore : IBlockSource, IDisposable
     /// Opens for writing (the caller holds the writer lock). Records appended after the index watermark by a
     /// process that died are indexed again; a torn record at the very end is cut off.
     /// </summary>
-    public static BlockStore OpenWriter(StoreLayout layout, long arenaSize)
+    public static BlockStore OpenWriter(StoreLayout layout, long arenaSize, RecordCodecs codecs)
     {
         var store = OpenReader(layout);
+        store._codecs = codecs;
         try
         {
             store._index.RemoveOrphanSegments();
@@ -109,7 +111,7 @@ public sealed class BlockStore : IBlockSource, IDisposable
         try
         {
             if (_index.Contains(score)) return;
-            byte[] record = BlockRecord.Pack(content, score, type);
+            byte[] record = BlockRecord.Pack(content, score, type, _codecs);
             lock (_appendLock)
             {
                 // Indexed under the append lock, so a commit (which holds it) sees every record appended before it.

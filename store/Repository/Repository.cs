@@ -87,7 +87,7 @@ public sealed class Repository : IDisposable
             // interrupted snapshots, not from a catalog put back from before the first snapshot (see `verify`).
             if (purpose != "init" && catalog.Setting(StoreCatalog.FirstWriter) is null)
                 catalog.SetSetting(StoreCatalog.FirstWriter, $"{DateTimeOffset.Now:O} {purpose}");
-            return new Repository(layout, config, catalog, BlockStore.OpenWriter(layout, config.ArenaSize), writerLock);
+            return new Repository(layout, config, catalog, BlockStore.OpenWriter(layout, config.ArenaSize, config.Codecs), writerLock);
         }
         catch { catalog?.Dispose(); writerLock.Dispose(); throw; }
     }

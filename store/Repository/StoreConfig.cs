@@ -5,9 +5,13 @@ using TimeTravel.Store.Chunking;
 
 namespace TimeTravel.Store;
 
-public sealed record StoreConfig(string Id, DateTimeOffset Created, ChunkerParameters Chunker, long ArenaSize)
+public sealed record StoreConfig(string Id, DateTimeOffset Created, ChunkerParameters Chunker, long ArenaSize, int Version = StoreConfig.FormatVersion)
 {
-    public const int FormatVersion = 1;
+    /// <summary>The newest format this timetravel reads and the one it creates. 2 added codec 2 (zstd) to records.</summary>
+    public const int FormatVersion = 2;
+
+    /// <summary>A store keeps the format it was made with, so the timetravel that made it can always read it.</summary>
+    public RecordCodecs Codecs => Version >= 2 ? RecordCodecs.Lz4OrZstd : RecordCodecs.Lz4;
     private const string Signature = "timetravel-store";
 
     public static StoreConfig New(long arenaSize = ArenaFormat.DefaultMaxArenaSize) =>
@@ -20,7 +24,7 @@ public sealed record StoreConfig(string Id, DateTimeOffset Created, ChunkerParam
             throw new StoreException($"arena size {ArenaSize} is out of range (1 MiB to 4 GiB: offsets are 32 bits)");
         using var f = new FileStream(path, FileMode.Create, FileAccess.Write);
         f.Write(System.Text.Encoding.ASCII.GetBytes(
-            $"{Signature} {FormatVersion}\n" +
+            $"{Signature} {Version}\n" +
             $"id {Id}\n" +
             $"created {Created.ToUnixTimeSeconds()}\n" +
             $"chunker {Chunker.MinSize} {Chunker.AverageSize} {Chunker.MaxSize}\n" +
@@ -59,6 +63,6 @@ public sealed record StoreConfig(string Id, DateTimeOffset Created, ChunkerParam
         if (id is null || chunker is null) throw new StoreFormatException(path, "config lacks its id or chunker line");
         if (arena < 1 << 20 || arena > uint.MaxValue)
             throw new StoreFormatException(path, $"arena-size {arena} is out of range (1 MiB to 4 GiB: offsets are 32 bits)");
-        return new StoreConfig(id, DateTimeOffset.FromUnixTimeSeconds(created), chunker, arena);
+        return new StoreConfig(id, DateTimeOffset.FromUnixTimeSeconds(created), chunker, arena, version);
     }
 }

@@ -1,4 +1,4 @@
-// Block records: LZ4 only when it helps, and a checksum that catches any damaged byte.
+// Block records: LZ4 or zstd only when they help, and a checksum that catches any damaged byte.
 using System.Text;
 using TimeTravel.Store.Arenas;
 using TimeTravel.Store.Scores;
@@ -94,6 +94,71 @@ public class BlockRecordTests
             Assert.Null(BlockRecord.UnpackHeader(damaged));
         }
         Assert.Null(BlockRecord.UnpackHeader(record.AsSpan(0, ArenaFormat.RecordHeaderSize - 1)));
+    }
+
+    // Base64 of random bytes: six bits of entropy per byte and no repeats, so LZ4 finds nothing and zstd's entropy
+    // stage takes a quarter off. This is what a rotated log of random tokens looks like to a compressor.
+    private static byte[] Base64Text(int seed) =>
+        Encoding.ASCII.GetBytes(Convert.ToBase64String(SourceFiles.Random(48_000, seed), Base64FormattingOptions.InsertLineBreaks));
+
+    [Fact]
+    public void TextThatLz4CannotShrinkIsStoredAsZstdWhenTheStoreAllowsIt()
+    {
+        var content = Base64Text(7);
+        var record = BlockRecord.Pack(content, Score.Of(content), BlockType.Data, RecordCodecs.Lz4OrZstd);
+        var h = BlockRecord.UnpackHeader(record)!.Value;
+        Assert.Equal(ArenaFormat.CodecZstd, h.Codec);
+        Assert.True(h.StoredLength < content.Length * 13 / 16, $"{h.StoredLength} of {content.Length}");
+        var back = new byte[h.RawLength];
+        Assert.True(BlockRecord.TryUnpack(record, h, back));
+        Assert.Equal(content, back);
+    }
+
+    [Fact]
+    public void AFormatOneStoreNeverGetsZstdRecords()
+    {
+        var content = Base64Text(8);
+        var h = BlockRecord.UnpackHeader(BlockRecord.Pack(content, Score.Of(content), BlockType.Data, RecordCodecs.Lz4))!.Value;
+        Assert.NotEqual(ArenaFormat.CodecZstd, h.Codec);
+    }
+
+    [Fact]
+    public void Lz4IsKeptWhenZstdWouldSaveLittleMore()
+    {
+        // Long repeats: LZ4 already takes almost everything off, so zstd cannot save a sixteenth of the block more.
+        var content = Compressible();
+        var h = BlockRecord.UnpackHeader(BlockRecord.Pack(content, Score.Of(content), BlockType.Data, RecordCodecs.Lz4OrZstd))!.Value;
+        Assert.Equal(ArenaFormat.CodecLz4, h.Codec);
+    }
+
+    [Fact]
+    public void RandomContentStaysRawWithZstdAllowed()
+    {
+        var content = SourceFiles.Random(65_536, 9);
+        var h = BlockRecord.UnpackHeader(BlockRecord.Pack(content, Score.Of(content), BlockType.Data, RecordCodecs.Lz4OrZstd))!.Value;
+        Assert.Equal(ArenaFormat.CodecRaw, h.Codec);
+    }
+
+    [Fact]
+    public void AZstdFrameOfTheWrongLengthIsRefused()
+    {
+        // A frame whose CRC is right but whose content is longer than the header says (a bug, or a forged record)
+        // must not overrun the destination or pass as the block.
+        var content = Base64Text(10);
+        var record = BlockRecord.Pack(content, Score.Of(content), BlockType.Data, RecordCodecs.Lz4OrZstd);
+        var h = BlockRecord.UnpackHeader(record)!.Value;
+        var shorter = h with { RawLength = h.RawLength - 1 };
+        Assert.False(BlockRecord.TryUnpack(record, shorter, new byte[h.RawLength]));
+    }
+
+    [Fact]
+    public void ZstdPayloadDamageIsCaughtByTheChecksum()
+    {
+        var content = Base64Text(11);
+        var record = BlockRecord.Pack(content, Score.Of(content), BlockType.Data, RecordCodecs.Lz4OrZstd);
+        var h = BlockRecord.UnpackHeader(record)!.Value;
+        record[ArenaFormat.RecordHeaderSize + 100] ^= 0x10;
+        Assert.False(BlockRecord.TryUnpack(record, h, new byte[h.RawLength]));
     }
 
     [Fact]
