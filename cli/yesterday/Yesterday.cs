@@ -115,12 +115,11 @@ public sealed class Yesterday(Past past, TextWriter output, TextWriter errors, b
     {
         string path = SnapshotPaths.SourcePath(file, Environment.CurrentDirectory, past.MountPoint);
         if (!past.Covers(path) && SnapshotPaths.WithRealDirectory(path) is { } real && past.Covers(real)) path = real;
-        if (past.Sources is { } sources && !past.Covers(path))
-        {
-            errors.WriteLine($"yesterday: {path} is outside every source; the sources are {string.Join(", ", sources)}");
-            return null;
-        }
-        return path;
+        if (past.Covers(path)) return path;
+        errors.WriteLine(past.Sources is { } sources
+            ? $"yesterday: {path} is outside every source; the sources are {string.Join(", ", sources)}"
+            : $"yesterday: {path} is in no snapshot in {past.MountPoint}");
+        return null;
     }
 
     private bool Restore(Node node, string destination, RestoreOptions options)

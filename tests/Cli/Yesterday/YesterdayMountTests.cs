@@ -101,6 +101,9 @@ public sealed class YesterdayMountTests : IDisposable
         var absent = AsNobody(_src, Date(0), "etc/gone");
         Assert.Equal(1, absent.ExitCode);
         Assert.Contains("does not exist in snapshot", absent.Stderr);
+        var never = AsNobody(_src, "/nowhere/x");
+        Assert.Equal(1, never.ExitCode);
+        Assert.Contains($"/nowhere/x is in no snapshot in {_mount.Path}", never.Stderr);
         var noDate = AsNobody(_src, "-" + DateTimeOffset.Now.AddDays(-30).ToString("yyyyMMdd"), "etc/fstab");
         Assert.Equal(1, noDate.ExitCode);
         Assert.Contains("nearest", noDate.Stderr);
