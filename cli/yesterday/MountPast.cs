@@ -27,6 +27,7 @@ public sealed class MountPast : Past
     public override IReadOnlyList<SnapshotStamp> Snapshots { get; }
     public override IReadOnlyList<string>? Sources => null;
     public override IRestoreSource Source => _source;
+    public override Func<byte[], byte[], bool>? WouldRecord => null;
 
     /// <summary>MOUNT/SNAPSHOT/path, by the snapshot's own name (its day's link may point elsewhere by now).</summary>
     public string Exact(SnapshotStamp snap, string path) => SnapshotPaths.InMount(MountPoint, snap.Name, path);

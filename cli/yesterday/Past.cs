@@ -19,6 +19,12 @@ public abstract class Past : IDisposable
     public abstract IReadOnlyList<string>? Sources { get; }
     /// <summary>What restores read from.</summary>
     public abstract IRestoreSource Source { get; }
+    /// <summary>
+    /// For the rollback of -c: whether an entry absent from the snapshot would have been recorded had it existed
+    /// (so it was made since, and goes). Null when that cannot be told (the mount does not show the sources'
+    /// excludes): -c then merges.
+    /// </summary>
+    public abstract Func<byte[], byte[], bool>? WouldRecord { get; }
 
     /// <summary>Whether the snapshots can hold `path` at all: inside a source (store), or in some snapshot (mount).</summary>
     public abstract bool Covers(string path);

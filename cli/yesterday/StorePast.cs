@@ -4,6 +4,7 @@ using TimeTravel.Store.Catalog;
 using TimeTravel.Store.History;
 using TimeTravel.Store.Posix;
 using TimeTravel.Store.Restore;
+using TimeTravel.Store.Snapshots;
 using TimeTravel.Store.Trees;
 
 namespace TimeTravel.Yesterday;
@@ -23,6 +24,9 @@ public sealed class StorePast : Past
         Sources = repo.Catalog.Sources().Select(s => s.Path).ToList();
         (MountPoint, Mounted) = MountLocator.Find(repo.Layout.Root);
         Source = new StoreTreeSource(repo.Trees);
+        var sources = repo.Catalog.Sources()
+            .Select(s => (Root: PathBytes.From(s.Path), Rules: new ExcludeRules(s.Excludes, [repo.Layout.Root]))).ToList();
+        WouldRecord = (path, name) => SourceWalk.WouldRecord(sources, path, name);
     }
 
     public override string MountPoint { get; }
@@ -30,6 +34,7 @@ public sealed class StorePast : Past
     public override IReadOnlyList<SnapshotStamp> Snapshots { get; }
     public override IReadOnlyList<string> Sources { get; }
     public override IRestoreSource Source { get; }
+    public override Func<byte[], byte[], bool> WouldRecord { get; }
 
     public override bool Covers(string path) => Sources.Any(s => SnapshotPaths.IsUnder(path, s));
 

@@ -60,9 +60,12 @@ public sealed class Yesterday(Past past, TextWriter output, TextWriter errors, b
                 }
             case Mode.Copy:
             case Mode.CopyIfDiffers:
+                if (past.WouldRecord is null && old.Node.Kind == FileKind.Directory)
+                    errors.WriteLine($"yesterday: note: read through the mount, which does not show what the sources exclude: {old.Path} is merged, not rolled back (entries made since stay)");
                 var actions = Restorer.Restore(past.Source, old.Node, PathBytes.From(old.Path), new RestoreOptions
                 {
-                    KeepBackup = !noBackup, OnlyIfDifferent = mode == Mode.CopyIfDiffers, RemoveExtra = true,
+                    KeepBackup = !noBackup, OnlyIfDifferent = mode == Mode.CopyIfDiffers,
+                    RemoveExtra = past.WouldRecord is not null, MayRemove = past.WouldRecord,
                     SetOwners = Environment.IsPrivilegedProcess,
                 }, m => errors.WriteLine($"yesterday: {m}"));
                 foreach (var a in actions.Where(a => a.Kind is RestoreAction.Create or RestoreAction.Replace or RestoreAction.Remove))

@@ -18,6 +18,12 @@ public sealed record RestoreOptions
     /// backups of earlier restores. Off: the snapshot's entries are merged into what is there.
     /// </summary>
     public bool RemoveExtra { get; init; }
+    /// <summary>
+    /// With RemoveExtra: whether the entry at (path, name) may be removed, that is, whether a snapshot would have
+    /// recorded it (inside a source, not excluded, not beyond a mount point). Null: every entry. Sockets, and
+    /// entries on another filesystem than their directory, are never removed.
+    /// </summary>
+    public Func<byte[], byte[], bool>? MayRemove { get; init; }
     /// <summary>Set the recorded owners (root). Off: files belong to whoever restores, and setuid/setgid bits are dropped.</summary>
     public bool SetOwners { get; init; } = true;
 }

@@ -283,6 +283,9 @@ internal sealed class RestoreRun(IRestoreSource source, RestoreOptions options, 
             if (TreeReader.Find(children, entry.Name) is not null) continue;
             if (entry.Name.AsSpan().EndsWith(suffix) || entry.Name.AsSpan().StartsWith(TemporaryPrefix)) continue;
             var path = PathBytes.Join(dir, entry.Name);
+            if (options.MayRemove is { } may && !may(path, entry.Name)) continue;
+            // What no snapshot records: a socket, another filesystem mounted here.
+            if (!PosixFs.TryLStat(path, out var now) || now.Kind == FileKind.Socket || !SameDevice(dir, now)) continue;
             string shown = PathBytes.Display(path);
             string detail = options.KeepBackup ? $"kept as {PathBytes.Display(entry.Name)}{options.BackupSuffix}" : "removed";
             if (options.DryRun) { _actions.Add(new RestoreAction(RestoreAction.Remove, shown) { Detail = detail }); continue; }
@@ -302,6 +305,8 @@ internal sealed class RestoreRun(IRestoreSource source, RestoreOptions options, 
             }
         }
     }
+
+    private static bool SameDevice(byte[] dir, FileStatus entry) => PosixFs.TryLStat(dir, out var d) && d.Device == entry.Device;
 
     /// <summary>rm -r without following symlinks and without crossing into another filesystem mounted below.</summary>
     private static void RemoveTree(byte[] path, FileStatus st, ulong device)

@@ -243,6 +243,18 @@ public sealed class YesterdayCommandTests : IDisposable
     }
 
     [Fact]
+    public void TheRollbackLeavesWhatTheSourceExcludes()
+    {
+        Assert.Equal(0, TimeTravelCli.Run(_store, "init", _src, "--exclude", "*.cache").ExitCode);
+        Write("etc/build.cache", "excluded from every snapshot\n");
+        Write("etc/new", "made since\n");
+        var r = new YesterdayRunner(_store, _src).Run("-c", "--no-backup", Date(0), "etc");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.True(File.Exists(Src("etc/build.cache")));
+        Assert.False(File.Exists(Src("etc/new")));
+    }
+
+    [Fact]
     public void DashBRunsACommandWithTheOldVersionBoundOverTheFile()
     {
         var r = Yesterday("-b", Date(0), "fstab", "--", "cat", Src("etc/fstab"));

@@ -165,6 +165,18 @@ public sealed class YesterdayMountTests : IDisposable
     }
 
     [Fact]
+    public void ThroughTheMountADirectoryIsMergedNotRolledBackAndSaysSo()
+    {
+        // The mount does not show what the sources exclude: removing what it lacks could remove excluded files.
+        File.WriteAllText(Src("home/since"), "made since\n");
+        Shell.Run("chown", "65534:65534", Src("home/since"));
+        var r = AsNobody(_src, "-c", Date(0), "home");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("merged, not rolled back", r.Stderr);
+        Assert.True(File.Exists(Src("home/since")));
+    }
+
+    [Fact]
     public void AnOrdinaryUserRunsACommandWithOldVersionsBound()
     {
         var r = AsNobody(Src("etc"), "-b", Date(0), "fstab", "--", "cat", "fstab");

@@ -87,5 +87,32 @@ public sealed class RollbackTests : IDisposable
         Assert.Contains("newdir", Names());
     }
 
+    [Fact]
+    public void WhatTheCallerSaysNoSnapshotWouldRecordStays()
+    {
+        var actions = Rollback(new RestoreOptions { MayRemove = (_, name) => !name.AsSpan().SequenceEqual("new"u8) });
+        Assert.Contains("new", Names());
+        Assert.DoesNotContain("newdir", Names());
+        Assert.DoesNotContain(actions, a => a.Path.EndsWith("/new"));
+    }
+
+    [Fact]
+    public void ASocketAndAnotherFilesystemMountedInsideAreNeverTouched()
+    {
+        // A snapshot records neither a socket nor what is inside a mount point: their absence means nothing.
+        Directory.CreateDirectory(_sub + "/mnt");
+        Shell.Run("mount", "-t", "tmpfs", "-o", "size=1m", "tt-rollback", _sub + "/mnt");
+        try
+        {
+            File.WriteAllText(_sub + "/mnt/on-tmpfs", "not in any snapshot\n");
+            PosixFs.MakeNode(PathBytes.From(_sub + "/sock"), 0xC000 | 0x1ED, 0);
+            var actions = Rollback(new RestoreOptions { KeepBackup = false });
+            Assert.False(Restorer.AnyFailed(actions), string.Join("\n", actions));
+            Assert.Equal(["kept", "mnt", "old.yesterday~", "sock"], Names());
+            Assert.Equal("not in any snapshot\n", File.ReadAllText(_sub + "/mnt/on-tmpfs"));
+        }
+        finally { Shell.Try("umount", "-l", _sub + "/mnt"); }
+    }
+
     public void Dispose() => _dir.Dispose();
 }
