@@ -29,6 +29,7 @@ ln -sf "$PREFIX/lib/yesterday/yesterday" "$PREFIX/bin/yesterday"
 install -m 0755 fs/mount.timetravel /sbin/mount.timetravel
 install -d "$PREFIX/share/man/man8" "$PREFIX/share/man/man1"
 install -m 0644 docs/man/timetravel.8 "$PREFIX/share/man/man8/timetravel.8"
+install -m 0644 docs/man/mount.timetravel.8 "$PREFIX/share/man/man8/mount.timetravel.8"
 install -m 0644 docs/man/yesterday.1 "$PREFIX/share/man/man1/yesterday.1"
 install -d /usr/share/bash-completion/completions
 install -m 0644 docs/completion/timetravel.bash /usr/share/bash-completion/completions/timetravel

@@ -24,6 +24,9 @@ scripts/ensure-dotnet.sh
 [ -e /dev/fuse ] || { echo "run-tests.sh: /dev/fuse is missing; the mount tests need FUSE" >&2; exit 1; }
 
 dotnet build TimeTravel.sln -c Release -nologo -v quiet
+# yesterday is installed ahead-of-time compiled; tests/Cli/Yesterday/YesterdayAotTests.cs runs this very binary.
+dotnet publish cli/yesterday/Yesterday.csproj -c Release -r linux-x64 -o artifacts/aot -nologo -v quiet
+export YESTERDAY_AOT="$PWD/artifacts/aot/yesterday"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0

@@ -17,16 +17,16 @@ public static class Program
 
         var files = new Argument<string[]>("file") { Description = "Files or directories (relative to the current directory, or inside the mount)", Arity = ArgumentArity.OneOrMore };
         var store = new Option<string>("--store", "-s") { Description = "The store (default: $TIMETRAVEL_STORE or /var/lib/timetravel)" };
-        var bind = new Option<bool>("-b") { Description = "Run the command after -- with the old version bind-mounted over the file (private mount namespace)" };
-        var copy = new Option<bool>("-c") { Description = "Copy the old version back over the file (keeps NAME.yesterday~)" };
+        var bind = new Option<bool>("-b") { Description = "Run the command after -- once, with the old version of every FILE bind-mounted over it (private mount namespace)" };
+        var copy = new Option<bool>("-c") { Description = "Copy the old version back over the file; a directory is rolled back (keeps NAME.yesterday~)" };
         var copyIfDiffers = new Option<bool>("-C") { Description = "Like -c, only where they differ" };
         var diff = new Option<bool>("-d") { Description = "diff -u the old version against the current file" };
         var diffTree = new Option<bool>("-D") { Description = "Recursive diff of a directory" };
         var history = new Option<bool>("-a") { Description = "List every distinct version (like timetravel history)" };
         var daysAgo = new Option<string?>("-n") { Description = "The newest snapshot at least DAYS[:HOURS] ago" };
-        var date = new Option<string?>("--date") { Description = "A Plan 9 date: d, dd, mmdd, yymmdd or yyyymmdd (also written -DATE)" };
+        var date = new Option<string[]>("--date") { Description = "A Plan 9 date: d, dd, mmdd, yymmdd or yyyymmdd (also written -DATE)" };
         var at = new Option<string?>("--at") { Description = "The newest snapshot at or before this date and time" };
-        var noBackup = new Option<bool>("--no-backup") { Description = "With -c/-C: do not keep the replaced file as NAME.yesterday~" };
+        var noBackup = new Option<bool>("--no-backup") { Description = "With -c/-C: do not keep replaced or removed files as NAME.yesterday~" };
         var root = new RootCommand("yesterday: the version of a file in an earlier snapshot")
         {
             files, store, bind, copy, copyIfDiffers, diff, diffTree, history, daysAgo, date, at, noBackup,
@@ -35,27 +35,36 @@ public static class Program
         {
             try
             {
-                SnapshotChoice choice = new SnapshotChoice.Newest();
                 var now = DateTimeOffset.Now;
-                if (r.GetValue(daysAgo) is { } n) choice = SnapshotChoice.ParseDaysAgo(n);
-                if (r.GetValue(date) is { } d) choice = SnapshotChoice.ParsePlan9Date(d, DateOnly.FromDateTime(now.DateTime));
-                if (r.GetValue(at) is { } t)
+                var modes = new[] { (history, Mode.History), (bind, Mode.Bind), (copy, Mode.Copy), (copyIfDiffers, Mode.CopyIfDiffers), (diff, Mode.Diff), (diffTree, Mode.DiffTree) }
+                    .Where(m => r.GetValue(m.Item1)).ToList();
+                if (modes.Count > 1) throw new ChoiceException($"{string.Join(" and ", modes.Select(m => m.Item1.Name))} cannot be combined: choose one");
+                var mode = modes.Count == 1 ? modes[0].Item2 : Mode.Print;
+
+                string[] dates = r.GetValue(date) ?? [];
+                string? n = r.GetValue(daysAgo), t = r.GetValue(at);
+                int whens = dates.Length + (n is null ? 0 : 1) + (t is null ? 0 : 1);
+                if (whens > 1) throw new ChoiceException("-n, -DATE and --at each choose the snapshot: give one");
+                if (whens > 0 && mode == Mode.History) throw new ChoiceException("-a lists every version; it takes no -n, -DATE or --at");
+                SnapshotChoice choice = new SnapshotChoice.Newest();
+                if (n is not null) choice = SnapshotChoice.ParseDaysAgo(n);
+                if (dates.Length == 1) choice = SnapshotChoice.ParsePlan9Date(dates[0], DateOnly.FromDateTime(now.DateTime));
+                if (t is not null)
                 {
                     if (!DateTimeOffset.TryParse(t, out var time)) throw new ChoiceException($"--at: cannot read '{t}' as a date and time");
                     choice = new SnapshotChoice.AtOrBefore(time);
                 }
-                var mode = r.GetValue(bind) ? Mode.Bind : r.GetValue(copy) ? Mode.Copy : r.GetValue(copyIfDiffers) ? Mode.CopyIfDiffers
-                    : r.GetValue(diff) ? Mode.Diff : r.GetValue(diffTree) ? Mode.DiffTree : r.GetValue(history) ? Mode.History : Mode.Print;
+                if (r.GetValue(noBackup) && mode is not (Mode.Copy or Mode.CopyIfDiffers)) throw new ChoiceException("--no-backup goes with -c or -C");
                 if (mode == Mode.Bind && command.Length == 0) throw new ChoiceException("-b needs a command after --");
+                if (mode != Mode.Bind && command.Length > 0) throw new ChoiceException("a command after -- goes with -b");
+
                 string storeRoot = r.GetValue(store) ?? (Environment.GetEnvironmentVariable("TIMETRAVEL_STORE") is { Length: > 0 } e ? e : StoreLayout.DefaultRoot);
-                using var repo = Repository.OpenReader(storeRoot);
-                var run = new Yesterday(repo, Console.Out, Console.Error, r.GetValue(noBackup));
-                int status = 0;
-                foreach (var f in r.GetValue(files)!) status = Math.Max(status, run.Do(f, choice, now, mode, command));
-                return status;
+                using var past = Past.Open(storeRoot);
+                return new Yesterday(past, Console.Out, Console.Error, r.GetValue(noBackup)).Run(r.GetValue(files)!, choice, now, mode, command);
             }
             catch (Exception e) when (e is ChoiceException or StoreException or StoreFormatException or IOException or UnauthorizedAccessException or InvalidDataException)
             {
+                Console.Out.Flush();
                 Console.Error.WriteLine($"yesterday: {e.Message}");
                 return 1;
             }

@@ -2,7 +2,7 @@
 // one on a Plan 9 style date (d, dd, mmdd, yymmdd, yyyymmdd), or the newest at or before a given time.
 // Pure logic: the clock and the snapshot list come in as arguments.
 using System.Globalization;
-using TimeTravel.Store.Catalog;
+using TimeTravel.Store.History;
 
 namespace TimeTravel.Yesterday;
 
@@ -23,7 +23,11 @@ public abstract record SnapshotChoice
         return new DaysAgo(d, parts.Length == 2 ? int.Parse(parts[1]) : 0);
     }
 
-    /// <summary>Plan 9's date forms, relative to today: d or dd (this month), mmdd (this year), yymmdd, yyyymmdd.</summary>
+    /// <summary>
+    /// Plan 9's date forms, relative to today: d or dd, mmdd, yymmdd, yyyymmdd. A short form means the most recent
+    /// such date, as Plan 9's did: on December 1, -26 is November 26 and -1231 last year's December 31; -31 skips
+    /// the months without a 31st.
+    /// </summary>
     public static OnDate ParsePlan9Date(string digits, DateOnly today)
     {
         if (digits.Length == 0 || !digits.All(char.IsAsciiDigit)) throw new ChoiceException($"-{digits}: a date is d, dd, mmdd, yymmdd or yyyymmdd");
@@ -31,8 +35,10 @@ public abstract record SnapshotChoice
         {
             return digits.Length switch
             {
-                1 or 2 => new OnDate(new DateOnly(today.Year, today.Month, int.Parse(digits))),
-                4 => new OnDate(new DateOnly(today.Year, int.Parse(digits[..2]), int.Parse(digits[2..]))),
+                1 or 2 => new OnDate(MostRecent(today, 12, back => today.AddMonths(-back), d => Day(d.Year, d.Month, int.Parse(digits)))
+                    ?? throw new ChoiceException($"-{digits}: no month has that day")),
+                4 => new OnDate(MostRecent(today, 8, back => today.AddYears(-back), d => Day(d.Year, int.Parse(digits[..2]), int.Parse(digits[2..])))
+                    ?? throw new ChoiceException($"-{digits}: no such date")),
                 6 => new OnDate(new DateOnly(2000 + int.Parse(digits[..2]), int.Parse(digits[2..4]), int.Parse(digits[4..]))),
                 8 => new OnDate(DateOnly.ParseExact(digits, "yyyyMMdd", CultureInfo.InvariantCulture)),
                 _ => throw new ChoiceException($"-{digits}: a date is d, dd, mmdd, yymmdd or yyyymmdd"),
@@ -42,12 +48,27 @@ public abstract record SnapshotChoice
         catch (FormatException) { throw new ChoiceException($"-{digits}: no such date"); }
     }
 
-    /// <summary>The chosen snapshot; ChoiceException naming the nearest snapshots when none fits.</summary>
-    public SnapshotRecord Pick(IReadOnlyList<SnapshotRecord> snapshots, DateTimeOffset now)
+    // The first of candidate(step(0)), candidate(step(1)), ... that exists and is not after today.
+    private static DateOnly? MostRecent(DateOnly today, int steps, Func<int, DateOnly> step, Func<DateOnly, DateOnly?> candidate)
+    {
+        for (int back = 0; back <= steps; back++)
+            if (candidate(step(back)) is { } d && d <= today) return d;
+        return null;
+    }
+
+    private static DateOnly? Day(int year, int month, int day)
+    {
+        if (month is < 1 or > 12) throw new ArgumentOutOfRangeException(nameof(month));
+        if (day is < 1 or > 31) throw new ArgumentOutOfRangeException(nameof(day));
+        return day <= DateTime.DaysInMonth(year, month) ? new DateOnly(year, month, day) : null;
+    }
+
+    /// <summary>The chosen snapshot of `snapshots` (oldest first); ChoiceException naming the nearest snapshots when none fits.</summary>
+    public SnapshotStamp Pick(IReadOnlyList<SnapshotStamp> snapshots, DateTimeOffset now)
     {
         if (snapshots.Count == 0) throw new ChoiceException("the store has no snapshots yet");
-        var ordered = snapshots.OrderBy(s => s.Time).ThenBy(s => s.Id).ToList();
-        SnapshotRecord? pick = this switch
+        var ordered = SnapshotStamp.Ordered(snapshots);
+        SnapshotStamp? pick = this switch
         {
             Newest => ordered[^1],
             DaysAgo d => ordered.LastOrDefault(s => s.Time <= now - TimeSpan.FromDays(d.Days) - TimeSpan.FromHours(d.Hours)),

@@ -1,7 +1,11 @@
-// What `yesterday` does with one file once the snapshot is chosen.
+// What `yesterday` does once the snapshot is chosen: print where each file's old version is, diff it against the
+// current file, copy it back (a rollback: a directory loses what was made since), list its versions, or run one
+// command with every old version bind-mounted over its file. With nothing mounted, old versions are extracted into
+// a private directory (0700) and removed afterwards; for -b through the restorer, so they keep mode, owner, times
+// and xattrs.
 using System.Diagnostics;
-using TimeTravel.Store;
-using TimeTravel.Store.Catalog;
+using System.Runtime.InteropServices;
+using TimeTravel.Store.History;
 using TimeTravel.Store.Posix;
 using TimeTravel.Store.Restore;
 using TimeTravel.Store.Trees;
@@ -10,92 +14,152 @@ namespace TimeTravel.Yesterday;
 
 public enum Mode { Print, Diff, DiffTree, Copy, CopyIfDiffers, Bind, History }
 
-public sealed class Yesterday(Repository repo, TextWriter output, TextWriter errors, bool noBackup)
+public sealed class Yesterday(Past past, TextWriter output, TextWriter errors, bool noBackup)
 {
-    private readonly List<string> _temporary = [];
+    // Binds each SOURCE TARGET pair up to "--", then runs what follows, all inside the private mount namespace.
+    private const string BindScript = "while [ \"$1\" != -- ]; do mount --bind \"$1\" \"$2\" || exit 125; shift 2; done; shift; exec \"$@\"";
 
-    public int Do(string file, SnapshotChoice choice, DateTimeOffset now, Mode mode, string[] command)
+    private sealed record Old(string Path, SnapshotStamp Snapshot, Node Node);
+
+    public int Run(IReadOnlyList<string> files, SnapshotChoice choice, DateTimeOffset now, Mode mode, string[] command)
     {
-        try { return DoOne(file, choice, now, mode, command); }
-        finally
-        {
-            foreach (var t in _temporary) try { if (Directory.Exists(t)) Directory.Delete(t, true); else File.Delete(t); } catch (IOException) { }
-            _temporary.Clear();
-        }
+        if (mode == Mode.Bind) return Bind(files, choice, now, command);
+        int status = 0;
+        foreach (var f in files) status = Math.Max(status, One(f, choice, now, mode));
+        return status;
     }
 
-    private int DoOne(string file, SnapshotChoice choice, DateTimeOffset now, Mode mode, string[] command)
+    private int One(string file, SnapshotChoice choice, DateTimeOffset now, Mode mode)
     {
-        var (mountPoint, mounted) = MountLocator.Find(repo.Layout.Root);
-        var all = repo.Catalog.Snapshots();
-        string path = SnapshotPaths.SourcePath(file, Environment.CurrentDirectory, mountPoint);
-        var sources = repo.Catalog.Sources();
-        if (!sources.Any(s => SnapshotPaths.IsUnder(path, s.Path)))
-        {
-            errors.WriteLine($"yesterday: {path} is outside every source; the sources are {string.Join(", ", sources.Select(s => s.Path))}");
-            return 1;
-        }
-        if (mode == Mode.History) return HistoryPrinter.Print(repo, all, path, mountPoint, output, errors);
-        var snap = choice.Pick(all, now);
-        var node = repo.Trees.Resolve(snap.Root, PathBytes.Components(PathBytes.FromDisplay(path)));
-        if (node is null)
-        {
-            errors.WriteLine($"yesterday: {path} does not exist in snapshot {snap.Name}");
-            return 1;
-        }
-        string old = SnapshotPaths.InMount(mountPoint, snap, all, path);
+        if (mode == Mode.History) return SourcePathOf(file) is { } p ? past.History(p, output, errors) : 1;
+        if (Resolve(file, choice, now) is not { } old) return 1;
+        string shown = past.InMount(old.Snapshot, old.Path);
+        string exact = SnapshotPaths.InMount(past.MountPoint, old.Snapshot.Name, old.Path); // not through the day's link, which may move
         switch (mode)
         {
             case Mode.Print:
-                output.WriteLine(old);
-                if (!mounted) errors.WriteLine($"yesterday: note: {mountPoint} is not mounted (`timetravel mount`)");
+                output.WriteLine(shown);
+                if (!past.Mounted) errors.WriteLine($"yesterday: note: {past.MountPoint} is not mounted (`timetravel mount`)");
                 return 0;
             case Mode.Diff:
-                if (node.Kind == FileKind.Directory) { errors.WriteLine($"yesterday: {path} is a directory; use -D"); return 1; }
-                return Run("diff", ["-u", "--label", old, "--label", path, mounted ? old : Extract(node), path]);
+                if (old.Node.Kind is not (FileKind.Regular or FileKind.Symlink))
+                {
+                    errors.WriteLine($"yesterday: {old.Path} is a {Kind(old.Node)} in snapshot {old.Snapshot.Name}; {(old.Node.Kind == FileKind.Directory ? "use -D" : "there is nothing to diff")}");
+                    return 1;
+                }
+                if (past.Mounted) return Run("diff", ["-u", "--label", shown, "--label", old.Path, exact, old.Path]);
+                using (var temp = new PrivateTemp())
+                    return Run("diff", ["-u", "--label", shown, "--label", old.Path, Extract(old.Node, temp["old"]), old.Path]);
             case Mode.DiffTree:
-                return Run("diff", ["-ru", mounted ? old : RestoreToTemporary(node), path]);
+                if (past.Mounted) return Run("diff", ["-ru", exact, old.Path]);
+                using (var temp = new PrivateTemp())
+                {
+                    string copy = temp["old"];
+                    if (!Restore(old.Node, copy, new RestoreOptions { KeepBackup = false, SetOwners = Environment.IsPrivilegedProcess })) return 2;
+                    return Run("diff", ["-ru", copy, old.Path], (copy, shown)); // the old side is named by its snapshot path, not the scratch copy's
+                }
             case Mode.Copy:
             case Mode.CopyIfDiffers:
-                var actions = Restorer.Restore(repo, node, PathBytes.From(path),
-                    new RestoreOptions { KeepBackup = !noBackup, OnlyIfDifferent = mode == Mode.CopyIfDiffers },
-                    m => errors.WriteLine($"yesterday: {m}"));
-                foreach (var a in actions.Where(a => a.Kind is RestoreAction.Create or RestoreAction.Replace)) output.WriteLine($"{a.Kind} {a.Path}");
+                if (past.WouldRecord is null && old.Node.Kind == FileKind.Directory)
+                    errors.WriteLine($"yesterday: note: read through the mount, which does not show what the sources exclude: {old.Path} is merged, not rolled back (entries made since stay)");
+                var actions = Restorer.Restore(past.Source, old.Node, PathBytes.From(old.Path), new RestoreOptions
+                {
+                    KeepBackup = !noBackup, OnlyIfDifferent = mode == Mode.CopyIfDiffers,
+                    RemoveExtra = past.WouldRecord is not null, MayRemove = past.WouldRecord,
+                    SetOwners = Environment.IsPrivilegedProcess,
+                }, m => errors.WriteLine($"yesterday: {m}"));
+                foreach (var a in actions.Where(a => a.Kind is RestoreAction.Create or RestoreAction.Replace or RestoreAction.Remove))
+                    output.WriteLine(a.Kind == RestoreAction.Remove ? $"remove {a.Path} ({a.Detail})" : $"{a.Kind} {a.Path}");
                 return Restorer.AnyFailed(actions) ? 1 : 0;
-            case Mode.Bind:
-                string source = mounted ? old : node.Kind == FileKind.Directory ? RestoreToTemporary(node) : Extract(node);
-                return Run("unshare", ["--mount", "--propagation", "private", "sh", "-c",
-                    "mount --bind \"$1\" \"$2\" && shift 2 && exec \"$@\"", "sh", source, path, .. command]);
             default:
                 return 1;
         }
     }
 
-    // The old version as a temporary file, for when nothing is mounted.
-    private string Extract(Node node)
+    /// <summary>-b: every file's old version bound over it, then the command run once, in one private mount namespace.</summary>
+    private int Bind(IReadOnlyList<string> files, SnapshotChoice choice, DateTimeOffset now, string[] command)
     {
-        string tmp = Path.Combine(Path.GetTempPath(), $"yesterday-{Environment.ProcessId}-{_temporary.Count}");
-        _temporary.Add(tmp);
-        using var f = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write);
-        if (node.Kind == FileKind.Regular) repo.Trees.Streams.CopyTo(node.Content, f);
-        else if (node.LinkTarget is { } target) f.Write(target);
-        f.SetLength(node.Kind == FileKind.Regular ? node.Content.Length : f.Length);
-        return tmp;
+        using var temp = past.Mounted ? null : new PrivateTemp();
+        var pairs = new List<string>();
+        foreach (var file in files)
+        {
+            if (Resolve(file, choice, now) is not { } old) return 1;
+            if (!PosixFs.TryLStat(PathBytes.From(old.Path), out _))
+            {
+                errors.WriteLine($"yesterday: {old.Path} does not exist now; -b binds the old version over an existing file");
+                return 1;
+            }
+            string source = SnapshotPaths.InMount(past.MountPoint, old.Snapshot.Name, old.Path);
+            if (temp is not null)
+            {
+                source = temp[pairs.Count.ToString()];
+                if (!Restore(old.Node, source, new RestoreOptions { KeepBackup = false, SetOwners = Environment.IsPrivilegedProcess })) return 1;
+            }
+            pairs.Add(source);
+            pairs.Add(old.Path);
+        }
+        // Root makes the namespace directly; anyone else through a user namespace of their own (the command then runs as its root).
+        string[] unshare = Environment.IsPrivilegedProcess ? ["--mount", "--propagation", "private"] : ["--user", "--map-root-user", "--mount", "--propagation", "private"];
+        return Run("unshare", [.. unshare, "sh", "-c", BindScript, "sh", .. pairs, "--", .. command]);
     }
 
-    private string RestoreToTemporary(Node node)
+    // The path's old version in the chosen snapshot, or null after saying why.
+    private Old? Resolve(string file, SnapshotChoice choice, DateTimeOffset now)
     {
-        string dir = Path.Combine(Path.GetTempPath(), $"yesterday-{Environment.ProcessId}-{_temporary.Count}");
-        _temporary.Add(dir);
-        Restorer.Restore(repo, node, PathBytes.From(dir), new RestoreOptions { KeepBackup = false }, m => errors.WriteLine($"yesterday: {m}"));
-        return dir;
+        if (SourcePathOf(file) is not { } path) return null;
+        var snap = choice.Pick(past.Snapshots, now);
+        if (past.Find(snap, path) is { } node) return new Old(path, snap, node);
+        errors.WriteLine($"yesterday: {path} does not exist in snapshot {snap.Name}");
+        return null;
     }
 
-    private static int Run(string program, string[] args)
+    // The absolute path the snapshots record for what the user typed; null (after saying so) outside every source.
+    private string? SourcePathOf(string file)
     {
-        var psi = new ProcessStartInfo(program) { UseShellExecute = false };
+        string path = SnapshotPaths.SourcePath(file, Environment.CurrentDirectory, past.MountPoint);
+        if (!past.Covers(path) && SnapshotPaths.WithRealDirectory(path) is { } real && past.Covers(real)) path = real;
+        if (past.Covers(path)) return path;
+        errors.WriteLine(past.Sources is { } sources
+            ? $"yesterday: {path} is outside every source; the sources are {string.Join(", ", sources)}"
+            : $"yesterday: {path} is in no snapshot in {past.MountPoint}");
+        return null;
+    }
+
+    private bool Restore(Node node, string destination, RestoreOptions options)
+    {
+        var actions = Restorer.Restore(past.Source, node, PathBytes.From(destination), options, m => errors.WriteLine($"yesterday: {m}"));
+        return !Restorer.AnyFailed(actions);
+    }
+
+    // A regular file's data (or a symlink's target) as a 0600 file in the private directory, for diff.
+    private string Extract(Node node, string file)
+    {
+        var bytes = PathBytes.From(file);
+        using var handle = PosixFs.CreateWrite(bytes, 0x180, exclusive: true);
+        if (node.Kind == FileKind.Regular)
+        {
+            past.Source.WriteContent(node, handle);
+            PosixFs.Truncate(handle, node.Content.Length, bytes);
+        }
+        else RandomAccess.Write(handle, node.LinkTarget ?? [], 0);
+        return file;
+    }
+
+    private static string Kind(Node n) => n.Kind.ToString().ToLowerInvariant();
+
+    /// <summary>
+    /// Runs a program and returns its status. Ctrl-C reaches it (the whole foreground group gets it) and yesterday
+    /// waits for it, so the private directory is still removed. `rename` replaces a path in its standard output.
+    /// </summary>
+    private int Run(string program, string[] args, (string From, string To)? rename = null)
+    {
+        var psi = new ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardOutput = rename is not null };
         foreach (var a in args) psi.ArgumentList.Add(a);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => c.Cancel = true);
+        using var quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, c => c.Cancel = true);
+        output.Flush();
         using var p = Process.Start(psi) ?? throw new IOException($"cannot run {program}");
+        if (rename is { } r) OutputLines.Replace(p.StandardOutput.BaseStream, PathBytes.From(r.From), PathBytes.From(r.To));
         p.WaitForExit();
         return p.ExitCode;
     }

@@ -1,27 +1,108 @@
-# bash completion for timetravel(8) and yesterday(1)
+# bash completion for timetravel(8) and yesterday(1): by subcommand and by argument position, so a SNAPSHOT
+# place offers snapshot names, a PATH place offers files, and an option that takes a value offers what it takes.
+# Install as /usr/share/bash-completion/completions/timetravel (and a link named yesterday).
+
+# Snapshot names (and `latest`) of the store named on the command line: from `timetravel list`, or, for a user
+# who may not read the store, from the names at the root of the mount.
+_timetravel_snapshots() {
+    local names
+    names=$(timetravel "${_tt_store[@]}" list --json 2>/dev/null | sed -n 's/^ *"name": *"\([^"]*\)".*/\1/p')
+    if [ -z "$names" ]; then
+        names=$(cd /backup/.snapshot 2>/dev/null && compgen -d -X '![0-9][0-9][0-9][0-9]-*')
+    fi
+    COMPREPLY=($(compgen -W "latest $names" -- "$cur"))
+}
+
+_timetravel_files() {
+    compopt -o filenames 2>/dev/null
+    COMPREPLY=($(compgen -f -- "$cur"))
+}
+
+_timetravel_dirs() {
+    compopt -o filenames 2>/dev/null
+    COMPREPLY=($(compgen -d -- "$cur"))
+}
+
 _timetravel() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
     local commands="init snapshot list ls cat stats verify index mount umount track import-log history diff restore"
-    if [ "$COMP_CWORD" -eq 1 ] || { [ "$COMP_CWORD" -eq 3 ] && [[ ${COMP_WORDS[1]} == --store || ${COMP_WORDS[1]} == -s ]]; }; then
-        COMPREPLY=($(compgen -W "$commands --store --help --version" -- "$cur")); return
-    fi
+    local -a _tt_store=() args=()
+    local cmd="" i w
+    # The subcommand, the positional arguments before the cursor, and --store wherever it was given.
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        w=${COMP_WORDS[i]}
+        case "$w" in
+            --store|-s) _tt_store=(--store "${COMP_WORDS[i+1]}"); ((i++)); continue ;;
+            --store=*) _tt_store=(--store "${w#--store=}"); continue ;;
+        esac
+        if [ -z "$cmd" ]; then
+            [[ $w == -* ]] || cmd=$w
+            continue
+        fi
+        case "$w" in
+            --to|--exclude|-e) ((i++)) ;; # options that take a value
+            -*) ;;
+            *) args+=("$w") ;;
+        esac
+    done
+
     case "$prev" in
-        --store|-s|--to) COMPREPLY=($(compgen -d -- "$cur")); return ;;
-        ls|cat|history|diff|restore)
-            COMPREPLY=($(compgen -W "latest $(timetravel list --json 2>/dev/null | sed -n 's/.*"name": "\(.*\)".*/\1/p')" -- "$cur")); return ;;
-        index) COMPREPLY=($(compgen -W "rebuild" -- "$cur")); return ;;
+        --store|-s) _timetravel_dirs; return ;;
+        --to) _timetravel_files; return ;;
+        --exclude|-e) COMPREPLY=(); return ;;
     esac
-    case "$cur" in
-        -*) COMPREPLY=($(compgen -W "--json --full --reread --read-data --dry-run --diff --to --exclude --foreground --quiet --help" -- "$cur")) ;;
-        *) COMPREPLY=($(compgen -f -- "$cur")) ;;
+    if [ -z "$cmd" ]; then
+        COMPREPLY=($(compgen -W "$commands --store --help --version" -- "$cur"))
+        return
+    fi
+
+    local opts=""
+    case "$cmd" in
+        init) opts="--exclude" ;;
+        snapshot) opts="--full --reread --json --quiet" ;;
+        list|stats) opts="--json" ;;
+        ls) opts="--recursive --json" ;;
+        verify) opts="--read-data" ;;
+        mount) opts="--foreground" ;;
+        history) opts="--diff --json" ;;
+        diff) opts="--json" ;;
+        restore) opts="--to --dry-run --no-backup --if-different" ;;
+    esac
+    if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W "$opts --store --help" -- "$cur"))
+        return
+    fi
+
+    # What goes at this position: SNAPSHOT, a PATH, a directory, or nothing.
+    case "$cmd:${#args[@]}" in
+        ls:0|cat:0|diff:0|diff:1|restore:0) _timetravel_snapshots ;;
+        ls:1|cat:1|diff:2|restore:1|history:0) _timetravel_files ;;
+        init:*|mount:0|umount:0) _timetravel_dirs ;;
+        import-log:*) _timetravel_files ;;
+        index:0) COMPREPLY=($(compgen -W "rebuild" -- "$cur")) ;;
+        *) COMPREPLY=() ;;
     esac
 }
+
 _yesterday() {
-    local cur=${COMP_WORDS[COMP_CWORD]}
+    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
+    local i
+    # After --: the command -b runs, then its arguments.
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        if [ "${COMP_WORDS[i]}" = "--" ]; then
+            if [ $((i + 1)) -eq "$COMP_CWORD" ]; then COMPREPLY=($(compgen -c -- "$cur")); else _timetravel_files; fi
+            return
+        fi
+    done
+    case "$prev" in
+        -n|--at) COMPREPLY=(); return ;; # DAYS[:HOURS], a date and time: nothing to offer
+        --store|-s) _timetravel_dirs; return ;;
+    esac
     case "$cur" in
         -*) COMPREPLY=($(compgen -W "-a -b -c -C -d -D -n --at --store --no-backup --help" -- "$cur")) ;;
-        *) COMPREPLY=($(compgen -f -- "$cur")) ;;
+        *) _timetravel_files ;;
     esac
 }
+
 complete -F _timetravel timetravel
 complete -F _yesterday yesterday

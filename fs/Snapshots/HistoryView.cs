@@ -19,10 +19,14 @@ public sealed class HistoryView(SnapshotsView view, TreeReader trees)
 
     private Inode Directory(ulong ino, byte[] name, byte[] path, string display)
     {
-        var snapshots = view.Repository.Catalog.Snapshots();
-        var versions = _history.Versions(snapshots, path);
+        var versions = _history.Versions(view.Repository.Catalog.Snapshots(), path);
         var newest = versions.LastOrDefault(v => v.Node is { Kind: FileKind.Directory })?.Node;
         var latest = versions.LastOrDefault(v => v.Node is not null)?.Node;
+        return Directory(ino, name, path, display, newest, latest);
+    }
+
+    private static Inode Directory(ulong ino, byte[] name, byte[] path, string display, Node? newest, Node? latest)
+    {
         var node = new Node
         {
             Name = name, Kind = FileKind.Directory,
@@ -32,7 +36,10 @@ public sealed class HistoryView(SnapshotsView view, TreeReader trees)
         return new Inode(ino, node, null, display) { AtRoot = true, HistoryPath = path };
     }
 
-    /// <summary>Every entry of a history directory: the versions of its path (if it was ever a file), then the names ever below it.</summary>
+    /// <summary>
+    /// Every entry of a history directory: the versions of its path (if it was ever a file), then the names ever
+    /// below it, each with its attributes from the same single pass over the snapshots (ChildrenEverUnder).
+    /// </summary>
     public IReadOnlyList<Inode> List(Inode dir)
     {
         var snapshots = view.Repository.Catalog.Snapshots();
@@ -40,8 +47,9 @@ public sealed class HistoryView(SnapshotsView view, TreeReader trees)
         var entries = new List<Inode>();
         foreach (var v in _history.Versions(snapshots, path))
             if (v.Node is { } n && n.Kind != FileKind.Directory) entries.Add(Version(dir, v));
-        foreach (var name in _history.NamesEverUnder(snapshots, path))
-            entries.Add(Directory(InodeNumbers.ForChild(dir.Number, name), name, PathBytes.Join(path, name), dir.Path + "/" + PathBytes.Display(name)));
+        foreach (var c in _history.ChildrenEverUnder(snapshots, path))
+            entries.Add(Directory(InodeNumbers.ForChild(dir.Number, c.Name), c.Name, PathBytes.Join(path, c.Name),
+                dir.Path + "/" + PathBytes.Display(c.Name), c.NewestDirectory, c.Latest));
         return entries;
     }
 
@@ -53,8 +61,10 @@ public sealed class HistoryView(SnapshotsView view, TreeReader trees)
         foreach (var v in _history.Versions(snapshots, path))
             if (v.Node is { } n && n.Kind != FileKind.Directory && v.Snapshot.Name == text) return Version(dir, v);
         var child = PathBytes.Join(path, name);
-        if (_history.Versions(snapshots, child).Count == 0) return null;
-        return Directory(InodeNumbers.ForChild(dir.Number, name), name, child, dir.Path + "/" + PathBytes.Display(name));
+        var versions = _history.Versions(snapshots, child);
+        if (versions.Count == 0) return null;
+        return Directory(InodeNumbers.ForChild(dir.Number, name), name, child, dir.Path + "/" + PathBytes.Display(name),
+            versions.LastOrDefault(v => v.Node is { Kind: FileKind.Directory })?.Node, versions.LastOrDefault(v => v.Node is not null)?.Node);
     }
 
     // A version is the file as recorded, under the name of the snapshot that first had it.

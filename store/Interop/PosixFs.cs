@@ -355,8 +355,11 @@ public static unsafe class PosixFs
     public static void SetTimes(byte[] path, long atimeNs, long mtimeNs)
     {
         long* times = stackalloc long[4];
+        // Floor division: a time before 1970 is negative seconds plus 0..999,999,999 ns (DivRem would give a negative ns: EINVAL).
         times[0] = Math.DivRem(atimeNs, 1_000_000_000, out times[1]);
         times[2] = Math.DivRem(mtimeNs, 1_000_000_000, out times[3]);
+        for (int i = 0; i < 4; i += 2)
+            if (times[i + 1] < 0) { times[i]--; times[i + 1] += 1_000_000_000; }
         fixed (byte* p = CString(path))
             if (Libc.utimensat(Libc.AT_FDCWD, p, times, Libc.AT_SYMLINK_NOFOLLOW) != 0)
                 throw new PosixException("utimensat", path, Marshal.GetLastPInvokeError());

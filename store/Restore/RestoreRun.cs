@@ -9,11 +9,13 @@ using TimeTravel.Store.Trees;
 
 namespace TimeTravel.Store.Restore;
 
-internal sealed class RestoreRun(TreeReader trees, RestoreOptions options, Action<string> report)
+internal sealed class RestoreRun(IRestoreSource source, RestoreOptions options, Action<string> report)
 {
     private const uint PrivateFile = 0x180;      // 0600 until the recorded mode is set
     private const uint PrivateDirectory = 0x1C0; // 0700 until its contents are in
     private const uint SetIdBits = 0xC00;
+    private const string Temporary = ".tt-restore-"; // files being written beside their final name
+    private static ReadOnlySpan<byte> TemporaryPrefix => ".tt-restore-"u8;
 
     private readonly List<RestoreAction> _actions = [];
     private readonly Dictionary<ulong, byte[]> _firstNameOfLink = [];
@@ -35,8 +37,8 @@ internal sealed class RestoreRun(TreeReader trees, RestoreOptions options, Actio
             exists = st.Kind == FileKind.Directory;
         }
         Node[] children;
-        try { children = trees.ReadDirectory(node.Content); }
-        catch (Exception e) when (IsStoreDamage(e)) { return; } // reported by the writing pass, which skips it too
+        try { children = source.ReadDirectory(node); }
+        catch (Exception e) when (IsSourceFailure(e)) { return; } // reported by the writing pass, which skips it too
         CheckNames(children, path);
         foreach (var child in children) Check(child, PathBytes.Join(path, child.Name), exists);
     }
@@ -83,7 +85,7 @@ internal sealed class RestoreRun(TreeReader trees, RestoreOptions options, Actio
             throw new RestoreRefusedException(path, "is a symlink where the snapshot has a directory; restoring through it could write outside the destination");
         bool isNew = existing is not { Kind: FileKind.Directory };
         string kind = existing is null ? RestoreAction.Create
-            : !isNew && ExistingFile.DirectoryMatches(node, path, existing.Value) ? RestoreAction.Unchanged
+            : !isNew && ExistingFile.DirectoryMatches(node, path, existing.Value, options.SetOwners) ? RestoreAction.Unchanged
             : RestoreAction.Replace;
         int at = _actions.Count;
         _actions.Add(new RestoreAction(kind, PathBytes.Display(path)));
@@ -99,10 +101,11 @@ internal sealed class RestoreRun(TreeReader trees, RestoreOptions options, Actio
             report($"{PathBytes.Display(path)}: could not be read when the snapshot was taken; its contents were not recorded");
 
         Node[] children = [];
-        try { children = trees.ReadDirectory(node.Content); }
-        catch (Exception e) when (IsStoreDamage(e))
+        bool listed = false;
+        try { children = source.ReadDirectory(node); listed = true; }
+        catch (Exception e) when (IsSourceFailure(e))
         {
-            _actions[at] = Failure(path, $"the directory's entries cannot be read from the store: {e.Message}");
+            _actions[at] = Failure(path, $"the directory's entries cannot be read from the snapshot: {e.Message}");
             report(_actions[at].Detail!);
         }
         CheckNames(children, path);
@@ -112,6 +115,8 @@ internal sealed class RestoreRun(TreeReader trees, RestoreOptions options, Actio
             if (!options.DryRun) RequireDirectory(path, self);
             Restore(child, PathBytes.Join(path, child.Name), isNew);
         }
+        // Never remove anything on the strength of a listing that could not be read.
+        if (options.RemoveExtra && !isNew && listed && !node.Flags.HasFlag(NodeFlags.Unreadable)) RemoveExtras(path, children, self);
         if (options.DryRun) return;
 
         if (kind != RestoreAction.Unchanged)
@@ -119,7 +124,7 @@ internal sealed class RestoreRun(TreeReader trees, RestoreOptions options, Actio
             var problems = ApplyMetadata(path, path, node, isSymlink: false);
             if (problems.Count > 0 && _actions[at].Kind != RestoreAction.Failed) _actions[at] = Failure(path, "restored, but " + string.Join("; ", problems));
         }
-        else if (existing!.Value.MTimeNs != node.MTimeNs || _actions.Skip(before).Any(a => a.Kind is RestoreAction.Create or RestoreAction.Replace))
+        else if (existing!.Value.MTimeNs != node.MTimeNs || _actions.Skip(before).Any(a => a.Kind is RestoreAction.Create or RestoreAction.Replace or RestoreAction.Remove))
             PosixFs.SetTimes(path, _nowNs, node.MTimeNs); // entries made or removed since moved its mtime
     }
 
@@ -135,13 +140,13 @@ internal sealed class RestoreRun(TreeReader trees, RestoreOptions options, Actio
             Skip(path, "could not be read when the snapshot was taken; there is no content to restore");
             return;
         }
-        if (existing is { Kind: FileKind.Directory } && !options.KeepBackup)
+        if (existing is { Kind: FileKind.Directory } && !options.KeepBackup && !options.RemoveExtra)
         {
             Skip(path, "a directory is in the way (keep backups to have it moved aside)");
             return;
         }
         byte[]? linkTo = node.LinkId != 0 && _firstNameOfLink.TryGetValue(node.LinkId, out var first) ? first : null;
-        if (existing is { } current && options.OnlyIfDifferent && ExistingFile.Matches(trees.Streams, node, path, current, linkTo))
+        if (existing is { } current && options.OnlyIfDifferent && ExistingFile.Matches(source, node, path, current, linkTo, options.SetOwners))
         {
             _actions.Add(new RestoreAction(RestoreAction.Unchanged, PathBytes.Display(path)));
             RememberLink(node, path);
@@ -166,7 +171,7 @@ internal sealed class RestoreRun(TreeReader trees, RestoreOptions options, Actio
         try
         {
             if (linkTo is null) problems = ApplyMetadata(temp, path, node, node.Kind == FileKind.Symlink);
-            if (existing is { } e) { if (options.KeepBackup) PutAside(path, e); }
+            if (existing is { } e && (options.KeepBackup || e.Kind == FileKind.Directory)) PutAside(path, e);
             PosixFs.Rename(temp, path);
         }
         catch
@@ -187,14 +192,7 @@ internal sealed class RestoreRun(TreeReader trees, RestoreOptions options, Actio
     private void WriteContent(Node node, byte[] path, bool durable)
     {
         using var handle = PosixFs.CreateWrite(path, PrivateFile, exclusive: true);
-        foreach (var leaf in trees.Streams.Leaves(node.Content))
-        {
-            if (leaf.IsHole) continue;
-            var data = trees.Blocks.Get(leaf.Score);
-            if (data.Length != leaf.Length)
-                throw new InvalidDataException($"block {leaf.Score.Short} has {data.Length} bytes where its pointer says {leaf.Length}");
-            RandomAccess.Write(handle, data, leaf.Offset);
-        }
+        source.WriteContent(node, handle);
         PosixFs.Truncate(handle, node.Content.Length, path);
         if (durable) PosixFs.Fsync(handle, PathBytes.Display(path)); // it is about to replace a file: no empty file after a crash
     }
@@ -206,9 +204,12 @@ internal sealed class RestoreRun(TreeReader trees, RestoreOptions options, Actio
     private List<string> ApplyMetadata(byte[] path, byte[] shownAs, Node node, bool isSymlink)
     {
         var problems = new List<string>();
-        bool owned = true;
-        try { PosixFs.LChown(path, node.Uid, node.Gid); }
-        catch (PosixException e) { problems.Add(WithoutPath(e)); owned = false; }
+        bool owned = options.SetOwners;
+        if (options.SetOwners)
+        {
+            try { PosixFs.LChown(path, node.Uid, node.Gid); }
+            catch (PosixException e) { problems.Add(WithoutPath(e)); owned = false; }
+        }
         foreach (var (name, value) in node.Xattrs)
         {
             try { PosixFs.SetXattr(path, name, value); }
@@ -230,23 +231,99 @@ internal sealed class RestoreRun(TreeReader trees, RestoreOptions options, Actio
     private static string WithoutPath(PosixException e) =>
         e.Message.StartsWith(e.PathText + ": ", StringComparison.Ordinal) ? e.Message[(e.PathText.Length + 2)..] : e.Message;
 
-    /// <summary>Moves what is at `path` out of the way: to NAME.yesterday~ (hard link, else rename), or removes a non-directory.</summary>
+    /// <summary>
+    /// Moves what is at `path` out of the way of what replaces it: to NAME.yesterday~ (a file hard-linked, so it stays
+    /// in place until the rename replaces it; else renamed), or without backups removed.
+    /// </summary>
     private void PutAside(byte[] path, FileStatus existing)
     {
         if (!options.KeepBackup)
         {
             if (existing.Kind != FileKind.Directory) PosixFs.Unlink(path);
+            else RemoveTree(path, existing, existing.Device);
             return;
         }
+        var backup = ClearBackup(path);
+        if (existing.Kind == FileKind.Directory) { PosixFs.Rename(path, backup); return; }
+        try { PosixFs.HardLink(path, backup); }
+        catch (PosixException) { PosixFs.Rename(path, backup); }
+    }
+
+    /// <summary>NAME.yesterday~, with an older backup of that name removed (an older backup directory only when empty: rmdir says so otherwise).</summary>
+    private byte[] ClearBackup(byte[] path)
+    {
         var backup = Concat(path, PathBytes.From(options.BackupSuffix));
         if (PosixFs.TryLStat(backup, out var old))
         {
-            if (old.Kind == FileKind.Directory) PosixFs.RemoveDirectory(backup); // an older backup; fails (and says so) when not empty
+            if (old.Kind == FileKind.Directory) PosixFs.RemoveDirectory(backup);
             else PosixFs.Unlink(backup);
         }
-        if (existing.Kind == FileKind.Directory) { PosixFs.Rename(path, backup); return; }
-        try { PosixFs.HardLink(path, backup); } // the original stays in place until the rename replaces it
-        catch (PosixException) { PosixFs.Rename(path, backup); }
+        return backup;
+    }
+
+    /// <summary>
+    /// The rollback of a directory: what is in it now but not in the snapshot is moved aside to NAME.yesterday~ (or,
+    /// without backups, removed), in name order. Backups of earlier restores and restores in progress are left alone.
+    /// </summary>
+    private void RemoveExtras(byte[] dir, Node[] children, (ulong Device, ulong Inode) self)
+    {
+        List<DirectoryEntryName> present;
+        try { present = PosixFs.ReadDirectory(dir); }
+        catch (PosixException e)
+        {
+            if (options.DryRun && e.Errno == 2 /* ENOENT */) return;
+            _actions.Add(Failure(dir, e.Message));
+            report(_actions[^1].Detail!);
+            return;
+        }
+        var suffix = PathBytes.From(options.BackupSuffix);
+        present.Sort((a, b) => a.Name.AsSpan().SequenceCompareTo(b.Name));
+        foreach (var entry in present)
+        {
+            if (TreeReader.Find(children, entry.Name) is not null) continue;
+            if (entry.Name.AsSpan().EndsWith(suffix) || entry.Name.AsSpan().StartsWith(TemporaryPrefix)) continue;
+            var path = PathBytes.Join(dir, entry.Name);
+            if (options.MayRemove is { } may && !may(path, entry.Name)) continue;
+            // What no snapshot records: a socket, another filesystem mounted here.
+            if (!PosixFs.TryLStat(path, out var now) || now.Kind == FileKind.Socket || !SameDevice(dir, now)) continue;
+            string shown = PathBytes.Display(path);
+            string detail = options.KeepBackup ? $"kept as {PathBytes.Display(entry.Name)}{options.BackupSuffix}" : "removed";
+            if (options.DryRun) { _actions.Add(new RestoreAction(RestoreAction.Remove, shown) { Detail = detail }); continue; }
+            try
+            {
+                RequireDirectory(dir, self);
+                if (!PosixFs.TryLStat(path, out var st)) continue; // gone meanwhile
+                if (options.KeepBackup) PosixFs.Rename(path, ClearBackup(path));
+                else if (st.Kind == FileKind.Directory) RemoveTree(path, st, self.Device);
+                else PosixFs.Unlink(path);
+                _actions.Add(new RestoreAction(RestoreAction.Remove, shown) { Detail = detail });
+            }
+            catch (Exception e) when (e is IOException and not RestoreRefusedException)
+            {
+                _actions.Add(Failure(path, e.Message));
+                report(_actions[^1].Detail!);
+            }
+        }
+    }
+
+    private static bool SameDevice(byte[] dir, FileStatus entry) => PosixFs.TryLStat(dir, out var d) && d.Device == entry.Device;
+
+    /// <summary>rm -r without following symlinks and without crossing into another filesystem mounted below.</summary>
+    private static void RemoveTree(byte[] path, FileStatus st, ulong device)
+    {
+        if (st.Kind != FileKind.Directory) { PosixFs.Unlink(path); return; }
+        if (st.Device != device)
+            throw new IOException($"{PathBytes.Display(path)}: another filesystem is mounted here; not removed");
+        var entries = PosixFs.ReadDirectory(path);
+        // opendir follows a symlink: make sure what was listed is still the directory lstat saw.
+        if (!PosixFs.TryLStat(path, out var again) || (again.Device, again.Inode) != (st.Device, st.Inode) || again.Kind != FileKind.Directory)
+            throw new IOException($"{PathBytes.Display(path)}: was replaced while being removed; not removed");
+        foreach (var e in entries)
+        {
+            var child = PathBytes.Join(path, e.Name);
+            if (PosixFs.TryLStat(child, out var cs)) RemoveTree(child, cs, device);
+        }
+        PosixFs.RemoveDirectory(path);
     }
 
     /// <summary>Creates something under a fresh temporary name in the same directory as `path`; returns that name.</summary>
@@ -255,12 +332,18 @@ internal sealed class RestoreRun(TreeReader trees, RestoreOptions options, Actio
         int slash = path.AsSpan().LastIndexOf((byte)'/');
         for (int attempt = 0; ; attempt++)
         {
-            var name = PathBytes.From($".tt-restore-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}");
-            var temp = slash < 0 ? name : PathBytes.Join(slash == 0 ? "/"u8 : path.AsSpan(0, slash), name);
+            var name = PathBytes.From($"{Temporary}{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}");
+            var parent = slash < 0 ? "."u8.ToArray() : slash == 0 ? "/"u8.ToArray() : path[..slash];
+            var temp = slash < 0 ? name : PathBytes.Join(parent, name);
             try { create(temp); return temp; }
             catch (PosixException e) when (e.Errno == 17 /* EEXIST */)
             {
                 if (attempt >= 5) throw; // the name is taken (by someone else: not ours to remove); try another
+            }
+            catch (PosixException e) when (e.Errno is 2 or 20 /* ENOENT, ENOTDIR */ && !PosixFs.TryLStat(parent, out _))
+            {
+                // The temporary name means nothing to anyone: name the target and what is missing.
+                throw new IOException($"{PathBytes.Display(path)}: cannot be created: the directory {PathBytes.Display(parent)} does not exist", e);
             }
             catch
             {
@@ -295,7 +378,8 @@ internal sealed class RestoreRun(TreeReader trees, RestoreOptions options, Actio
         return new RestoreAction(RestoreAction.Failed, where) { Detail = detail };
     }
 
-    private static bool IsStoreDamage(Exception e) => e is InvalidDataException or IOException and not PosixException;
+    // A directory or block of the snapshot that cannot be read (damage in the store, a permission in the mount).
+    private static bool IsSourceFailure(Exception e) => e is InvalidDataException or IOException and not RestoreRefusedException or UnauthorizedAccessException;
     private static bool IsFailure(Exception e) => e is IOException or InvalidDataException or UnauthorizedAccessException;
 
     private static byte[] Concat(byte[] a, byte[] b)

@@ -3,6 +3,7 @@
 // every name and every existing directory on the way, so a damaged store or a symlink in the way is refused before
 // anything is written; the second writes (or, for a dry run, lists). Files are written beside their final name and
 // renamed over it, so a reader sees the old file or the new one, never half of it.
+using TimeTravel.Store.Posix;
 using TimeTravel.Store.Trees;
 
 namespace TimeTravel.Store.Restore;
@@ -17,17 +18,28 @@ public static class Restorer
     public static IReadOnlyList<RestoreAction> Restore(Repository repo, Node node, byte[] destinationPath, RestoreOptions options, Action<string>? report = null) =>
         Restore(repo.Trees, node, destinationPath, options, report);
 
-    public static IReadOnlyList<RestoreAction> Restore(TreeReader trees, Node node, byte[] destinationPath, RestoreOptions options, Action<string>? report = null)
+    public static IReadOnlyList<RestoreAction> Restore(TreeReader trees, Node node, byte[] destinationPath, RestoreOptions options, Action<string>? report = null) =>
+        Restore(new StoreTreeSource(trees), node, destinationPath, options, report);
+
+    /// <summary>Restores `node` as `source` describes it (the store, or a snapshot read through the mount).</summary>
+    public static IReadOnlyList<RestoreAction> Restore(IRestoreSource source, Node node, byte[] destinationPath, RestoreOptions options, Action<string>? report = null)
     {
         int end = destinationPath.Length;
         while (end > 1 && destinationPath[end - 1] == (byte)'/') end--;
         if (end == 0) throw new ArgumentException("the destination path is empty", nameof(destinationPath));
         var destination = destinationPath[..end];
-        var run = new RestoreRun(trees, options, report ?? (_ => { }));
+        int slash = destination.AsSpan().LastIndexOf((byte)'/');
+        if (slash > 0 && !IsDirectory(destination[..slash]))
+            throw new IOException($"{PathBytes.Display(destination)}: cannot restore there: the directory {PathBytes.Display(destination.AsSpan(0, slash))} does not exist");
+        var run = new RestoreRun(source, options, report ?? (_ => { }));
         run.Check(node, destination, mayExist: true);
         run.Restore(node, destination, parentIsNew: false);
         return run.Actions;
     }
+
+    // The destination's parent may be a symlink to a directory: the user named it.
+    private static bool IsDirectory(byte[] path) =>
+        PosixFs.TryLStat(path, out var st) && (st.Kind == FileKind.Directory || (st.Kind == FileKind.Symlink && Directory.Exists(PathBytes.Display(path))));
 
     public static bool AnyFailed(IEnumerable<RestoreAction> actions) => actions.Any(a => a.Kind == RestoreAction.Failed);
 }

@@ -1,10 +1,10 @@
 // `timetravel history PATH [--diff] [--json]`: every distinct version of a file (or directory) across the
-// snapshots, oldest first: when, where to find it in the mount, size, owner and what changed. Also finds the
-// versions of a file that no longer exists. --diff shows `diff -u` between adjacent versions of a regular file.
+// snapshots, oldest first: when, where to find it in the mount (wherever this store is mounted), size, owner and
+// what changed. Also finds the versions of a file that no longer exists. PATH may be a path inside the mount.
+// --diff shows `diff -u` between adjacent versions of a regular file.
 using System.CommandLine;
 using System.Diagnostics;
 using TimeTravel.Cli.Output;
-using TimeTravel.Fs.Mounting;
 using TimeTravel.Store;
 using TimeTravel.Store.Catalog;
 using TimeTravel.Store.History;
@@ -24,7 +24,9 @@ public static class HistoryCommand
         cmd.SetAction(r => CommonOptions.Run(() =>
         {
             using var repo = Repository.OpenReader(r.GetValue(CommonOptions.Store)!);
-            string display = AbsolutePath(r.GetValue(path)!);
+            var (mountPoint, _) = MountLocator.Find(repo.Layout.Root);
+            var sources = repo.Catalog.Sources().Select(s => s.Path).ToList();
+            string display = SnapshotPaths.SourcePath(r.GetValue(path)!, Environment.CurrentDirectory, mountPoint, sources);
             byte[] bytes = PathBytes.FromDisplay(display);
             var snapshots = repo.Catalog.Snapshots();
             if (snapshots.Count == 0) throw new StoreException($"{repo.Layout.Root}: the store has no snapshots yet; take one with `timetravel snapshot`");
@@ -34,17 +36,18 @@ public static class HistoryCommand
                 Console.Error.WriteLine($"timetravel: {display}: in none of the {snapshots.Count} snapshots (from {snapshots[0].Name} to {snapshots[^1].Name})");
                 return CommonOptions.Failed;
             }
-            if (r.GetValue(json)) { WriteJson(versions, display); return CommonOptions.Ok; }
+            string InMount(SnapshotRecord snapshot) => SnapshotPaths.InMount(mountPoint, snapshot.Name, display);
+            if (r.GetValue(json)) { WriteJson(versions, InMount); return CommonOptions.Ok; }
             Console.WriteLine($"{"TIME",-26} {"SIZE",10} {"OWNER",-11} {"CHANGE",-18} PATH");
             for (int i = 0; i < versions.Count; i++)
             {
                 var v = versions[i];
                 var n = v.Node;
                 Console.WriteLine($"{v.Snapshot.Time:yyyy-MM-dd HH:mm:ss zzz} {(n is null ? "-" : Human.Bytes(n.Size)),10} {(n is null ? "-" : $"{n.Uid}:{n.Gid}"),-11} " +
-                    $"{string.Join(",", VersionChanges.Words(v.Changes)),-18} {(n is null ? "(deleted)" : InMount(v.Snapshot, display))}");
+                    $"{string.Join(",", VersionChanges.Words(v.Changes)),-18} {(n is null ? "(deleted)" : InMount(v.Snapshot))}");
                 if (r.GetValue(diff) && i > 0 && versions[i - 1].Node is { Kind: FileKind.Regular } before && n is { Kind: FileKind.Regular }
                     && v.Changes.HasFlag(VersionChange.Content))
-                    Console.Write(Diff(repo, before, InMount(versions[i - 1].Snapshot, display), n, InMount(v.Snapshot, display)));
+                    Console.Write(Diff(repo, before, InMount(versions[i - 1].Snapshot), n, InMount(v.Snapshot)));
             }
             return CommonOptions.Ok;
         }));
@@ -53,11 +56,7 @@ public static class HistoryCommand
 
     public static string AbsolutePath(string typed) => PathBytes.Normalize(Path.GetFullPath(typed));
 
-    /// <summary>Where the version is in the mount: /backup/.snapshot/SNAPSHOT/path.</summary>
-    public static string InMount(SnapshotRecord snapshot, string path) =>
-        SnapshotMount.DefaultMountPoint + "/" + snapshot.Name + (path == "/" ? "" : path);
-
-    private static void WriteJson(IReadOnlyList<FileVersion> versions, string path) => JsonOut.Write(w =>
+    private static void WriteJson(IReadOnlyList<FileVersion> versions, Func<SnapshotRecord, string> inMount) => JsonOut.Write(w =>
     {
         w.WriteStartArray();
         foreach (var v in versions)
@@ -72,7 +71,7 @@ public static class HistoryCommand
             w.WriteBoolean("exists", v.Node is not null);
             if (v.Node is { } n)
             {
-                w.WriteString("path", InMount(v.Snapshot, path));
+                w.WriteString("path", inMount(v.Snapshot));
                 w.WriteString("type", n.Kind.ToString().ToLowerInvariant());
                 w.WriteNumber("size", n.Size);
                 w.WriteNumber("mode", n.Mode); w.WriteNumber("uid", n.Uid); w.WriteNumber("gid", n.Gid);

@@ -1,6 +1,8 @@
 // `timetravel restore SNAPSHOT PATH [--to DEST] [--dry-run]`: puts a file or a whole directory back as it was,
 // with owners, modes, times, xattrs, hard links and holes; at its original place by default. A replaced file is
-// kept as NAME.yesterday~. Exit 0 done, 3 when some paths could not be restored (named on stderr), 1 refused.
+// kept as NAME.yesterday~. A directory is merged into what is there (`yesterday -c` rolls back instead).
+// --to follows cp: an existing directory means into it (DEST/NAME). Exit 0 done, 3 when some paths could not be
+// restored (named on stderr), 1 refused.
 using System.CommandLine;
 using TimeTravel.Store;
 using TimeTravel.Store.Posix;
@@ -14,7 +16,7 @@ public static class RestoreCommand
     {
         var snapshot = new Argument<string>("snapshot") { Description = "Snapshot name, id, or latest" };
         var path = new Argument<string>("path") { Description = "The path as it was (absolute, or relative to the current directory)" };
-        var to = new Option<string?>("--to") { Description = "Restore to this path instead of the original one (the file or directory lands at DEST)" };
+        var to = new Option<string?>("--to") { Description = "Restore to this path instead of the original one: into DEST when it is an existing directory (DEST/NAME), else at DEST" };
         var dryRun = new Option<bool>("--dry-run", "-n") { Description = "Only list what would be created or replaced" };
         var noBackup = new Option<bool>("--no-backup") { Description = "Do not keep replaced files as NAME.yesterday~" };
         var ifDifferent = new Option<bool>("--if-different") { Description = "Leave files that already match the snapshot alone" };
@@ -26,7 +28,7 @@ public static class RestoreCommand
             string source = HistoryCommand.AbsolutePath(r.GetValue(path)!);
             var node = repo.Trees.Resolve(snap.Root, PathBytes.Components(PathBytes.FromDisplay(source)))
                 ?? throw new StoreException($"{source}: not in snapshot {snap.Name}; `timetravel history {source}` lists where it is");
-            string destination = r.GetValue(to) is { } t ? HistoryCommand.AbsolutePath(t) : source;
+            string destination = r.GetValue(to) is { } t ? Destination(source, t) : source;
             bool dry = r.GetValue(dryRun);
             var options = new RestoreOptions { DryRun = dry, KeepBackup = !r.GetValue(noBackup), OnlyIfDifferent = r.GetValue(ifDifferent) };
             var actions = Restorer.Restore(repo, node, PathBytes.FromDisplay(destination), options, m => Console.Error.WriteLine($"timetravel: {m}"));
@@ -39,5 +41,20 @@ public static class RestoreCommand
             return Restorer.AnyFailed(actions) ? CommonOptions.Partial : CommonOptions.Ok;
         }));
         return cmd;
+    }
+
+    /// <summary>
+    /// Where --to puts the restored path, as cp and rsync do: into DEST (DEST/NAME) when DEST is an existing directory
+    /// and not the restored path itself, else at DEST. The snapshot's root has no name: it lands at DEST. A trailing
+    /// slash promises a directory: refused when there is none, rather than guessed.
+    /// </summary>
+    public static string Destination(string source, string typed)
+    {
+        string dest = HistoryCommand.AbsolutePath(typed);
+        if (dest == source || source == "/") return dest;
+        if (Directory.Exists(dest)) return (dest == "/" ? "" : dest) + "/" + Path.GetFileName(source);
+        if (typed.EndsWith('/'))
+            throw new StoreException($"{typed}: no such directory; create it to restore {Path.GetFileName(source)} into it, or drop the slash to restore it under that name");
+        return dest;
     }
 }

@@ -62,4 +62,21 @@ public class HistoryCommandTests(HistoryCliFixture f) : IClassFixture<HistoryCli
         Assert.Equal("", r.Stdout);
         Assert.Contains(f.Src + "/never.txt: in none of the 5 snapshots", r.Stderr);
     }
+
+    [Fact]
+    public void PathsAreWhereThisStoreIsMountedAndAPathInsideTheMountIsUnderstood()
+    {
+        // Regression: with the store mounted at /x/mnt, history printed /backup/.snapshot/... and answered a path
+        // inside the mount with "in none of the snapshots".
+        using var mount = new TimeTravel.Tests.Fs.Mounting.Support.InProcessMount(f.Store);
+        var r = f.Run("history", f.Notes);
+        Assert.Contains($"{mount.Path}/2026-11-01_1000{f.Notes}", r.Stdout);
+        Assert.DoesNotContain("/backup/.snapshot", r.Stdout);
+        string inMount = $"{mount.Path}/latest{f.Notes}";
+        Assert.True(File.Exists(inMount));
+        var viaMount = f.Run("history", inMount);
+        Assert.Equal(r.Stdout, viaMount.Stdout);
+        foreach (var line in r.Stdout.Split('\n').Skip(1).Where(l => l.Contains(mount.Path)))
+            Assert.True(File.Exists(line[line.IndexOf(mount.Path, StringComparison.Ordinal)..]), line);
+    }
 }

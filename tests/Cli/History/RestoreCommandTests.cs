@@ -84,4 +84,48 @@ public class RestoreCommandTests : IDisposable
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("none: not in snapshot", r.Stderr);
     }
+
+    [Fact]
+    public void ToAnExistingDirectoryRestoresIntoItAsCpDoes()
+    {
+        // Regression: --to EXISTING_DIR moved the directory aside to DIR.yesterday~ and put the file in its place.
+        string src = _dir["src"];
+        Directory.CreateDirectory(src + "/sub");
+        File.WriteAllText(src + "/a.txt", "ay\n");
+        File.WriteAllText(src + "/sub/b.txt", "bee\n");
+        Run("init", src);
+        Run("snapshot");
+        Directory.CreateDirectory(_dir["into"]);
+        File.WriteAllText(_dir["into/mine"], "stays\n");
+
+        var file = Run("restore", "latest", src + "/a.txt", "--to", _dir["into"]);
+        Assert.Equal($"create {_dir["into"]}/a.txt\n", file.Stdout);
+        Assert.Equal("ay\n", File.ReadAllText(_dir["into/a.txt"]));
+        Run("restore", "latest", src + "/sub", "--to", _dir["into"] + "/");
+        Assert.Equal("bee\n", File.ReadAllText(_dir["into/sub/b.txt"]));
+        Assert.Equal("stays\n", File.ReadAllText(_dir["into/mine"]));
+        Assert.False(Path.Exists(_dir["into.yesterday~"]));
+
+        File.WriteAllText(src + "/a.txt", "changed\n");
+        Run("restore", "latest", src + "/a.txt", "--to", src + "/a.txt"); // the path itself: in place
+        Assert.Equal("ay\n", File.ReadAllText(src + "/a.txt"));
+
+        var slash = TimeTravelCli.Run(_dir["store"], "restore", "latest", src + "/a.txt", "--to", _dir["nodir"] + "/");
+        Assert.Equal(1, slash.ExitCode);
+        Assert.Contains("no such directory", slash.Stderr);
+        Assert.False(Path.Exists(_dir["nodir"]));
+    }
+
+    [Fact]
+    public void AMissingParentIsRefusedNamingTheTarget()
+    {
+        Directory.CreateDirectory(_dir["src"]);
+        File.WriteAllText(_dir["src/f"], "x\n");
+        Run("init", _dir["src"]);
+        Run("snapshot");
+        var r = TimeTravelCli.Run(_dir["store"], "restore", "latest", _dir["src/f"], "--to", _dir["missing/f"]);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains($"{_dir["missing/f"]}: cannot restore there: the directory {_dir["missing"]} does not exist", r.Stderr);
+        Assert.DoesNotContain(".tt-restore-", r.Stderr);
+    }
 }

@@ -1,6 +1,5 @@
 // Which snapshot `yesterday` picks: Plan 9 dates, -n DAYS[:HOURS], --at, and the nearest ones named when none fits.
-using TimeTravel.Store.Catalog;
-using TimeTravel.Store.Trees;
+using TimeTravel.Store.History;
 using TimeTravel.Yesterday;
 using Xunit;
 
@@ -10,13 +9,9 @@ public class SnapshotChoiceTests
 {
     private static readonly TimeSpan Utc = TimeSpan.Zero;
 
-    private static SnapshotRecord Snap(long id, string time) => new()
-    {
-        Id = id, Name = DateTimeOffset.Parse(time).ToString("yyyy-MM-dd_HHmm"), Time = DateTimeOffset.Parse(time),
-        Sources = ["/etc"], Root = new Node { Name = "/"u8.ToArray() }, Stats = new SnapshotStats(),
-    };
+    private static SnapshotStamp Snap(long id, string time) => new(DateTimeOffset.Parse(time).ToString("yyyy-MM-dd_HHmm"), DateTimeOffset.Parse(time), id);
 
-    private static readonly SnapshotRecord[] Snaps =
+    private static readonly SnapshotStamp[] Snaps =
     [
         Snap(1, "2026-08-11T09:00:00+00:00"), Snap(2, "2026-08-12T09:00:00+00:00"), Snap(3, "2026-08-12T21:00:00+00:00"), Snap(4, "2026-08-14T09:00:00+00:00"),
     ];
@@ -66,18 +61,20 @@ public class SnapshotChoiceTests
     public void MalformedDatesAreRefused(string digits) =>
         Assert.Throws<ChoiceException>(() => SnapshotChoice.ParsePlan9Date(digits, Today));
 
-    [Fact]
-    public void PathsInsideTheMountMeanThePathBelowTheSnapshot()
-    {
-        Assert.Equal("/etc/fstab", SnapshotPaths.SourcePath("/backup/.snapshot/2026-08-12/etc/fstab", "/", "/backup/.snapshot"));
-        Assert.Equal("/etc/fstab", SnapshotPaths.SourcePath("fstab", "/etc", "/backup/.snapshot"));
-        Assert.Equal("/etc", SnapshotPaths.SourcePath("../etc/", "/var", "/backup/.snapshot"));
-    }
+    [Theory]
+    [InlineData("2026-12-01", "26", "2026-11-26")]   // a day still to come this month means last month's
+    [InlineData("2026-12-01", "1", "2026-12-01")]
+    [InlineData("2026-03-15", "31", "2026-01-31")]   // February has no 31st: the most recent month that does
+    [InlineData("2026-01-05", "1231", "2025-12-31")] // a date still to come this year means last year's
+    [InlineData("2026-03-01", "0229", "2024-02-29")]
+    [InlineData("2026-12-01", "1130", "2026-11-30")]
+    public void AShortDateInTheFutureMeansTheMostRecentSuchDate(string today, string digits, string expected) =>
+        Assert.Equal(DateOnly.Parse(expected), SnapshotChoice.ParsePlan9Date(digits, DateOnly.Parse(today)).Date);
 
-    [Fact]
-    public void TheMountDirectoryIsTheDayWhenTheSnapshotIsThatDaysLast()
-    {
-        Assert.Equal("2026-08-12", SnapshotPaths.DirectoryName(Snaps[2], Snaps));
-        Assert.Equal("2026-08-12_0900", SnapshotPaths.DirectoryName(Snaps[1], Snaps));
-    }
+    [Theory]
+    [InlineData("0")]
+    [InlineData("32")]
+    [InlineData("1301")]
+    public void ImpossibleShortDatesAreRefused(string digits) =>
+        Assert.Throws<ChoiceException>(() => SnapshotChoice.ParsePlan9Date(digits, Today));
 }

@@ -1,0 +1,67 @@
+// The past as the mount shows it, for users who may not open the store: snapshot names and times from the names at
+// the mount's root, a file's existence by lstat, its versions from the hidden .history directory. Every answer goes
+// through the kernel's permission checks on the recorded owners and modes, so a user learns only what they could
+// have read then.
+using TimeTravel.Store.History;
+using TimeTravel.Store.Posix;
+using TimeTravel.Store.Restore;
+using TimeTravel.Store.Trees;
+
+namespace TimeTravel.Yesterday;
+
+public sealed class MountPast : Past
+{
+    private readonly MountedTreeSource _source = new();
+
+    public MountPast(string mountPoint)
+    {
+        MountPoint = mountPoint;
+        var stamps = new List<SnapshotStamp>();
+        foreach (var e in PosixFs.ReadDirectory(PathBytes.From(mountPoint)))
+            if (e.Kind is FileKind.Directory or null && SnapshotStamp.Parse(PathBytes.Display(e.Name), TimeZoneInfo.Local) is { } s) stamps.Add(s);
+        Snapshots = SnapshotStamp.Ordered(stamps);
+    }
+
+    public override string MountPoint { get; }
+    public override bool Mounted => true;
+    public override IReadOnlyList<SnapshotStamp> Snapshots { get; }
+    public override IReadOnlyList<string>? Sources => null;
+    public override IRestoreSource Source => _source;
+    public override Func<byte[], byte[], bool>? WouldRecord => null;
+
+    /// <summary>MOUNT/SNAPSHOT/path, by the snapshot's own name (its day's link may point elsewhere by now).</summary>
+    public string Exact(SnapshotStamp snap, string path) => SnapshotPaths.InMount(MountPoint, snap.Name, path);
+
+    /// <summary>In some snapshot: the hidden .history directory has the path (reachable by name, even when deleted since).</summary>
+    public override bool Covers(string path)
+    {
+        try { PosixFs.LStat(PathBytes.FromDisplay(MountPoint.TrimEnd('/') + "/.history" + (path == "/" ? "" : path))); return true; }
+        catch (PosixException e) when (e.Errno is 2 or 20 /* ENOENT, ENOTDIR */) { return false; }
+        catch (PosixException) { return true; } // there, but not for this user: Find says so
+    }
+
+    public override Node? Find(SnapshotStamp snap, string path)
+    {
+        var bytes = PathBytes.FromDisplay(Exact(snap, path));
+        try { PosixFs.LStat(bytes); }
+        catch (PosixException e) when (e.Errno is 2 or 20 /* ENOENT, ENOTDIR */) { return null; }
+        return _source.NodeAt(bytes);
+    }
+
+    /// <summary>Whether `snap` has a file (not a directory) at `path`.</summary>
+    public bool ExistsAsFile(SnapshotStamp snap, string path) =>
+        PosixFs.TryLStat(PathBytes.FromDisplay(Exact(snap, path)), out var st) && st.Kind != FileKind.Directory;
+
+    public override int History(string path, TextWriter output, TextWriter errors)
+    {
+        var lines = MountHistory.Versions(this, path);
+        if (lines.Count == 0)
+        {
+            errors.WriteLine($"yesterday: {path} is in no snapshot");
+            return 1;
+        }
+        foreach (var (snap, st, words) in lines)
+            HistoryLine.Write(output, snap, st is { } s ? (s.Size, s.Uid, s.Gid) : null, words, st is null ? null : InMount(snap, path));
+        return 0;
+    }
+}

@@ -1,0 +1,54 @@
+// Where `yesterday` reads the past from: the store (StorePast), or, when the store cannot be opened (an ordinary
+// user: the store is root's alone), the mount (MountPast), which shows every user what they could see then. Plan 9's
+// yesterday read only the dump tree; this one reads the store where it may, because that works with nothing mounted.
+using TimeTravel.Store;
+using TimeTravel.Store.History;
+using TimeTravel.Store.Restore;
+using TimeTravel.Store.Trees;
+
+namespace TimeTravel.Yesterday;
+
+public abstract class Past : IDisposable
+{
+    /// <summary>Where the snapshots are (or would be) mounted.</summary>
+    public abstract string MountPoint { get; }
+    public abstract bool Mounted { get; }
+    /// <summary>Oldest first.</summary>
+    public abstract IReadOnlyList<SnapshotStamp> Snapshots { get; }
+    /// <summary>The store's sources; null when they are not known (read through the mount).</summary>
+    public abstract IReadOnlyList<string>? Sources { get; }
+    /// <summary>What restores read from.</summary>
+    public abstract IRestoreSource Source { get; }
+    /// <summary>
+    /// For the rollback of -c: whether an entry absent from the snapshot would have been recorded had it existed
+    /// (so it was made since, and goes). Null when that cannot be told (the mount does not show the sources'
+    /// excludes): -c then merges.
+    /// </summary>
+    public abstract Func<byte[], byte[], bool>? WouldRecord { get; }
+
+    /// <summary>Whether the snapshots can hold `path` at all: inside a source (store), or in some snapshot (mount).</summary>
+    public abstract bool Covers(string path);
+
+    /// <summary>What `snap` holds at the absolute `path`, or null; IOException when that cannot be told (permission).</summary>
+    public abstract Node? Find(SnapshotStamp snap, string path);
+
+    /// <summary>`yesterday -a`: every distinct version of `path`, oldest first; the exit status.</summary>
+    public abstract int History(string path, TextWriter output, TextWriter errors);
+
+    /// <summary>Where `path` of `snap` is in the mount: under its day's name when it is that day's last snapshot.</summary>
+    public string InMount(SnapshotStamp snap, string path) =>
+        SnapshotPaths.InMount(MountPoint, SnapshotPaths.DirectoryName(snap, Snapshots), path);
+
+    public virtual void Dispose() { }
+
+    /// <summary>The store when it can be opened; else its mount (or a timetravel mount at the default place); else the store's error.</summary>
+    public static Past Open(string storeRoot)
+    {
+        try { return new StorePast(Repository.OpenReader(storeRoot)); }
+        catch (Exception e) when (e is StoreException or StoreFormatException or IOException or UnauthorizedAccessException)
+        {
+            if (MountLocator.FindReadable(storeRoot) is { } mountPoint) return new MountPast(mountPoint);
+            throw;
+        }
+    }
+}

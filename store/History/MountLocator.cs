@@ -1,0 +1,38 @@
+// Where a store's snapshots are mounted: the timetravel FUSE mount whose source names the store, else the default
+// mount point. Shared by `yesterday` and `timetravel history`, so both print paths that exist.
+using TimeTravel.Store.Posix;
+
+namespace TimeTravel.Store.History;
+
+public static class MountLocator
+{
+    public const string DefaultMountPoint = "/backup/.snapshot";
+
+    /// <summary>The mount of this store (the newest, if it is mounted twice), or the default mount point, not mounted.</summary>
+    public static (string MountPoint, bool Mounted) Find(string storeRoot)
+    {
+        string source = "timetravel:" + Trim(Path.GetFullPath(storeRoot));
+        var mounts = TimeTravelMounts();
+        var mine = mounts.LastOrDefault(m => m.FsType == "fuse.timetravel" && Trim(m.Source) == source);
+        return mine.MountPoint is null ? (DefaultMountPoint, false) : (mine.MountPoint, true);
+    }
+
+    /// <summary>
+    /// For reading snapshots without the store (an ordinary user, who may not open it): the store's mount, else any
+    /// timetravel mount at the default mount point; null when there is neither.
+    /// </summary>
+    public static string? FindReadable(string storeRoot)
+    {
+        var (mp, mounted) = Find(storeRoot);
+        if (mounted) return mp;
+        return TimeTravelMounts().Any(m => m.MountPoint == DefaultMountPoint) ? DefaultMountPoint : null;
+    }
+
+    private static List<MountEntry> TimeTravelMounts()
+    {
+        try { return MountInfo.Entries().Where(m => m.FsType == "fuse.timetravel").ToList(); }
+        catch (IOException) { return []; }
+    }
+
+    private static string Trim(string path) => path.Length > 1 ? path.TrimEnd('/') : path;
+}

@@ -1,0 +1,66 @@
+// The paths `yesterday` and `timetravel history` share: what a typed path means (relative, inside the mount,
+// through a symlinked directory), snapshot directory names in the mount, and snapshot names read back as times.
+using TimeTravel.Store.History;
+using TimeTravel.Tests.Store.Support;
+using Xunit;
+
+namespace TimeTravel.Tests.Store.History;
+
+public class SnapshotPathsTests
+{
+    private static SnapshotStamp Snap(long id, string time) => new(DateTimeOffset.Parse(time).ToString("yyyy-MM-dd_HHmm"), DateTimeOffset.Parse(time), id);
+
+    [Fact]
+    public void PathsInsideTheMountMeanThePathBelowTheSnapshot()
+    {
+        Assert.Equal("/etc/fstab", SnapshotPaths.SourcePath("/backup/.snapshot/2026-08-12/etc/fstab", "/", "/backup/.snapshot"));
+        Assert.Equal("/etc/fstab", SnapshotPaths.SourcePath("/x/mnt/latest/etc/fstab", "/", "/x/mnt"));
+        Assert.Equal("/etc/fstab", SnapshotPaths.SourcePath("fstab", "/x/mnt/2026-08-12_0900/etc", "/x/mnt/"));
+        Assert.Equal("/etc/fstab", SnapshotPaths.SourcePath("fstab", "/etc", "/backup/.snapshot"));
+        Assert.Equal("/etc", SnapshotPaths.SourcePath("../etc/", "/var", "/backup/.snapshot"));
+        Assert.Equal("/", SnapshotPaths.SourcePath("/backup/.snapshot/latest", "/", "/backup/.snapshot"));
+    }
+
+    [Fact]
+    public void TheMountDirectoryIsTheDayWhenTheSnapshotIsThatDaysLast()
+    {
+        SnapshotStamp[] snaps = [Snap(1, "2026-08-12T09:00:00+00:00"), Snap(2, "2026-08-12T21:00:00+00:00")];
+        Assert.Equal("2026-08-12", SnapshotPaths.DirectoryName(snaps[1], snaps));
+        Assert.Equal("2026-08-12_0900", SnapshotPaths.DirectoryName(snaps[0], snaps));
+        Assert.Equal("/x/mnt/2026-08-12_0900/etc/fstab", SnapshotPaths.InMount("/x/mnt/", "2026-08-12_0900", "/etc/fstab"));
+    }
+
+    [Fact]
+    public void APathThroughASymlinkedDirectoryIsResolvedOnlyWhenTheLiteralOneIsOutsideEverySource()
+    {
+        using var dir = new TempDir("tt-paths");
+        Directory.CreateDirectory(dir["usr/lib"]);
+        File.WriteAllText(dir["usr/lib/libc.so.6"], "");
+        File.CreateSymbolicLink(dir["lib"], "usr/lib");
+        string typed = dir["lib/libc.so.6"];
+        Assert.Equal(dir["usr/lib/libc.so.6"], SnapshotPaths.SourcePath(typed, "/", "/backup/.snapshot", [dir["usr"]]));
+        Assert.Equal(typed, SnapshotPaths.SourcePath(typed, "/", "/backup/.snapshot", [dir.Path]));
+        Assert.Equal(dir["usr/lib/libc.so.6"], SnapshotPaths.WithRealDirectory(typed));
+        Assert.Null(SnapshotPaths.WithRealDirectory(dir["usr/lib/libc.so.6"]));
+        File.CreateSymbolicLink(dir["loop"], "loop");
+        Assert.Null(SnapshotPaths.RealPath(dir["loop/x"]));
+    }
+
+    [Theory]
+    [InlineData("2026-08-12_0930", "2026-08-12T09:30:00", 0)]
+    [InlineData("2026-08-12_093015", "2026-08-12T09:30:15", 0)]
+    [InlineData("2026-08-12_093015.2", "2026-08-12T09:30:15", 2)]
+    public void SnapshotNamesReadBackAsLocalTimes(string name, string local, long id)
+    {
+        var s = SnapshotStamp.Parse(name, TimeZoneInfo.Utc)!;
+        Assert.Equal(DateTime.Parse(local), s.Time.DateTime);
+        Assert.Equal(id, s.Id);
+    }
+
+    [Theory]
+    [InlineData("latest")]
+    [InlineData("2026-08-12")]
+    [InlineData("2026-13-12_0930")]
+    [InlineData(".history")]
+    public void DayLinksLatestAndOtherNamesAreNotSnapshots(string name) => Assert.Null(SnapshotStamp.Parse(name, TimeZoneInfo.Utc));
+}
