@@ -25,7 +25,7 @@ _timetravel_dirs() {
 
 _timetravel() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-    local commands="init snapshot list ls cat stats verify index mount umount track import-log history diff restore"
+    local commands="init snapshot list ls cat stats verify index mount umount track import-log history diff restore forget"
     local -a _tt_store=() args=()
     local cmd="" i w
     # The subcommand, the positional arguments before the cursor, and --store wherever it was given.
@@ -58,11 +58,13 @@ _timetravel() {
 
     local opts=""
     case "$cmd" in
-        init) opts="--exclude" ;;
+        init) opts="--exclude --new-catalog" ;;
         snapshot) opts="--full --reread --json --quiet" ;;
         list|stats) opts="--json" ;;
         ls) opts="--recursive --json" ;;
-        verify) opts="--read-data" ;;
+        verify) opts="--read-data --json" ;;
+        index) opts="--json" ;;
+        forget) opts="--dry-run --force --json" ;;
         mount) opts="--foreground" ;;
         history) opts="--diff --json" ;;
         diff) opts="--json" ;;
@@ -75,7 +77,7 @@ _timetravel() {
 
     # What goes at this position: SNAPSHOT, a PATH, a directory, or nothing.
     case "$cmd:${#args[@]}" in
-        ls:0|cat:0|diff:0|diff:1|restore:0) _timetravel_snapshots ;;
+        ls:0|cat:0|diff:0|diff:1|restore:0|forget:*) _timetravel_snapshots ;;
         ls:1|cat:1|diff:2|restore:1|history:0) _timetravel_files ;;
         init:*|mount:0|umount:0) _timetravel_dirs ;;
         import-log:*) _timetravel_files ;;
