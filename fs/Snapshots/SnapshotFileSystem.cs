@@ -1,5 +1,5 @@
 // The read-only snapshot filesystem: the root lists the snapshots (RootListing), each snapshot is its recorded
-// tree with owners, modes, times, links and xattrs as they were. Snapshots never change, so the kernel may cache
+// tree with owners, modes, times, links, xattrs and ACLs as they were. Snapshots never change, so the kernel may cache
 // names, attributes, listings and pages for a long time; only the root changes, and it is cached for a second.
 using System.Text;
 using TimeTravel.Fs.Fuse;
@@ -49,8 +49,12 @@ public sealed class SnapshotFileSystem : ILowLevelFileSystem
     {
         c.TimeGranularity = 1;
         c.MaxReadahead = Math.Max(c.MaxReadahead, 1u << 20); // larger sequential requests: fewer round trips per MiB
-        c.Want |= FuseCap.AsyncRead | FuseCap.ParallelDirops | FuseCap.CacheSymlinks | FuseCap.ReaddirPlus;
+        // PosixAcl: the kernel enforces the recorded ACLs (system.posix_acl_access, served by getxattr) on top of
+        // default_permissions; without it the kernel checks the mode bits only, whose group bits hold the ACL mask.
+        c.Want |= FuseCap.AsyncRead | FuseCap.ParallelDirops | FuseCap.CacheSymlinks | FuseCap.ReaddirPlus | FuseCap.PosixAcl;
         c.Want &= ~FuseCap.ReaddirPlusAuto;
+        if ((c.Capable & FuseCap.PosixAcl) == 0)
+            _log("the kernel does not offer POSIX ACL support: access is checked on the mode bits only, ACLs are not enforced");
     }
 
     // Runs a request body; store damage becomes EIO with the path logged, never wrong data or a crash.
