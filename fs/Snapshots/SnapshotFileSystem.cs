@@ -20,6 +20,7 @@ public sealed class SnapshotFileSystem : ILowLevelFileSystem
     private readonly InodeTable _inodes = new();
     private readonly TreeReader _trees;
     private readonly FileContentReader _content;
+    private readonly StoreSpace _space;
     private readonly Action<string> _log;
     private readonly Inode _root;
     private readonly HistoryView _history;
@@ -33,6 +34,7 @@ public sealed class SnapshotFileSystem : ILowLevelFileSystem
         // SHA-256 as well cost about half a second of CPU per GiB, so that is left to `timetravel verify --read-data`.
         repo.Blocks.VerifyScoresOnRead = false;
         _content = new FileContentReader(repo.Blocks, _trees.Streams, readAhead: 16);
+        _space = new StoreSpace(repo.Layout.Root);
         var rootNode = new Node
         {
             Name = "/"u8.ToArray(), Kind = FileKind.Directory, Mode = 0x1ED /* 0755 */,
@@ -254,15 +256,10 @@ public sealed class SnapshotFileSystem : ILowLevelFileSystem
 
     public int StatFs(ulong ino, out FileSystemStats stats)
     {
-        var arenas = _view.Repository.Blocks.Arenas;
-        long used = arenas.List().Sum(n => new FileInfo(arenas.PathOf(n)).Length);
-        long blocks = _view.Repository.Blocks.Index.Segments.Sum(s => s.Count);
-        stats = new FileSystemStats
-        {
-            BlockSize = 4096, FragmentSize = 4096, Blocks = (ulong)((used + 4095) / 4096),
-            Files = (ulong)blocks, NameMax = 255,
-        };
-        return 0;
+        FileSystemStats s = default;
+        int err = Guard(_root, () => { s = _space.Stats(); return 0; });
+        stats = s;
+        return err;
     }
 
     public int GetXattr(ulong ino, ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value)
