@@ -1,7 +1,6 @@
 // The store as the mount sees it: the snapshot list, re-read when the catalog changes (so a snapshot taken or
 // removed while mounted appears or disappears), and the trees and blocks behind it.
 using TimeTravel.Store;
-using TimeTravel.Store.Catalog;
 
 namespace TimeTravel.Fs.Snapshots;
 
@@ -14,6 +13,9 @@ public sealed class SnapshotsView(Repository repo)
     private long _checkedAt = -1;
 
     public Repository Repository => repo;
+
+    /// <summary>When the catalog last changed (UTC), as of the last re-read: the root directory's mtime.</summary>
+    public DateTime ChangedAt { get { Entries(); return _stamp; } }
 
     /// <summary>The root entries; re-reads the catalog at most once a second, and only when its file changed.</summary>
     public IReadOnlyList<RootEntry> Entries()
