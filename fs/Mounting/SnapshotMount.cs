@@ -1,8 +1,9 @@
 // Mounting a store: the checks that must pass before anything is mounted, the options, and the serving loop.
-using TimeTravel.Store.Posix;
 using TimeTravel.Fs.Fuse;
+using TimeTravel.Fs.Interop;
 using TimeTravel.Fs.Snapshots;
 using TimeTravel.Store;
+using TimeTravel.Store.Posix;
 
 namespace TimeTravel.Fs.Mounting;
 
@@ -10,26 +11,63 @@ public static class SnapshotMount
 {
     public const string DefaultMountPoint = "/backup/.snapshot";
 
-    /// <summary>Throws StoreException with a clear message when the mount cannot work; nothing is mounted yet.</summary>
+    /// <summary>Throws StoreException with a clear message when the mount cannot work; nothing is mounted yet. Returns the full mount point.</summary>
     public static string Check(string store, string mountPoint)
     {
         string mp = Path.GetFullPath(mountPoint);
-        if (!Directory.Exists(mp)) throw new StoreException($"{mp}: mount point does not exist (create it with `mkdir -p {mp}`)");
-        if (MountInfo.IsMountPoint(mp)) throw new StoreException($"{mp}: something is already mounted there (`timetravel umount {mp}` first)");
+        if (mp.Length > 1) mp = mp.TrimEnd('/');
+        // Mounts first: every stat of a dead FUSE mount fails, so it would look like a missing directory.
+        if (MountInfo.IsMountPoint(mp))
+        {
+            if (LibC.statvfs(mp, out _) != 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == Errno.ENOTCONN)
+                throw new StoreException($"{mp}: a dead mount is left there (its daemon is gone); run `timetravel umount {mp}` first");
+            throw new StoreException($"{mp}: something is already mounted there (`timetravel umount {mp}` first)");
+        }
+        if (!Directory.Exists(mp))
+        {
+            if (Path.Exists(mp)) throw new StoreException($"{mp}: the mount point is not a directory");
+            throw new StoreException($"{mp}: mount point does not exist (create it with `mkdir -p {mp}`)");
+        }
         if (!File.Exists("/dev/fuse")) throw new StoreException("/dev/fuse is missing: load the fuse module (`modprobe fuse`)");
-        using (Repository.OpenReader(store)) { } // a missing, damaged or newer store fails here
+        CheckStore(store);
         return mp;
+    }
+
+    /// <summary>Opens the store and reads its snapshot list once, as the mount will: a missing, damaged, newer or
+    /// unreadable store or catalog fails here, with the file named, instead of as EIO in the mounted root.</summary>
+    public static void CheckStore(string store)
+    {
+        var layout = new StoreLayout(store);
+        // Opening a missing or empty catalog would create a new one: the mount would show no snapshots, and write.
+        if (File.Exists(layout.Config))
+        {
+            if (Directory.Exists(layout.Catalog)) throw new StoreException($"{layout.Catalog}: the catalog is a directory, not a file; the store is damaged");
+            if (!File.Exists(layout.Catalog)) throw new StoreException($"{layout.Catalog}: the catalog is missing, so the store lists no snapshots; the store is damaged");
+            if (new FileInfo(layout.Catalog).Length == 0) throw new StoreException($"{layout.Catalog}: the catalog is empty; the store is damaged");
+        }
+        try
+        {
+            using var repo = Repository.OpenReader(store);
+            repo.Catalog.Snapshots();
+        }
+        // StoreException and StoreFormatException already name the file (no such store, damaged catalog, newer format).
+        catch (Exception e) when (e is not (StoreException or StoreFormatException))
+        {
+            // LiteDB fails on random bytes with whatever exception its decoding meets first.
+            string what = e is IOException or UnauthorizedAccessException ? e.Message : $"the catalog is damaged ({e.GetType().Name}: {e.Message})";
+            throw new StoreException($"{layout.Catalog}: cannot read the snapshot list: {what}", e);
+        }
     }
 
     /// <summary>ro, default_permissions and auto_unmount always; allow_other when root, so every user sees what they could see then.</summary>
     public static FuseMountOptions Options(string store, Action<string> log) => new()
     {
         ReadOnly = true,
-        DefaultPermissions = true, // the kernel checks the recorded owners and modes
+        DefaultPermissions = true, // the kernel checks the recorded owners and modes (and ACLs: FUSE_CAP_POSIX_ACL)
         AllowOther = Environment.IsPrivilegedProcess,
         AutoUnmount = true,        // a killed daemon leaves no dead mount behind
         FsName = "timetravel:" + Path.GetFullPath(store),
-        Subtype = "timetravel",
+        Subtype = "timetravel",    // type fuse.timetravel in mountinfo
         MaxThreads = 16,
         OnCallbackError = (what, e) => log($"{what}: {e.GetType().Name}: {e.Message}"),
     };
