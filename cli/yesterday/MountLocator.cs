@@ -12,7 +12,7 @@ public static class MountLocator
         try
         {
             foreach (var m in MountInfo.Entries())
-                if (m.FsType == "fuse.timetravel" && m.Source == "timetravel:" + storeRoot) return (m.MountPoint, true);
+                if (m.FsType == "fuse.timetravel" && (m.Source == storeRoot || m.Source == "timetravel:" + storeRoot)) return (m.MountPoint, true); // "timetravel:STORE" before fstab support
         }
         catch (IOException) { }
         return (DefaultMountPoint, false);

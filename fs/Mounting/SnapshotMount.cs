@@ -59,6 +59,14 @@ public static class SnapshotMount
         }
     }
 
+    /// <summary>The store as the mount's source (fsname): its canonical path, so that mount(8) and findmnt(8) match
+    /// it to the fstab line `STORE MOUNTPOINT timetravel ...` (mount -a then sees it as already mounted).</summary>
+    public static string Source(string store)
+    {
+        string full = Path.GetFullPath(store);
+        return LibC.RealPath(full) ?? full;
+    }
+
     /// <summary>ro, default_permissions and auto_unmount always; allow_other when root, so every user sees what they could see then.</summary>
     public static FuseMountOptions Options(string store, Action<string> log) => new()
     {
@@ -66,7 +74,7 @@ public static class SnapshotMount
         DefaultPermissions = true, // the kernel checks the recorded owners and modes (and ACLs: FUSE_CAP_POSIX_ACL)
         AllowOther = Environment.IsPrivilegedProcess,
         AutoUnmount = true,        // a killed daemon leaves no dead mount behind
-        FsName = "timetravel:" + Path.GetFullPath(store),
+        FsName = Source(store),
         Subtype = "timetravel",    // type fuse.timetravel in mountinfo
         MaxThreads = 16,
         OnCallbackError = (what, e) => log($"{what}: {e.GetType().Name}: {e.Message}"),
