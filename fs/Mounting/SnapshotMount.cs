@@ -10,6 +10,7 @@ namespace TimeTravel.Fs.Mounting;
 public static class SnapshotMount
 {
     public const string DefaultMountPoint = "/backup/.snapshot";
+    public const int ReadAheadKilobytes = 1024; // 1 MiB requests on sequential reads instead of 128 KiB
 
     /// <summary>Throws StoreException with a clear message when the mount cannot work; nothing is mounted yet. Returns the full mount point.</summary>
     public static string Check(string store, string mountPoint)
@@ -77,6 +78,7 @@ public static class SnapshotMount
         FsName = Source(store),
         Subtype = "timetravel",    // type fuse.timetravel in mountinfo
         MaxThreads = 16,
+        ReadAheadKilobytes = ReadAheadKilobytes,
         OnCallbackError = (what, e) => log($"{what}: {e.GetType().Name}: {e.Message}"),
     };
 
