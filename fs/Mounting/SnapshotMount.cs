@@ -90,6 +90,7 @@ public static class SnapshotMount
         var fs = new SnapshotFileSystem(repo, log);
         using var mount = FuseMount.Mount(fs, mp, Options(store, log));
         using var signals = mount.UnmountOnSignals();
+        using var trimmer = new MemoryTrimmer(fs.Inodes);
         return mount.Wait();
     }
 }

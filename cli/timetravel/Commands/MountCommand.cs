@@ -11,6 +11,7 @@ namespace TimeTravel.Cli.Commands;
 public static class MountCommand
 {
     public const string PidDirectory = "/run/timetravel";
+    public const string DaemonGcConserveMemory = "7"; // 0 (off) to 9: how hard the GC fights fragmentation
 
     public static Command Create()
     {
@@ -76,6 +77,9 @@ public static class MountCommand
         psi.ArgumentList.Add(mp);
         foreach (var a in self) psi.ArgumentList.Add(a);
         foreach (var a in new[] { "--store", store, "mount", "-f", mp }) psi.ArgumentList.Add(a);
+        // The GC compacts harder to keep the heap near what is live: the daemon's heap follows the inodes the kernel
+        // holds, which grow by hundreds of thousands in a walk and shrink when it forgets them (see docs/design.md).
+        psi.Environment["DOTNET_GCConserveMemory"] = DaemonGcConserveMemory;
         var child = Process.Start(psi)!;
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(30))
