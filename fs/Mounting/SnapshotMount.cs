@@ -3,6 +3,7 @@ using TimeTravel.Fs.Fuse;
 using TimeTravel.Fs.Interop;
 using TimeTravel.Fs.Snapshots;
 using TimeTravel.Store;
+using TimeTravel.Store.Catalog;
 using TimeTravel.Store.Posix;
 
 namespace TimeTravel.Fs.Mounting;
@@ -14,6 +15,14 @@ public static class SnapshotMount
 
     /// <summary>Throws StoreException with a clear message when the mount cannot work; nothing is mounted yet. Returns the full mount point.</summary>
     public static string Check(string store, string mountPoint)
+    {
+        string mp = CheckMountPoint(mountPoint);
+        using (OpenStore(store)) { }
+        return mp;
+    }
+
+    /// <summary>The mount point part of Check: nothing mounted there (dead or alive), a directory, /dev/fuse.</summary>
+    public static string CheckMountPoint(string mountPoint)
     {
         string mp = Path.GetFullPath(mountPoint);
         if (mp.Length > 1) mp = mp.TrimEnd('/');
@@ -30,13 +39,18 @@ public static class SnapshotMount
             throw new StoreException($"{mp}: mount point does not exist (create it with `mkdir -p {mp}`)");
         }
         if (!File.Exists("/dev/fuse")) throw new StoreException("/dev/fuse is missing: load the fuse module (`modprobe fuse`)");
-        CheckStore(store);
         return mp;
+    }
+
+    /// <summary>A store opened for the mount, with its snapshot list as read once and the catalog's mtime before that.</summary>
+    public sealed record OpenedStore(Repository Repository, IReadOnlyList<SnapshotRecord> Snapshots, DateTime CatalogStamp) : IDisposable
+    {
+        public void Dispose() => Repository.Dispose();
     }
 
     /// <summary>Opens the store and reads its snapshot list once, as the mount will: a missing, damaged, newer or
     /// unreadable store or catalog fails here, with the file named, instead of as EIO in the mounted root.</summary>
-    public static void CheckStore(string store)
+    public static OpenedStore OpenStore(string store)
     {
         var layout = new StoreLayout(store);
         // Opening a missing or empty catalog would create a new one: the mount would show no snapshots, and write.
@@ -46,11 +60,14 @@ public static class SnapshotMount
             if (!File.Exists(layout.Catalog)) throw new StoreException($"{layout.Catalog}: the catalog is missing, so the store lists no snapshots; the store is damaged");
             if (new FileInfo(layout.Catalog).Length == 0) throw new StoreException($"{layout.Catalog}: the catalog is empty; the store is damaged");
         }
+        Repository? repo = null;
         try
         {
-            using var repo = Repository.OpenReader(store);
-            repo.Catalog.Snapshots();
+            repo = Repository.OpenReader(store);
+            var stamp = File.GetLastWriteTimeUtc(layout.Catalog);
+            return new OpenedStore(repo, repo.Catalog.Snapshots(), stamp);
         }
+        catch when (Dispose(repo)) { throw; }
         // StoreException and StoreFormatException already name the file (no such store, damaged catalog, newer format).
         catch (Exception e) when (e is not (StoreException or StoreFormatException))
         {
@@ -59,6 +76,8 @@ public static class SnapshotMount
             throw new StoreException($"{layout.Catalog}: cannot read the snapshot list: {what}", e);
         }
     }
+
+    private static bool Dispose(Repository? repo) { repo?.Dispose(); return false; } // an exception filter: never catches
 
     /// <summary>The store as the mount's source (fsname): its canonical path, so that mount(8) and findmnt(8) match
     /// it to the fstab line `STORE MOUNTPOINT timetravel ...` (mount -a then sees it as already mounted).</summary>
@@ -85,9 +104,10 @@ public static class SnapshotMount
     /// <summary>Mounts and serves until unmounted or signalled (SIGTERM, SIGINT); returns the loop's result.</summary>
     public static int Serve(string store, string mountPoint, Action<string> log)
     {
-        string mp = Check(store, mountPoint);
-        using var repo = Repository.OpenReader(store);
-        var fs = new SnapshotFileSystem(repo, log);
+        string mp = CheckMountPoint(mountPoint);
+        using var opened = OpenStore(store);
+        var fs = new SnapshotFileSystem(opened.Repository, log);
+        fs.Snapshots.Prime(opened.Snapshots, opened.CatalogStamp); // the first ls need not read the catalog again
         using var mount = FuseMount.Mount(fs, mp, Options(store, log));
         using var signals = mount.UnmountOnSignals();
         using var trimmer = new MemoryTrimmer(fs.Inodes);

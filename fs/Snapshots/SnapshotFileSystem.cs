@@ -44,6 +44,7 @@ public sealed class SnapshotFileSystem : ILowLevelFileSystem
     }
 
     public InodeTable Inodes => _inodes;
+    public SnapshotsView Snapshots => _view;
 
     public void Init(ref FuseConnection c)
     {

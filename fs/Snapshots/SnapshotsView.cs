@@ -1,6 +1,7 @@
 // The store as the mount sees it: the snapshot list, re-read when the catalog changes (so a snapshot taken or
 // removed while mounted appears or disappears), and the trees and blocks behind it.
 using TimeTravel.Store;
+using TimeTravel.Store.Catalog;
 
 namespace TimeTravel.Fs.Snapshots;
 
@@ -32,6 +33,19 @@ public sealed class SnapshotsView(Repository repo)
             _entries = list;
             _stamp = stamp;
             return list;
+        }
+    }
+
+    /// <summary>Starts from a snapshot list just read (by the pre-mount check), and the catalog's mtime before it was read.</summary>
+    public void Prime(IReadOnlyList<SnapshotRecord> snapshots, DateTime catalogStamp)
+    {
+        var list = RootListing.Build(snapshots);
+        lock (_lock)
+        {
+            _byName = list.ToDictionary(e => e.Name, StringComparer.Ordinal);
+            _entries = list;
+            _stamp = catalogStamp;
+            _checkedAt = Environment.TickCount64;
         }
     }
 

@@ -21,8 +21,10 @@ public static class MountCommand
         cmd.SetAction(r => CommonOptions.Run(() =>
         {
             string store = Path.GetFullPath(r.GetValue(CommonOptions.Store)!);
-            string mp = SnapshotMount.Check(store, r.GetValue(mountPoint)!);
-            if (r.GetValue(foreground))
+            bool inForeground = r.GetValue(foreground);
+            // In the foreground, Serve opens and checks the store itself, and keeps the snapshot list it read.
+            string mp = inForeground ? SnapshotMount.CheckMountPoint(r.GetValue(mountPoint)!) : SnapshotMount.Check(store, r.GetValue(mountPoint)!);
+            if (inForeground)
             {
                 WritePid(mp, Environment.ProcessId);
                 try { return SnapshotMount.Serve(store, mp, m => Console.Error.WriteLine($"timetravel: {m}")) == 0 ? 0 : 1; }
