@@ -48,6 +48,11 @@ public sealed class FuseMount : IDisposable
             throw;
         }
         mount._loopThread.Start();
+        if (mount.Options.ReadAheadKilobytes is int kb && Environment.IsPrivilegedProcess)
+        {
+            try { ReadAhead.Set(mount.MountPoint, kb); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { mount.ReportError("read_ahead_kb", e); }
+        }
         return mount;
     }
 

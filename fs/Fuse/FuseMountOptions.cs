@@ -13,6 +13,7 @@ public sealed class FuseMountOptions
     public int MaxThreads { get; init; } = 10;            // libfuse's default
     public bool CloneFd { get; init; }                    // one /dev/fuse fd per worker thread
     public bool Debug { get; init; }                      // -d: libfuse traces every request to stderr
+    public int? ReadAheadKilobytes { get; init; }         // written to the mount's /sys/class/bdi/MAJ:MIN/read_ahead_kb (root only)
     public IReadOnlyList<string> ExtraOptions { get; init; } = [];  // more -o options, passed verbatim
 
     // Called when a filesystem method throws (the request already got EIO). Null writes to stderr.

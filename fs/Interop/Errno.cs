@@ -23,4 +23,5 @@ public static class Errno
     public const int ENODATA = 61;   // no such xattr (ENOATTR)
     public const int EOVERFLOW = 75;
     public const int EOPNOTSUPP = 95; // == ENOTSUP on Linux
+    public const int ENOTCONN = 107;  // a FUSE mount whose daemon is gone
 }

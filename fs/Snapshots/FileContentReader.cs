@@ -1,6 +1,6 @@
 // Serves byte ranges of file streams to the mount: finds the leaves covering a range, copies from a small cache
 // of decoded blocks, and on sequential reads fetches the next blocks in the background so decompression and
-// checking overlap with the kernel's copying.
+// checking overlap with the kernel's copying. The cache is bounded by bytes (blocks are up to a few MiB).
 using System.Collections.Concurrent;
 using TimeTravel.Store;
 using TimeTravel.Store.Scores;
@@ -9,9 +9,9 @@ using StreamReader = TimeTravel.Store.Trees.StreamReader;
 
 namespace TimeTravel.Fs.Snapshots;
 
-public sealed class FileContentReader(IBlockSource blocks, StreamReader streams, int cachedBlocks = 256, int readAhead = 4)
+public sealed class FileContentReader(IBlockSource blocks, StreamReader streams, long cachedBytes = 32 << 20, int readAhead = 4)
 {
-    private readonly BlockCache<byte[]> _cache = new(cachedBlocks);
+    private readonly BlockCache<byte[]> _cache = BlockCache<byte[]>.BoundedByBytes(cachedBytes, b => 24 + b.Length);
     private readonly ConcurrentDictionary<Score, Task<byte[]>> _loading = new();
 
     /// <summary>Fills dest from offset; returns bytes read (less than dest.Length only at the end of the stream).</summary>

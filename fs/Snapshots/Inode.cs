@@ -1,17 +1,60 @@
-// One inode the kernel knows about: what it is (a node of a snapshot, a root link, the root), where (for messages),
-// and how many lookups the kernel holds on it.
+// One inode the kernel holds. The kernel may hold hundreds of thousands (readdirplus hands it every entry of every
+// directory it lists, in every snapshot walked), so this record is small: 64 bytes for a file, which keeps only its
+// parent and its name and finds its recorded node in the parent's (cached) directory when asked; a directory or a
+// name at the root also keeps its node. A path is built only for a message.
 using TimeTravel.Store.Catalog;
+using TimeTravel.Store.Posix;
 using TimeTravel.Store.Trees;
 
 namespace TimeTravel.Fs.Snapshots;
 
-public sealed class Inode(ulong number, Node node, SnapshotRecord? snapshot, string path)
+public sealed class Inode
 {
-    public ulong Number { get; } = number;
-    public Node Node { get; } = node;
-    public SnapshotRecord? Snapshot { get; } = snapshot;
-    public string Path { get; } = path;   // as shown in messages: /SNAPSHOT/etc/fstab
-    public bool AtRoot { get; init; }     // the root itself or a name directly under it: short cache timeouts
-    public byte[]? HistoryPath { get; init; } // set for the directories of the .history view: the source path they stand for
+    private readonly object _what; // the Node; or, for a non-directory in a directory, just its name
+    private readonly object _where; // the parent Inode; or the path itself (the root, the .history view); or a HistoryPlace
+
+    private sealed record HistoryPlace(string Path, byte[] Source);
+
+    /// <summary>An inode whose path (as shown in messages) is given and whose node is kept: the root, .history.</summary>
+    public Inode(ulong number, Node node, SnapshotRecord? snapshot, string path)
+    {
+        Number = number; Snapshot = snapshot; _what = node; _where = path;
+    }
+
+    /// <summary>The inode of `node` in directory `parent`; keepNode false keeps the name only (the parent's directory has the node).</summary>
+    public Inode(ulong number, Node node, SnapshotRecord? snapshot, Inode parent, bool keepNode = true)
+    {
+        Number = number; Snapshot = snapshot; _what = keepNode ? node : node.Name; _where = parent;
+    }
+
+    public ulong Number { get; }
+    public SnapshotRecord? Snapshot { get; }
     public long Lookups;
+
+    // The root, a link at the root, or a .history directory: attributes and (for a directory) the names in it change
+    // as snapshots come and go, so the kernel caches them for a second only.
+    public bool AtRoot { get; init; }
+
+    /// <summary>The recorded node when kept (directories, names at the root, .history); else look Name up in Parent.</summary>
+    public Node? Node => _what as Node;
+
+    public byte[] Name => _what as byte[] ?? ((Node)_what).Name;
+
+    public Inode? Parent => _where as Inode;
+
+    /// <summary>Set for the directories of the .history view: the source path they stand for.</summary>
+    public byte[]? HistoryPath
+    {
+        get => (_where as HistoryPlace)?.Source;
+        init => _where = value is null ? _where : new HistoryPlace(Path, value);
+    }
+
+    /// <summary>As shown in messages: /SNAPSHOT/etc/fstab. Built on demand from the parents.</summary>
+    public string Path => _where switch
+    {
+        string path => path,
+        HistoryPlace place => place.Path,
+        Inode parent => (parent.Number == InodeNumbers.Root ? "" : parent.Path) + "/" + PathBytes.Display(Name),
+        _ => "?",
+    };
 }

@@ -1,5 +1,6 @@
 // The names at the root of the mount, computed as plain data: one directory per snapshot (its name, local time
-// YYYY-MM-DD_HHMM), one YYYY-MM-DD link per day to that day's last snapshot, and `latest`. Sorted, so names sort in time order.
+// YYYY-MM-DD_HHMM), one YYYY-MM-DD link per day to that day's last snapshot, and `latest`. Listed in time order
+// (each day's link just before that day's first snapshot, `latest` last), which is also the names' sort order.
 using TimeTravel.Store.Catalog;
 
 namespace TimeTravel.Fs.Snapshots;
@@ -16,15 +17,22 @@ public static class RootListing
 {
     public const string Latest = "latest";
 
+    public static string DayOf(SnapshotRecord s) => s.Time.ToString("yyyy-MM-dd");
+
     public static IReadOnlyList<RootEntry> Build(IReadOnlyList<SnapshotRecord> snapshots)
     {
-        var entries = new List<RootEntry>();
         var ordered = snapshots.OrderBy(s => s.Time).ThenBy(s => s.Id).ToList();
-        foreach (var s in ordered) entries.Add(new RootEntry(s.Name, RootEntryKind.Snapshot, s));
-        foreach (var day in ordered.GroupBy(s => s.Time.ToString("yyyy-MM-dd")))
-            if (!entries.Any(e => e.Name == day.Key)) entries.Add(new RootEntry(day.Key, RootEntryKind.DayLink, day.Last()));
-        if (ordered.Count > 0) entries.Add(new RootEntry(Latest, RootEntryKind.LatestLink, ordered[^1]));
-        entries.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        var names = ordered.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        var lastOfDay = new Dictionary<string, SnapshotRecord>(StringComparer.Ordinal);
+        foreach (var s in ordered) lastOfDay[DayOf(s)] = s;
+        var entries = new List<RootEntry>(ordered.Count + lastOfDay.Count + 1);
+        foreach (var s in ordered)
+        {
+            string day = DayOf(s);
+            if (names.Add(day)) entries.Add(new RootEntry(day, RootEntryKind.DayLink, lastOfDay[day]));
+            entries.Add(new RootEntry(s.Name, RootEntryKind.Snapshot, s));
+        }
+        if (ordered.Count > 0 && names.Add(Latest)) entries.Add(new RootEntry(Latest, RootEntryKind.LatestLink, ordered[^1]));
         return entries;
     }
 }

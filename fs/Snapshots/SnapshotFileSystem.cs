@@ -1,6 +1,7 @@
 // The read-only snapshot filesystem: the root lists the snapshots (RootListing), each snapshot is its recorded
-// tree with owners, modes, times, links and xattrs as they were. Snapshots never change, so the kernel may cache
-// names, attributes, listings and pages for a long time; only the root changes, and it is cached for a second.
+// tree with owners, modes, times, links, xattrs and ACLs as they were. Snapshots never change, so the kernel may cache
+// names, attributes, listings and pages for a long time; only the names at the root (and in .history) change, and
+// those are cached for a second.
 using System.Text;
 using TimeTravel.Fs.Fuse;
 using TimeTravel.Fs.Interop;
@@ -15,11 +16,13 @@ public sealed class SnapshotFileSystem : ILowLevelFileSystem
 {
     public const double SnapshotTimeout = 86400; // immutable content: a day
     public const double RootTimeout = 1;         // the snapshot list changes
+    public const long CachedFileBytes = 32 << 20; // decoded data blocks kept for reads (see FileContentReader)
 
     private readonly SnapshotsView _view;
     private readonly InodeTable _inodes = new();
     private readonly TreeReader _trees;
     private readonly FileContentReader _content;
+    private readonly StoreSpace _space;
     private readonly Action<string> _log;
     private readonly Inode _root;
     private readonly HistoryView _history;
@@ -32,34 +35,58 @@ public sealed class SnapshotFileSystem : ILowLevelFileSystem
         // Every record's CRC-32 is still checked on read (a damaged block is an EIO, never wrong data); recomputing
         // SHA-256 as well cost about half a second of CPU per GiB, so that is left to `timetravel verify --read-data`.
         repo.Blocks.VerifyScoresOnRead = false;
-        _content = new FileContentReader(repo.Blocks, _trees.Streams, readAhead: 16);
-        var rootNode = new Node
-        {
-            Name = "/"u8.ToArray(), Kind = FileKind.Directory, Mode = 0x1ED /* 0755 */,
-            MTimeNs = new DateTimeOffset(File.GetLastWriteTimeUtc(repo.Layout.Catalog)).ToUnixTimeMilliseconds() * 1_000_000,
-        };
+        _content = new FileContentReader(repo.Blocks, _trees.Streams, CachedFileBytes, readAhead: 16);
+        _space = new StoreSpace(repo.Layout.Root);
+        var rootNode = new Node { Name = "/"u8.ToArray(), Kind = FileKind.Directory, Mode = 0x1ED /* 0755 */ };
         _root = new Inode(InodeNumbers.Root, rootNode, null, "/") { AtRoot = true };
         _inodes.Pin(_root);
         _history = new HistoryView(_view, _trees);
     }
 
     public InodeTable Inodes => _inodes;
+    public SnapshotsView Snapshots => _view;
 
     public void Init(ref FuseConnection c)
     {
         c.TimeGranularity = 1;
-        c.MaxReadahead = Math.Max(c.MaxReadahead, 1u << 20); // larger sequential requests: fewer round trips per MiB
-        c.Want |= FuseCap.AsyncRead | FuseCap.ParallelDirops | FuseCap.CacheSymlinks | FuseCap.ReaddirPlus;
+        // The kernel takes the smaller of this and the mount's bdi read_ahead_kb (128 KiB by default), so the mount
+        // also raises read_ahead_kb (FuseMountOptions.ReadAheadKilobytes).
+        c.MaxReadahead = Math.Max(c.MaxReadahead, 1u << 20);
+        // PosixAcl: the kernel enforces the recorded ACLs (system.posix_acl_access, served by getxattr) on top of
+        // default_permissions; without it the kernel checks the mode bits only, whose group bits hold the ACL mask.
+        c.Want |= FuseCap.AsyncRead | FuseCap.ParallelDirops | FuseCap.CacheSymlinks | FuseCap.ReaddirPlus | FuseCap.PosixAcl;
         c.Want &= ~FuseCap.ReaddirPlusAuto;
+        if ((c.Capable & FuseCap.PosixAcl) == 0)
+            _log("the kernel does not offer POSIX ACL support: access is checked on the mode bits only, ACLs are not enforced");
     }
 
     // Runs a request body; store damage becomes EIO with the path logged, never wrong data or a crash.
     private int Guard(Inode? inode, Func<int> body)
     {
         try { return body(); }
-        catch (Exception e) when (e is BlockReadException or BlockNotFoundException or InvalidDataException or IOException)
+        catch (Exception e) when (e is BlockReadException or BlockNotFoundException or InvalidDataException or IOException
+                                      or StoreException or StoreFormatException)
         {
             _log($"{inode?.Path ?? "?"}: {e.Message}");
+            return Errno.EIO;
+        }
+    }
+
+    // The recorded node of an inode: kept by directories and names at the root; a file's is found again in its
+    // parent's directory (decoded and cached by score). 0, or EIO when the store fails.
+    private int NodeOf(Inode inode, out Node node)
+    {
+        if (inode.Node is { } kept) { node = kept; return 0; }
+        try
+        {
+            node = _trees.Lookup(inode.Parent!.Node!.Content, inode.Name)
+                ?? throw new InvalidDataException("the name is no longer in its recorded directory");
+            return 0;
+        }
+        catch (Exception e) when (e is BlockReadException or BlockNotFoundException or InvalidDataException or IOException)
+        {
+            _log($"{inode.Path}: {e.Message}");
+            node = null!;
             return Errno.EIO;
         }
     }
@@ -70,6 +97,7 @@ public sealed class SnapshotFileSystem : ILowLevelFileSystem
         var dir = _inodes.Get(parent);
         if (dir is null) return Errno.ENOENT;
         Inode? child;
+        Node? node = null;
         if (parent == InodeNumbers.Root && name.SequenceEqual(HistoryView.Name))
             child = _history.Root();
         else if (dir.HistoryPath is not null)
@@ -83,67 +111,83 @@ public sealed class SnapshotFileSystem : ILowLevelFileSystem
         }
         else if (parent == InodeNumbers.Root)
         {
-            var e = _view.Find(Encoding.UTF8.GetString(name));
+            string text = Encoding.UTF8.GetString(name);
+            RootEntry? e = null;
+            int err = Guard(dir, () => { e = _view.Find(text); return 0; });
+            if (err != 0) return err;
             if (e is null) { entry.EntryTimeout = RootTimeout; return 0; } // negative entry, re-asked after a second
             child = RootChild(e);
         }
         else
         {
-            if (dir.Node.Kind != FileKind.Directory) return Errno.ENOTDIR;
+            if (dir.Node is not { Kind: FileKind.Directory } dirNode) return Errno.ENOTDIR;
             var nameCopy = name.ToArray();
-            Node? node = null;
-            int err = Guard(dir, () => { node = _trees.Lookup(dir.Node.Content, nameCopy); return 0; });
+            int err = Guard(dir, () => { node = _trees.Lookup(dirNode.Content, nameCopy); return 0; });
             if (err != 0) return err;
             if (node is null) { entry.EntryTimeout = SnapshotTimeout; return 0; }
             child = Child(dir, node);
         }
         child = _inodes.Remember(child);
-        entry = EntryOf(child);
+        entry = EntryOf(child, node ?? child.Node!, dir);
         return 0;
     }
 
     private Inode RootChild(RootEntry e)
     {
+        var name = Encoding.UTF8.GetBytes(e.Name);
         if (e.Kind == RootEntryKind.Snapshot)
-            // The id goes into the number too: a snapshot removed and another taken under the same name is a new inode.
-            return new Inode(InodeNumbers.ForRootEntry(e.Name + "\0" + e.Snapshot.Id), e.Snapshot.Root.WithName(Encoding.UTF8.GetBytes(e.Name)), e.Snapshot, "/" + e.Name) { AtRoot = true };
+            // The id goes into the number too: a snapshot removed and another taken under the same name is a new
+            // inode. Its attributes and listing never change, so only its name at the root has a short timeout.
+            return new Inode(InodeNumbers.ForRootEntry(e.Name + "\0" + e.Snapshot.Id), e.Snapshot.Root.WithName(name), e.Snapshot, _root);
         long t = e.Snapshot.Time.ToUnixTimeMilliseconds() * 1_000_000;
+        var target = Encoding.UTF8.GetBytes(e.Target);
         var link = new Node
         {
-            Name = Encoding.UTF8.GetBytes(e.Name), Kind = FileKind.Symlink, Mode = 0x1FF, MTimeNs = t, CTimeNs = t,
-            LinkTarget = Encoding.UTF8.GetBytes(e.Target), Size = Encoding.UTF8.GetByteCount(e.Target),
+            Name = name, Kind = FileKind.Symlink, Mode = 0x1FF, MTimeNs = t, CTimeNs = t,
+            LinkTarget = target, Size = target.Length,
         };
         // A link's number includes its target, so a `latest` that moves on is a new inode, never stale.
-        return new Inode(InodeNumbers.ForRootEntry(e.Name + "\0" + e.Target), link, e.Snapshot, "/" + e.Name) { AtRoot = true };
+        return new Inode(InodeNumbers.ForRootEntry(e.Name + "\0" + e.Target), link, e.Snapshot, _root) { AtRoot = true };
     }
 
+    // Directories keep their node (their listing is needed for every lookup in them); other files keep only a name.
     private static Inode Child(Inode dir, Node node)
     {
         ulong ino = node.LinkId != 0 && dir.Snapshot is { } s
             ? InodeNumbers.ForHardLink(s.Id, node.LinkId)
             : InodeNumbers.ForChild(dir.Number, node.Name);
-        return new Inode(ino, node, dir.Snapshot, dir.Path + "/" + PathBytes.Display(node.Name));
+        return new Inode(ino, node, dir.Snapshot, dir, keepNode: node.Kind == FileKind.Directory);
     }
 
-    private static FuseEntry EntryOf(Inode inode)
+    // Names in the root and in .history come and go (short entry timeout); attributes of a snapshot's files and of
+    // the snapshot directory itself never change (long attribute timeout).
+    private FuseEntry EntryOf(Inode inode, Node node, Inode parent) => new()
     {
-        double timeout = inode.AtRoot ? RootTimeout : SnapshotTimeout;
-        return new FuseEntry { Attributes = AttributesOf(inode), EntryTimeout = timeout, AttributeTimeout = timeout };
-    }
+        Attributes = AttributesOf(inode, node),
+        EntryTimeout = parent.AtRoot ? RootTimeout : SnapshotTimeout,
+        AttributeTimeout = inode.AtRoot ? RootTimeout : SnapshotTimeout,
+    };
 
-    private static InodeAttributes AttributesOf(Inode inode)
+    private InodeAttributes AttributesOf(Inode inode, Node n)
     {
-        var n = inode.Node;
+        // The store records no atime: st_atime shows the mtime. The root changes when the catalog does.
+        long mtime = inode.Number == InodeNumbers.Root ? UnixNanoseconds(_view.ChangedAt) : n.MTimeNs;
+        long ctime = inode.Number == InodeNumbers.Root ? mtime : n.CTimeNs;
         return new InodeAttributes
         {
             Ino = inode.Number,
             Mode = n.StMode,
-            NLink = n.Kind == FileKind.Directory ? 1 : Math.Max(1, n.NLink), // 1 for directories: "unknown", as btrfs does
+            // Directories: the store does not record their st_nlink (0 or 1 here); 1 means "unknown", as on btrfs,
+            // and tells find(1) not to count subdirectories.
+            NLink = Math.Max(1, n.NLink),
             Uid = n.Uid, Gid = n.Gid, Rdev = n.RDev,
             Size = n.Size, Blocks = n.Blocks, BlockSize = 128 * 1024,
-            ATime = UnixTime.FromNanoseconds(n.MTimeNs), MTime = UnixTime.FromNanoseconds(n.MTimeNs), CTime = UnixTime.FromNanoseconds(n.CTimeNs),
+            ATime = UnixTime.FromNanoseconds(mtime), MTime = UnixTime.FromNanoseconds(mtime), CTime = UnixTime.FromNanoseconds(ctime),
         };
     }
+
+    private static long UnixNanoseconds(DateTime utc) =>
+        utc <= DateTime.UnixEpoch ? 0 : (utc.Ticks - DateTime.UnixEpoch.Ticks) * 100;
 
     public void Forget(ulong ino, ulong count) => _inodes.Forget(ino, count);
 
@@ -152,8 +196,17 @@ public sealed class SnapshotFileSystem : ILowLevelFileSystem
         attributes = default; timeout = 0;
         var inode = _inodes.Get(ino);
         if (inode is null) return Errno.ENOENT;
-        attributes = AttributesOf(inode);
         timeout = inode.AtRoot ? RootTimeout : SnapshotTimeout;
+        if (ino == InodeNumbers.Root)
+        {
+            InodeAttributes a = default;
+            int rerr = Guard(inode, () => { a = AttributesOf(inode, inode.Node!); return 0; }); // its mtime reads the catalog
+            attributes = a;
+            return rerr;
+        }
+        int err = NodeOf(inode, out var node);
+        if (err != 0) return err;
+        attributes = AttributesOf(inode, node);
         return 0;
     }
 
@@ -162,36 +215,47 @@ public sealed class SnapshotFileSystem : ILowLevelFileSystem
         target = default;
         var inode = _inodes.Get(ino);
         if (inode is null) return Errno.ENOENT;
-        if (inode.Node.Kind != FileKind.Symlink) return Errno.EINVAL;
-        target = inode.Node.LinkTarget;
+        int err = NodeOf(inode, out var node);
+        if (err != 0) return err;
+        if (node.Kind != FileKind.Symlink) return Errno.EINVAL;
+        target = node.LinkTarget;
         return 0;
     }
 
+    // An open file keeps its content reference, so reads need neither the inode's directory nor a lookup.
+    private sealed record OpenFile(Inode Inode, StreamRef Content, NodeFlags Flags);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ulong, OpenFile> _open = new();
+    private long _lastHandle;
+
     public int Open(ulong ino, int flags, out OpenResult result)
     {
-        result = new OpenResult { KeepCache = true };
+        result = default;
         var inode = _inodes.Get(ino);
         if (inode is null) return Errno.ENOENT;
-        if (inode.Node.Kind == FileKind.Directory) return Errno.EISDIR;
+        int err = NodeOf(inode, out var node);
+        if (err != 0) return err;
+        if (node.Kind == FileKind.Directory) return Errno.EISDIR;
+        ulong handle = (ulong)Interlocked.Increment(ref _lastHandle);
+        _open[handle] = new OpenFile(inode, node.Content, node.Flags); // only regular files reach open: the kernel opens devices and fifos itself
+        result = new OpenResult { Handle = handle, KeepCache = true };
         return 0;
     }
+
+    public void Release(ulong ino, ulong handle) => _open.TryRemove(handle, out _);
 
     public int Read(ulong ino, ulong handle, long offset, Span<byte> buffer, out int bytesRead)
     {
         bytesRead = 0;
-        var inode = _inodes.Get(ino);
-        if (inode is null) return Errno.ENOENT;
-        var node = inode.Node;
-        if (node.Kind != FileKind.Regular) return Errno.EINVAL;
-        if (node.Flags.HasFlag(NodeFlags.Unreadable))
+        if (!_open.TryGetValue(handle, out var file)) return Errno.EBADF;
+        if ((file.Flags & NodeFlags.Unreadable) != 0)
         {
-            _log($"{inode.Path}: could not be read when the snapshot was taken; its content is not stored");
+            _log($"{file.Inode.Path}: could not be read when the snapshot was taken; its content is not stored");
             return Errno.EIO;
         }
-        try { bytesRead = _content.Read(node.Content, offset, buffer); return 0; }
+        try { bytesRead = _content.Read(file.Content, offset, buffer); return 0; }
         catch (Exception e) when (e is BlockReadException or BlockNotFoundException or InvalidDataException or IOException)
         {
-            _log($"{inode.Path}: offset {offset}: {e.Message}");
+            _log($"{file.Inode.Path}: offset {offset}: {e.Message}");
             return Errno.EIO;
         }
     }
@@ -201,8 +265,8 @@ public sealed class SnapshotFileSystem : ILowLevelFileSystem
         result = default;
         var inode = _inodes.Get(ino);
         if (inode is null) return Errno.ENOENT;
-        if (inode.Node.Kind != FileKind.Directory) return Errno.ENOTDIR;
-        bool fixedListing = !inode.AtRoot; // a snapshot's listing never changes; the root's and .history's do
+        if (inode.Node is not { Kind: FileKind.Directory }) return Errno.ENOTDIR;
+        bool fixedListing = !inode.AtRoot; // a snapshot's listings never change (its top directory's neither); the root's and .history's do
         result = new OpenResult { KeepCache = fixedListing, CacheDirectory = fixedListing };
         return 0;
     }
@@ -213,36 +277,39 @@ public sealed class SnapshotFileSystem : ILowLevelFileSystem
         if (dir is null) return Errno.ENOENT;
         if (ino == InodeNumbers.Root)
         {
-            var entries = _view.Entries(); // .history is not listed: reachable by name only, as NetApp hides .snapshot
-            return Fill(dir, offset, entries.Count, i => RootChild(entries[i]), ref buffer);
+            IReadOnlyList<RootEntry>? entries = null; // .history is not listed: reachable by name only, as NetApp hides .snapshot
+            int rerr = Guard(dir, () => { entries = _view.Entries(); return 0; });
+            if (rerr != 0) return rerr;
+            return Fill(dir, offset, entries!.Count, i => { var c = RootChild(entries[i]); return (c, c.Node!); }, ref buffer);
         }
         if (dir.HistoryPath is not null)
         {
             IReadOnlyList<Inode>? listing = null;
             int herr = Guard(dir, () => { listing = _history.List(dir); return 0; });
             if (herr != 0) return herr;
-            return Fill(dir, offset, listing!.Count, i => listing![i], ref buffer);
+            return Fill(dir, offset, listing!.Count, i => (listing![i], listing[i].Node!), ref buffer);
         }
+        if (dir.Node is not { Kind: FileKind.Directory } dirNode) return Errno.ENOTDIR;
         Node[]? children = null;
-        int err = Guard(dir, () => { children = _trees.ReadDirectory(dir.Node.Content); return 0; });
+        int err = Guard(dir, () => { children = _trees.ReadDirectory(dirNode.Content); return 0; });
         if (err != 0) return err;
-        return Fill(dir, offset, children!.Length, i => Child(dir, children![i]), ref buffer);
+        return Fill(dir, offset, children!.Length, i => (Child(dir, children![i]), children[i]), ref buffer);
     }
 
     // Entries 0 and 1 are "." and ".."; entry k+2 is child k. Each entry carries the offset of the next.
-    private int Fill(Inode dir, long offset, int count, Func<int, Inode> child, ref DirectoryBuffer buffer)
+    private int Fill(Inode dir, long offset, int count, Func<int, (Inode Inode, Node Node)> child, ref DirectoryBuffer buffer)
     {
         for (long i = offset; i < count + 2; i++)
         {
             if (i < 2)
             {
-                var self = new FuseEntry { Attributes = new InodeAttributes { Ino = dir.Number, Mode = dir.Node.StMode } };
+                var self = new FuseEntry { Attributes = new InodeAttributes { Ino = dir.Number, Mode = dir.Node!.StMode } };
                 if (!buffer.TryAdd(i == 0 ? "."u8 : ".."u8, self, i + 1)) break;
                 continue;
             }
-            var c = child((int)(i - 2));
-            var entry = EntryOf(c);
-            if (!buffer.TryAdd(c.Node.Name, entry, i + 1)) break;
+            var (c, node) = child((int)(i - 2));
+            var entry = EntryOf(c, node, dir);
+            if (!buffer.TryAdd(node.Name, entry, i + 1)) break;
             if (buffer.Plus) _inodes.Remember(c);
         }
         return 0;
@@ -250,15 +317,10 @@ public sealed class SnapshotFileSystem : ILowLevelFileSystem
 
     public int StatFs(ulong ino, out FileSystemStats stats)
     {
-        var arenas = _view.Repository.Blocks.Arenas;
-        long used = arenas.List().Sum(n => new FileInfo(arenas.PathOf(n)).Length);
-        long blocks = _view.Repository.Blocks.Index.Segments.Sum(s => s.Count);
-        stats = new FileSystemStats
-        {
-            BlockSize = 4096, FragmentSize = 4096, Blocks = (ulong)((used + 4095) / 4096),
-            Files = (ulong)blocks, NameMax = 255,
-        };
-        return 0;
+        FileSystemStats s = default;
+        int err = Guard(_root, () => { s = _space.Stats(); return 0; });
+        stats = s;
+        return err;
     }
 
     public int GetXattr(ulong ino, ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value)
@@ -266,7 +328,9 @@ public sealed class SnapshotFileSystem : ILowLevelFileSystem
         value = default;
         var inode = _inodes.Get(ino);
         if (inode is null) return Errno.ENOENT;
-        foreach (var (k, v) in inode.Node.Xattrs)
+        int err = NodeOf(inode, out var node);
+        if (err != 0) return err;
+        foreach (var (k, v) in node.Xattrs)
             if (k.AsSpan().SequenceEqual(name)) { value = v; return 0; }
         return Errno.ENODATA;
     }
@@ -276,8 +340,11 @@ public sealed class SnapshotFileSystem : ILowLevelFileSystem
         names = default;
         var inode = _inodes.Get(ino);
         if (inode is null) return Errno.ENOENT;
+        int err = NodeOf(inode, out var node);
+        if (err != 0) return err;
+        if (node.Xattrs.Count == 0) return 0;
         var list = new List<byte>();
-        foreach (var (k, _) in inode.Node.Xattrs) { list.AddRange(k); list.Add(0); }
+        foreach (var (k, _) in node.Xattrs) { list.AddRange(k); list.Add(0); }
         names = list.ToArray();
         return 0;
     }

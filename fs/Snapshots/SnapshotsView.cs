@@ -15,6 +15,9 @@ public sealed class SnapshotsView(Repository repo)
 
     public Repository Repository => repo;
 
+    /// <summary>When the catalog last changed (UTC), as of the last re-read: the root directory's mtime.</summary>
+    public DateTime ChangedAt { get { Entries(); return _stamp; } }
+
     /// <summary>The root entries; re-reads the catalog at most once a second, and only when its file changed.</summary>
     public IReadOnlyList<RootEntry> Entries()
     {
@@ -30,6 +33,19 @@ public sealed class SnapshotsView(Repository repo)
             _entries = list;
             _stamp = stamp;
             return list;
+        }
+    }
+
+    /// <summary>Starts from a snapshot list just read (by the pre-mount check), and the catalog's mtime before it was read.</summary>
+    public void Prime(IReadOnlyList<SnapshotRecord> snapshots, DateTime catalogStamp)
+    {
+        var list = RootListing.Build(snapshots);
+        lock (_lock)
+        {
+            _byName = list.ToDictionary(e => e.Name, StringComparer.Ordinal);
+            _entries = list;
+            _stamp = catalogStamp;
+            _checkedAt = Environment.TickCount64;
         }
     }
 

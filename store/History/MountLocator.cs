@@ -11,9 +11,12 @@ public static class MountLocator
     /// <summary>The mount of this store (the newest, if it is mounted twice), or the default mount point, not mounted.</summary>
     public static (string MountPoint, bool Mounted) Find(string storeRoot)
     {
-        string source = "timetravel:" + Trim(Path.GetFullPath(storeRoot));
+        // The mount's source is the store's real path (so mount(8) matches it to an fstab line); mounts made before
+        // fstab support named it "timetravel:STORE".
+        string full = Trim(Path.GetFullPath(storeRoot));
+        string real = SnapshotPaths.RealPath(full) is { } r ? Trim(r) : full;
         var mounts = TimeTravelMounts();
-        var mine = mounts.LastOrDefault(m => m.FsType == "fuse.timetravel" && Trim(m.Source) == source);
+        var mine = mounts.LastOrDefault(m => Trim(m.Source) is var s && (s == real || s == full || s == "timetravel:" + full));
         return mine.MountPoint is null ? (DefaultMountPoint, false) : (mine.MountPoint, true);
     }
 

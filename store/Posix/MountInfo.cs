@@ -2,7 +2,7 @@
 // newline and backslash as \ooo).
 namespace TimeTravel.Store.Posix;
 
-public readonly record struct MountEntry(string MountPoint, string FsType, string Source);
+public readonly record struct MountEntry(string MountPoint, string FsType, string Source, string Device = ""); // Device: st_dev as MAJ:MIN
 
 public static class MountInfo
 {
@@ -15,7 +15,7 @@ public static class MountInfo
             if (dash < 0) continue;
             var left = line[..dash].Split(' ');
             var right = line[(dash + 3)..].Split(' ');
-            if (left.Length > 4 && right.Length >= 2) yield return new MountEntry(Unescape(left[4]), right[0], Unescape(right[1]));
+            if (left.Length > 4 && right.Length >= 2) yield return new MountEntry(Unescape(left[4]), right[0], Unescape(right[1]), left[2]);
         }
     }
 

@@ -50,7 +50,7 @@ public sealed class SnapshotWriter
         _repo.Blocks.Commit();
         var record = new SnapshotRecord
         {
-            Name = SnapshotNaming.NameFor(time, _repo.Catalog.Snapshots().Select(s => s.Name)),
+            Name = SnapshotNaming.NameFor(time, _repo.Catalog.Snapshots().Select(s => (s.Name, s.Time))),
             Time = time,
             Sources = sources.Select(s => s.Path).ToList(),
             Root = root,

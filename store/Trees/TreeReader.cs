@@ -1,12 +1,16 @@
 // Reads directory trees: decodes directories once (cached by score), looks names up, resolves paths.
+// Both caches are bounded by bytes, not entries: one directory of a million names decodes to hundreds of MB.
 using TimeTravel.Store.Posix;
 
 namespace TimeTravel.Store.Trees;
 
-public sealed class TreeReader(IBlockSource blocks, int directoryCacheSize = 4096)
+public sealed class TreeReader(IBlockSource blocks, long directoryCacheBytes = TreeReader.DirectoryCacheBytes, long pointerCacheBytes = TreeReader.PointerCacheBytes)
 {
-    private readonly BlockCache<Node[]> _dirs = new(directoryCacheSize);
-    public StreamReader Streams { get; } = new(blocks);
+    public const long DirectoryCacheBytes = 32 << 20; // decoded directories (about 130,000 entries)
+    public const long PointerCacheBytes = 16 << 20;   // decoded pointer blocks (the leaves of about 20 GiB of files)
+
+    private readonly BlockCache<Node[]> _dirs = BlockCache<Node[]>.BoundedByBytes(directoryCacheBytes, SizeOf);
+    public StreamReader Streams { get; } = new(blocks, BlockCache<PointerEntry[]>.BoundedByBytes(pointerCacheBytes, p => 24 + 48L * p.Length));
     public IBlockSource Blocks => blocks;
 
     /// <summary>The entries of a directory, sorted by name. An empty directory has an empty stream.</summary>
@@ -17,6 +21,20 @@ public sealed class TreeReader(IBlockSource blocks, int directoryCacheSize = 409
         var nodes = DirectoryCodec.Decode(Streams.ReadAll(dir), dir.Root.Short).ToArray();
         _dirs.Add(dir.Root, nodes);
         return nodes;
+    }
+
+    // What a decoded directory holds on the heap, roughly: the array, and per entry a Node (about 200 bytes with its
+    // empty xattr list), its name, symlink target and xattrs.
+    private static long SizeOf(Node[] nodes)
+    {
+        long size = 24 + 8L * nodes.Length;
+        foreach (var n in nodes)
+        {
+            size += 200 + 24 + n.Name.Length;
+            if (n.LinkTarget is { } target) size += 24 + target.Length;
+            foreach (var (k, v) in n.Xattrs) size += 16 + 48 + k.Length + v.Length;
+        }
+        return size;
     }
 
     public Node? Lookup(StreamRef dir, ReadOnlySpan<byte> name) => Find(ReadDirectory(dir), name);

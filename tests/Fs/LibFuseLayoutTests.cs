@@ -92,13 +92,24 @@ public sealed class LibFuseLayoutTests
                 expected[$"offsetof {cName} {cField}"] = (long)Marshal.OffsetOf(type, csField);
             }
         }
+        // Bit-fields have no offsetof: set one in a zeroed struct, find the first byte that changed, and read the
+        // 32-bit word it belongs to. Each flag must sit in the word at FuseFileInfo.bits with the mask the binding
+        // uses, and padding2 (a 32-bit bit-field too) at FuseFileInfo.padding2.
+        c.AppendLine("""
+            #define BITWORD(field, value, name) { struct fuse_file_info fi; unsigned char *p = (unsigned char *)&fi; \
+                unsigned w; size_t i; memset(&fi, 0, sizeof fi); fi.field = value; \
+                for (i = 0; i < sizeof fi && p[i] == 0; i++) ; i &= ~(size_t)3; memcpy(&w, p + i, 4); \
+                printf("word %s %zu\n", name, i); printf("bit %s %u\n", name, w); }
+            """);
         foreach (var (bit, mask) in FileInfoBits)
         {
-            // Bit-fields have no offsetof: set one and look at which bit of the word at offset 4 changed.
-            c.AppendLine($"{{ struct fuse_file_info fi; unsigned w; memset(&fi, 0, sizeof fi); fi.{bit} = 1; " +
-                         $"memcpy(&w, (char *)&fi + 4, 4); printf(\"bit fuse_file_info.{bit} %u\\n\", w); }}");
+            c.AppendLine($"BITWORD({bit}, 1, \"fuse_file_info.{bit}\")");
+            expected[$"word fuse_file_info.{bit}"] = (long)Marshal.OffsetOf<FuseFileInfo>(nameof(FuseFileInfo.bits));
             expected[$"bit fuse_file_info.{bit}"] = mask;
         }
+        c.AppendLine("BITWORD(padding2, 0xffffffffu, \"fuse_file_info.padding2\")");
+        expected["word fuse_file_info.padding2"] = (long)Marshal.OffsetOf<FuseFileInfo>(nameof(FuseFileInfo.padding2));
+        expected["bit fuse_file_info.padding2"] = 0xffffffffL;
         foreach (var (name, value) in Constants)
         {
             c.AppendLine($"printf(\"const {name} %lld\\n\", (long long)({name}));");

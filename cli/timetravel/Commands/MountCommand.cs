@@ -11,6 +11,7 @@ namespace TimeTravel.Cli.Commands;
 public static class MountCommand
 {
     public const string PidDirectory = "/run/timetravel";
+    public const string DaemonGcConserveMemory = "7"; // 0 (off) to 9: how hard the GC fights fragmentation
 
     public static Command Create()
     {
@@ -20,8 +21,10 @@ public static class MountCommand
         cmd.SetAction(r => CommonOptions.Run(() =>
         {
             string store = Path.GetFullPath(r.GetValue(CommonOptions.Store)!);
-            string mp = SnapshotMount.Check(store, r.GetValue(mountPoint)!);
-            if (r.GetValue(foreground))
+            bool inForeground = r.GetValue(foreground);
+            // In the foreground, Serve opens and checks the store itself, and keeps the snapshot list it read.
+            string mp = inForeground ? SnapshotMount.CheckMountPoint(r.GetValue(mountPoint)!) : SnapshotMount.Check(store, r.GetValue(mountPoint)!);
+            if (inForeground)
             {
                 WritePid(mp, Environment.ProcessId);
                 try { return SnapshotMount.Serve(store, mp, m => Console.Error.WriteLine($"timetravel: {m}")) == 0 ? 0 : 1; }
@@ -76,6 +79,9 @@ public static class MountCommand
         psi.ArgumentList.Add(mp);
         foreach (var a in self) psi.ArgumentList.Add(a);
         foreach (var a in new[] { "--store", store, "mount", "-f", mp }) psi.ArgumentList.Add(a);
+        // The GC compacts harder to keep the heap near what is live: the daemon's heap follows the inodes the kernel
+        // holds, which grow by hundreds of thousands in a walk and shrink when it forgets them (see docs/design.md).
+        psi.Environment["DOTNET_GCConserveMemory"] = DaemonGcConserveMemory;
         var child = Process.Start(psi)!;
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(30))

@@ -189,14 +189,29 @@ public sealed class CopyingOutTests(FullTreeMountFixture f) : IClassFixture<Full
         Assert.Equal("644", Stat("%a", file).Trim());
     }
 
-    [Fact]
-    public void Statfs_reports_the_size_of_the_store()
+    // stat -f: fundamental block size, total, free and available blocks, total and free inodes.
+    private static long[] StatFs(string path)
     {
-        long arenaBytes = Directory.GetFiles(Path.Combine(f.Store, "arenas")).Sum(p => new FileInfo(p).Length);
-        var fields = TestMount.Run("stat", "-f", "-c", "%S %b %T", f.Mount.Path).Text.Trim().Split(' ');
-        long blockSize = long.Parse(fields[0]), blocks = long.Parse(fields[1]);
-        Assert.Equal(4096, blockSize);
-        Assert.Equal((arenaBytes + 4095) / 4096, blocks);
-        Assert.True(blocks * blockSize >= SourceTree.BigSize, $"statfs says {blocks * blockSize} bytes, the store holds a 20 MiB file");
+        var r = TestMount.Run("stat", "-f", "-c", "%S %b %f %a %c %d", path);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        return r.Text.Trim().Split(' ').Select(long.Parse).ToArray();
+    }
+
+    // Regression: statfs said the size of the arenas with nothing free (df: 100%) and f_files = the number of blocks.
+    [Fact]
+    public void Statfs_reports_the_store_as_used_and_the_free_space_of_its_filesystem_as_free()
+    {
+        long storeBytes = Directory.GetFiles(f.Store, "*", SearchOption.AllDirectories).Sum(p => new FileInfo(p).Length);
+        var mount = StatFs(f.Mount.Path);
+        var host = StatFs(f.Store);
+        Assert.Equal(4096, mount[0]);
+        Assert.Equal((storeBytes + 4095) / 4096, mount[1] - mount[2]); // used = total - free = the store's files
+        Assert.True((mount[1] - mount[2]) * 4096 >= SourceTree.BigSize, "the store holds a 20 MiB file");
+        long hostFree = host[2] * host[0] / 4096, hostAvailable = host[3] * host[0] / 4096;
+        const long slack = (256 << 20) / 4096; // other processes write to the same filesystem meanwhile
+        Assert.InRange(mount[2], hostFree - slack, hostFree + slack);
+        Assert.InRange(mount[3], hostAvailable - slack, hostAvailable + slack);
+        Assert.Equal(0, mount[4]); // no fixed inode table: df -i shows "-"
+        Assert.Equal(0, mount[5]);
     }
 }

@@ -100,6 +100,7 @@ public sealed class MountCommandTests(SmallStoreFixture f) : IClassFixture<Small
             Assert.True(daemon.IsAlive, $"no live daemon (pid {daemon.Pid})");
             Assert.True(Mounts.IsMounted(mp));
             Assert.Equal("hello from the daemon\n", File.ReadAllText(Hello(mp)));
+            Assert.Contains("DOTNET_GCConserveMemory=7", File.ReadAllText($"/proc/{daemon.Pid}/environ").Split('\0'));
 
             daemon.Signal("TERM");
             Assert.True(Mounts.WaitUntil(() => !Mounts.IsMounted(mp), TimeSpan.FromSeconds(10)), "still mounted after SIGTERM");

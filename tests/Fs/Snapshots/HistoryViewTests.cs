@@ -72,7 +72,7 @@ public sealed class HistoryViewTests : IDisposable
         trees.Commit();
         foreach (var r in records) repo.Catalog.AddSnapshot(r);
         var counting = new CountingBlocks(repo.Blocks);
-        var view = new HistoryView(new SnapshotsView(repo), new TimeTravel.Store.Trees.TreeReader(counting, directoryCacheSize: 1));
+        var view = new HistoryView(new SnapshotsView(repo), new TimeTravel.Store.Trees.TreeReader(counting, directoryCacheBytes: 1));
         var etc = new Inode(99, new TimeTravel.Store.Trees.Node { Name = "etc"u8.ToArray() }, null, "/.history/etc") { HistoryPath = "/etc"u8.ToArray() };
         var entries = view.List(etc);
         Assert.Equal(200, entries.Count);

@@ -1,5 +1,6 @@
 // The names at the root of the mount as plain data, no mount: snapshot directories in time order, one link per
-// day to that day's last snapshot, `latest`, and seconds in a name only when two snapshots share a minute.
+// day to that day's last snapshot, `latest`, and seconds in a name only when two snapshots share a minute; the
+// listing in time order, and names that sort in time order across the hour repeated when daylight saving time ends.
 using TimeTravel.Fs.Snapshots;
 using TimeTravel.Store.Catalog;
 using TimeTravel.Store.Posix;
@@ -19,11 +20,11 @@ public sealed class RootListingTests
         var records = new List<SnapshotRecord>();
         foreach (var t in localTimes)
         {
-            var time = DateTimeOffset.Parse(t + "+02:00");
+            var time = DateTimeOffset.Parse(t.Length > 19 ? t : t + "+02:00"); // +02:00 unless the time has its offset
             records.Add(new SnapshotRecord
             {
                 Id = records.Count + 1,
-                Name = SnapshotNaming.NameFor(time, records.Select(r => r.Name)),
+                Name = SnapshotNaming.NameFor(time, records.Select(r => (r.Name, r.Time))),
                 Time = time,
                 Sources = ["/home"],
                 Root = new Node { Name = "/"u8.ToArray(), Kind = FileKind.Directory, Mode = 0x1ED },
@@ -106,5 +107,35 @@ public sealed class RootListingTests
         var root = RootListing.Build([s[1], s[0]]);
         Assert.Equal(s[1].Name, root.Single(e => e.Kind == RootEntryKind.LatestLink).Target);
         Assert.Equal(s[1].Name, root.Single(e => e.Kind == RootEntryKind.DayLink).Target);
+    }
+
+    [Fact]
+    public void The_listing_is_in_time_order_with_each_days_link_before_its_first_snapshot_and_latest_last()
+    {
+        var s = Taken("2024-02-01T08:00:00", "2024-02-01T20:30:00", "2024-02-02T07:00:00");
+        var root = RootListing.Build([s[2], s[0], s[1]]);
+        Assert.Equal(["2024-02-01", "2024-02-01_0800", "2024-02-01_2030", "2024-02-02", "2024-02-02_0700", "latest"], Names(root));
+        // Names that do not sort in time order (recorded by an older version) are still listed in time order.
+        var odd = new[] { s[0] with { Name = "b-first" }, s[1] with { Name = "a-second" } };
+        Assert.Equal(["2024-02-01", "b-first", "a-second", "latest"], Names(RootListing.Build(odd)));
+    }
+
+    // Regression: across the end of daylight saving time, 02:10 (+01:00, later) was named before 02:30 (+02:00).
+    [Fact]
+    public void Names_sort_in_time_order_across_the_hour_repeated_when_daylight_saving_time_ends()
+    {
+        var s = Taken("2024-10-27T01:50:00+02:00", "2024-10-27T02:30:00+02:00", "2024-10-27T02:10:00+01:00",
+                      "2024-10-27T02:10:00+01:00", "2024-10-27T02:40:00+01:00", "2024-10-27T03:00:00+01:00");
+        Assert.Equal(["2024-10-27_0150", "2024-10-27_0230", "2024-10-27_02h10+0100", "2024-10-27_02h1000+0100",
+                      "2024-10-27_02h40+0100", "2024-10-27_0300"], s.Select(x => x.Name));
+        Assert.Equal(s.Select(x => x.Name), s.Select(x => x.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(s.Select(x => x.Name), RootListing.Build(s).Where(e => e.Kind == RootEntryKind.Snapshot).Select(e => e.Name));
+    }
+
+    [Fact]
+    public void A_snapshot_recorded_with_an_earlier_time_than_others_keeps_its_plain_name()
+    {
+        var s = Taken("2024-03-01T10:00:00", "2024-03-03T10:00:00", "2024-03-02T10:00:00");
+        Assert.Equal(["2024-03-01_1000", "2024-03-03_1000", "2024-03-02_1000"], s.Select(x => x.Name));
     }
 }

@@ -62,6 +62,10 @@ internal sealed class SourceTree : IDisposable
                 setfattr -n user.dirnote -v on-a-dir sub
                 printf 'acl\n' > acl.txt; chmod 0640 acl.txt; setfacl -m u:1234:r--,g:5678:rw- acl.txt
                 mkdir acldir; setfacl -m u:1234:rwx acldir; setfacl -d -m u:1234:r-x acldir
+                # ACLs that decide access: the group bits (the mask) alone would let group 100 in and keep uid 1234 out
+                printf 'granted by acl\n' > acl-grant.txt; chown 0:100 acl-grant.txt; chmod 0640 acl-grant.txt
+                setfacl -m u:1234:r--,g::---,m::r-- acl-grant.txt
+                mkdir acl-private; printf 'inside\n' > acl-private/file; chmod 0700 acl-private; setfacl -m u:1234:r-x acl-private
                 truncate -s 16M sparse.bin
                 printf 'middle' | dd of=sparse.bin bs=1 seek=8388608 conv=notrunc status=none
                 printf 'end' | dd of=sparse.bin bs=1 seek=16777213 conv=notrunc status=none
