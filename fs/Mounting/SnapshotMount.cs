@@ -53,13 +53,9 @@ public static class SnapshotMount
     public static OpenedStore OpenStore(string store)
     {
         var layout = new StoreLayout(store);
-        // Opening a missing or empty catalog would create a new one: the mount would show no snapshots, and write.
-        if (File.Exists(layout.Config))
-        {
-            if (Directory.Exists(layout.Catalog)) throw new StoreException($"{layout.Catalog}: the catalog is a directory, not a file; the store is damaged");
-            if (!File.Exists(layout.Catalog)) throw new StoreException($"{layout.Catalog}: the catalog is missing, so the store lists no snapshots; the store is damaged");
-            if (new FileInfo(layout.Catalog).Length == 0) throw new StoreException($"{layout.Catalog}: the catalog is empty; the store is damaged");
-        }
+        // A missing, empty or foreign catalog is refused by StoreCatalog itself; a directory there would read as missing.
+        if (File.Exists(layout.Config) && Directory.Exists(layout.Catalog))
+            throw new StoreException($"{layout.Catalog}: the catalog is a directory, not a file; the store is damaged");
         Repository? repo = null;
         try
         {
