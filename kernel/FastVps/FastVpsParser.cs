@@ -1,6 +1,9 @@
 // Parses the FastVPS kernel patch's change log: lines "<number> NEW|MOD|REM <path>", the path running to the end of
 // the line and holding any bytes but a newline (so spaces and non-UTF-8 names survive). Same format for the per-CPU
 // debugfs files (log0..logN) and the daily /var/log/backup/YYYY-MM-DD.log files the flush script writes.
+// The patch ends lines with \n alone, so a line ending in \r (a log that went through a CRLF conversion) is malformed:
+// stripping the \r could turn a real name ending in \r into another file, and keeping it would journal a path that
+// does not exist. Either way the next snapshot walks, which finds the truth.
 using TimeTravel.Store.Posix;
 using System.Buffers.Text;
 using TimeTravel.Kernel.Tracking;
@@ -47,6 +50,8 @@ public static class FastVpsParser
         };
 
         var path = rest[4..];
+        if (!path.IsEmpty && path[^1] == (byte)'\r')
+            throw new FastVpsParseException(file, lineNumber, "the line ends with a carriage return (CRLF line endings?)");
         if (path.IsEmpty || path[0] != (byte)'/')
             throw new FastVpsParseException(file, lineNumber, "the path must be absolute");
         if (path.IndexOf((byte)0) >= 0)

@@ -67,6 +67,23 @@ internal static class FileHandles
     }
 
     /// <summary>
+    /// The link count (st_nlink) of the object behind <paramref name="handle"/>: 0 when it no longer exists, -1 (with
+    /// the errno) when that cannot be told.
+    /// </summary>
+    public static long LinkCount(FileDescriptor mountFd, ReadOnlySpan<byte> handle, out int errno)
+    {
+        using var fd = OpenByHandle(mountFd, handle, out errno);
+        if (fd is null) return errno is Errno.ESTALE or Errno.ENOENT ? 0 : -1;
+        Span<byte> statx = stackalloc byte[256];
+        if (Libc.Statx(fd, [0], FanotifyConstants.AT_EMPTY_PATH, FanotifyConstants.STATX_NLINK, statx) != 0)
+        {
+            errno = Errno.Last;
+            return -1;
+        }
+        return BinaryPrimitives.ReadUInt32LittleEndian(statx[16..]);
+    }
+
+    /// <summary>
     /// open_by_handle_at, retried on ENOMEM. The kernel turns every failure to decode a handle into ESTALE except
     /// ENOMEM, and on ext4 (seen on 6.18) the handle of a just-deleted directory sporadically gives ENOMEM while other
     /// inodes are being created, apparently when its inode number is being reused (iget_locked meets the inode under

@@ -5,6 +5,8 @@
 // once: a path already written to the current segment is skipped (the snapshot only needs to know it changed, and
 // re-examines it). The set of written paths is cleared when the writer sees that a cut opened a new segment; that
 // check happens under the lock, before deciding what to skip, so a change after a cut is never suppressed.
+// A writer only ever appends to the journal it opened: if the journal's id changes under it (the directory was
+// deleted and made again), Flush fails instead of writing a running session into a journal that never saw it start.
 using TimeTravel.Store.Posix;
 using TimeTravel.Kernel.Interop;
 using TimeTravel.Kernel.Tracking;
@@ -16,7 +18,8 @@ public sealed class ChangeJournal : IChangeSink, IDisposable
     private readonly List<JournalRecord> _pending = [];
     private readonly HashSet<byte[]> _pendingKeys = new(PathBytes.EqualityComparer);
     private readonly HashSet<byte[]> _writtenKeys = new(PathBytes.EqualityComparer);
-    private readonly List<IncompleteMarker> _standing = [];
+    private readonly HashSet<string> _pendingIncompletes = [], _writtenIncompletes = [];
+    private readonly List<JournalRecord> _standing = [];   // repeated at the start of every segment this writer writes to
     private readonly object _gate = new();
     private long _segment;            // the segment this writer last appended to
     private long _expectedLength = -1; // its length after our last append; -1 forces a tail check
@@ -25,7 +28,10 @@ public sealed class ChangeJournal : IChangeSink, IDisposable
 
     public string Directory { get; }
 
-    private ChangeJournal(string directory) => Directory = directory;
+    /// <summary>The journal's random id, made with it; a snapshot records it beside its cut.</summary>
+    public string Id { get; }
+
+    private ChangeJournal(string directory, string id) { Directory = directory; Id = id; }
 
     /// <summary>Opens (creating if needed) the journal in <paramref name="directory"/>, e.g. STORE/journal.</summary>
     public static ChangeJournal Open(string directory)
@@ -34,8 +40,9 @@ public sealed class ChangeJournal : IChangeSink, IDisposable
         using (JournalDirectory.Lock(directory))
         {
             if (JournalDirectory.Current(directory) == 0) CreateSegment(directory, 1);
+            var id = JournalDirectory.ReadId(directory) ?? JournalDirectory.CreateId(directory);
+            return new ChangeJournal(directory, id);
         }
-        return new ChangeJournal(directory);
     }
 
     /// <summary>Buffers a change (deduplicated per path until the next cut).</summary>
@@ -54,8 +61,19 @@ public sealed class ChangeJournal : IChangeSink, IDisposable
         }
     }
 
-    /// <summary>Buffers an Incomplete marker for <paramref name="source"/> (null: all sources).</summary>
-    public void Incomplete(string? source, string reason) => Buffer(new IncompleteMarker(DateTimeOffset.UtcNow, source, reason));
+    /// <summary>
+    /// Buffers an Incomplete marker for <paramref name="source"/> (null: all sources); once per segment for the same
+    /// source and reason, so a busy file that keeps tripping the same check does not grow the journal.
+    /// </summary>
+    public void Incomplete(string? source, string reason)
+    {
+        lock (_gate)
+        {
+            var key = (source ?? "") + "\0" + reason;
+            if (_writtenIncompletes.Contains(key) || !_pendingIncompletes.Add(key)) return;
+            _pending.Add(new IncompleteMarker(DateTimeOffset.UtcNow, source, reason));
+        }
+    }
 
     /// <summary>Marks a source as untracked for as long as this writer lives: the marker is repeated in every segment.</summary>
     public void AddStandingIncomplete(string? source, string reason)
@@ -76,14 +94,31 @@ public sealed class ChangeJournal : IChangeSink, IDisposable
         }
     }
 
+    /// <summary>Records what the running session watches; repeated at the start of every later segment.</summary>
+    public void WriteWatching(IReadOnlyList<WatchedSource> sources)
+    {
+        lock (_gate)
+        {
+            var record = new Watching(DateTimeOffset.UtcNow, _session, sources);
+            _standing.Add(record);
+            _pending.Add(record);
+        }
+    }
+
+    /// <summary>Ends the session; its standing records (Watching, unwatched sources) are not repeated any more.</summary>
     public void WriteTrackerStopped(bool clean)
     {
         lock (_gate)
         {
             _pending.Add(new TrackerStopped(DateTimeOffset.UtcNow, _session, clean));
             _session = 0;
+            _heartbeatsOwed = 0;
+            _standing.Clear();
         }
     }
+
+    /// <summary>Records the beginning or the end of a FastVPS log import (see <see cref="LogImported"/>).</summary>
+    public void WriteImport(LogImported record) => Buffer(record);
 
     /// <summary>
     /// True while a tracker session owes heartbeats: a snapshot has cut the journal (or the session just began) and is
@@ -117,10 +152,12 @@ public sealed class ChangeJournal : IChangeSink, IDisposable
 
             using (JournalDirectory.Lock(Directory))
             {
+                RequireSameJournal();
                 long current = JournalDirectory.Current(Directory);
                 if (current != _segment)
                 {
                     _writtenKeys.Clear();
+                    _writtenIncompletes.Clear();
                     _expectedLength = -1;
                     if (_session != 0) _heartbeatsOwed = 2;
                     if (_segment != 0) _pending.InsertRange(0, _standing);
@@ -142,9 +179,11 @@ public sealed class ChangeJournal : IChangeSink, IDisposable
                 if (heartbeat) JournalCodec.AppendFrame(frames, new Heartbeat(DateTimeOffset.UtcNow, _session));
                 _expectedLength = AppendToSegment(_segment, frames, _expectedLength);
                 _writtenKeys.UnionWith(newKeys);   // only once durable: a failed append must not suppress a retry
+                _writtenIncompletes.UnionWith(_pendingIncompletes);
                 if (heartbeat) _heartbeatsOwed--;
                 _pending.Clear();
                 _pendingKeys.Clear();
+                _pendingIncompletes.Clear();
             }
         }
     }
@@ -164,6 +203,7 @@ public sealed class ChangeJournal : IChangeSink, IDisposable
         {
             using (JournalDirectory.Lock(Directory))
             {
+                RequireSameJournal();
                 cutId = JournalDirectory.Current(Directory);
                 trackerRunning = LastTrackerRecord(cutId) is TrackerStarted or Heartbeat;
                 var frames = new List<byte>();
@@ -175,6 +215,12 @@ public sealed class ChangeJournal : IChangeSink, IDisposable
         }
         if (trackerRunning) WaitForConfirmation(cutId, settle);
         return cutId;
+    }
+
+    private void RequireSameJournal()
+    {
+        if (JournalDirectory.ReadId(Directory) != Id)
+            throw new IOException($"{Directory}: the journal was deleted or replaced (its id is no longer {Id})");
     }
 
     /// <summary>The newest TrackerStarted, Heartbeat or TrackerStopped at or before segment <paramref name="segment"/>.</summary>
@@ -212,19 +258,27 @@ public sealed class ChangeJournal : IChangeSink, IDisposable
         }
     }
 
-    /// <summary>Appends under the lock, first cutting off a torn tail if someone else wrote since us. Returns the new length.</summary>
+    /// <summary>
+    /// Appends under the lock, first cutting off a torn tail if someone else wrote since us. Returns the new length.
+    /// A cut-off tail may have held a change, so an Incomplete marker goes first: the interval is walked.
+    /// </summary>
     private long AppendToSegment(long number, List<byte> frames, long expectedLength)
     {
         var path = JournalDirectory.SegmentPath(Directory, number);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+        var marker = new List<byte>();
         if (stream.Length != expectedLength)
         {
             var contents = SegmentReader.Read(path, number);
-            if (contents.TornTail) stream.SetLength(Math.Max(contents.ValidLength, JournalCodec.Magic.Length));
+            long keep = Math.Max(contents.ValidLength, JournalCodec.Magic.Length);
+            if (contents.TornTail && stream.Length > keep)
+                JournalCodec.AppendFrame(marker, new IncompleteMarker(DateTimeOffset.UtcNow, null,
+                    $"journal tail damaged at offset {keep} of {Path.GetFileName(path)} ({stream.Length - keep} bytes cut off)"));
+            if (contents.TornTail) stream.SetLength(keep);
             if (contents.ValidLength < JournalCodec.Magic.Length) { stream.Position = 0; stream.Write(JournalCodec.Magic); }
         }
         stream.Seek(0, SeekOrigin.End);
-        stream.Write([.. frames]);
+        stream.Write([.. marker, .. frames]);
         stream.Flush(flushToDisk: true);
         return stream.Length;
     }

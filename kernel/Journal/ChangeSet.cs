@@ -33,7 +33,34 @@ public sealed class ChangeSet
     /// </summary>
     public required IReadOnlyCollection<byte[]> Subtrees { get; init; }
 
+    /// <summary>Who vouches for the interval and for which sources; null when nobody recorded it.</summary>
+    public Coverage? Coverage { get; init; }
+
     /// <summary>True when the snapshot must walk <paramref name="sourceRoot"/> completely instead of using this set.</summary>
     public bool NeedsFullWalk(string sourceRoot) =>
         AllSourcesIncomplete || IncompleteSources.Contains(PathBytes.Normalize(sourceRoot));
+
+    /// <summary>
+    /// Why the changes of a source, as the catalog now describes it, are not covered by this set: the tracker (or the
+    /// imports) did not watch it, watched it with other exclude rules, or (tracker) watched another directory at its
+    /// path: the root was replaced, or a filesystem was mounted on it. Null when covered.
+    /// </summary>
+    /// <param name="fingerprint">The source's current SourceFingerprint.</param>
+    /// <param name="root">lstat of the source root now, or null when it cannot be read.</param>
+    public string? SourceProblem(string source, string fingerprint, FileStatus? root)
+    {
+        if (Coverage is null) return "nothing in the journal says which sources were watched";
+        string path = PathBytes.Normalize(source);
+        var watched = Coverage.Sources.FirstOrDefault(w => PathBytes.Normalize(w.Path) == path);
+        if (watched is null) return $"{source}: not watched by the {Coverage.By} (added after it started?)";
+        if (watched.Fingerprint != fingerprint) return $"{source}: its exclude rules changed since the {Coverage.By} started";
+        if (Coverage.RootsRecorded && (root is not { } st || st.Device != watched.Device || st.Inode != watched.Inode))
+            return $"{source}: source root changed since the tracker started (replaced, moved, or a filesystem mounted on it)";
+        return null;
+    }
 }
+
+/// <param name="By">"tracker", or "FastVPS log import (N files)".</param>
+/// <param name="Sources">The sources it watched, with their exclude fingerprints (and, for a tracker, root identities).</param>
+/// <param name="RootsRecorded">True when <see cref="WatchedSource.Device"/> and Inode are meaningful (a tracker).</param>
+public sealed record Coverage(string By, IReadOnlyList<WatchedSource> Sources, bool RootsRecorded);

@@ -9,6 +9,13 @@
 //     4 Heartbeat       unix ms i64 | session u64
 //     5 Incomplete      unix ms i64 | source (empty: all sources) | reason (UTF-8)
 //     6 SnapshotCut     unix ms i64 | cut id i64
+//     7 Watching        unix ms i64 | session u64 | count u32 | watched * count
+//     8 LogImported     unix ms i64 | run u64 | finished u8 | complete u8 | files u32 + file * files
+//                       | count u32 | watched * count
+//   watched        = path | fingerprint (ASCII) | st_dev u64 | st_ino u64 | fsid u64
+//
+// Types 7 and 8 were added without changing the version: a reader that predates them reports the segment damaged,
+// and a damaged interval is walked, which is safe.
 //
 // A frame that runs past the end of the file, or whose CRC fails while nothing follows it, is a torn tail from a
 // crash mid-append: it is ignored (and cut off by the next writer). A bad frame with data after it is damage.
@@ -25,7 +32,7 @@ internal static class JournalCodec
     public const int FrameHeaderSize = 8;
     public const int MaxPayload = 1 << 20;
 
-    private const byte TypeChange = 1, TypeStarted = 2, TypeStopped = 3, TypeHeartbeat = 4, TypeIncomplete = 5, TypeCut = 6;
+    private const byte TypeChange = 1, TypeStarted = 2, TypeStopped = 3, TypeHeartbeat = 4, TypeIncomplete = 5, TypeCut = 6, TypeWatching = 7, TypeImported = 8;
 
     public static void AppendFrame(List<byte> output, JournalRecord record)
     {
@@ -62,6 +69,16 @@ internal static class JournalCodec
             case SnapshotCut cut:
                 w.U8(TypeCut).I64(cut.Time.ToUnixTimeMilliseconds()).I64(cut.CutId);
                 break;
+            case Watching watching:
+                w.U8(TypeWatching).I64(watching.Time.ToUnixTimeMilliseconds()).U64(watching.Session);
+                EncodeWatched(w, watching.Sources);
+                break;
+            case LogImported import:
+                w.U8(TypeImported).I64(import.Time.ToUnixTimeMilliseconds()).U64(import.Run)
+                    .U8(import.Finished ? (byte)1 : (byte)0).U8(import.Complete ? (byte)1 : (byte)0).U32((uint)import.Files.Count);
+                foreach (var file in import.Files) w.Bytes(Encoding.UTF8.GetBytes(file));
+                EncodeWatched(w, import.Sources);
+                break;
             default:
                 throw new ArgumentException($"unknown journal record {record.GetType().Name}");
         }
@@ -80,6 +97,8 @@ internal static class JournalCodec
             TypeHeartbeat => new Heartbeat(r.Time(), r.U64()),
             TypeIncomplete => DecodeIncomplete(ref r),
             TypeCut => new SnapshotCut(r.Time(), r.I64()),
+            TypeWatching => new Watching(r.Time(), r.U64(), DecodeWatched(ref r)),
+            TypeImported => DecodeImported(ref r),
             var t => throw new InvalidDataException($"unknown journal record type {t}"),
         };
         if (!r.AtEnd) throw new InvalidDataException("journal record has trailing bytes");
@@ -104,6 +123,33 @@ internal static class JournalCodec
         var sources = new List<string>();
         for (uint i = 0; i < count; i++) sources.Add(Encoding.UTF8.GetString(r.Bytes()));
         return new TrackerStarted(time, session, sources);
+    }
+
+    private static void EncodeWatched(PayloadWriter w, IReadOnlyList<WatchedSource> sources)
+    {
+        w.U32((uint)sources.Count);
+        foreach (var s in sources)
+            w.Bytes(Encoding.UTF8.GetBytes(s.Path)).Bytes(Encoding.ASCII.GetBytes(s.Fingerprint)).U64(s.Device).U64(s.Inode).U64(s.FsId);
+    }
+
+    private static List<WatchedSource> DecodeWatched(ref PayloadReader r)
+    {
+        uint count = r.U32();
+        var sources = new List<WatchedSource>();
+        for (uint i = 0; i < count; i++)
+            sources.Add(new WatchedSource(Encoding.UTF8.GetString(r.Bytes()), Encoding.ASCII.GetString(r.Bytes()), r.U64(), r.U64(), r.U64()));
+        return sources;
+    }
+
+    private static LogImported DecodeImported(ref PayloadReader r)
+    {
+        var time = r.Time();
+        ulong run = r.U64();
+        bool finished = r.U8() != 0, complete = r.U8() != 0;
+        uint count = r.U32();
+        var files = new List<string>();
+        for (uint i = 0; i < count; i++) files.Add(Encoding.UTF8.GetString(r.Bytes()));
+        return new LogImported(time, run, finished, complete, files, DecodeWatched(ref r));
     }
 
     private static IncompleteMarker DecodeIncomplete(ref PayloadReader r)

@@ -1,19 +1,28 @@
-// Reads the journal between two cuts into a ChangeSet and decides whether it is complete.
+// Reads the journal between two cuts into a ChangeSet and decides whether it is complete, and who vouches for it.
 //
 // Completeness rule. The interval (since, until] is complete only when all of these hold:
-//  1. since > 0: there is an earlier cut (the first snapshot has nothing to compare with and walks everything);
+//  1. 0 < since < until: there is an earlier cut (the first snapshot has nothing to compare with and walks
+//     everything), and the journal did not begin again below it (a reset journal numbers its cuts from 1);
 //  2. every segment since+1 .. until exists (not pruned), is undamaged and ends with its SnapshotCut;
 //  3. no IncompleteMarker lies in the interval or in the confirmation window (below);
-//  4. (tracker mode) a tracker ran across the whole interval: the confirmation window holds two Heartbeats, and
-//     neither the interval nor the window holds a TrackerStarted or TrackerStopped. A session that heartbeats after
-//     the cut without a TrackerStarted inside the interval had started before cut `since`, and, having written no
-//     TrackerStopped, ran throughout. A crashed tracker is caught either way: if nothing restarts it, no heartbeat
-//     confirms the next cut; if something does, its TrackerStarted lies in the interval.
+//  4. someone vouches for the whole interval, either
+//     a. a tracker (when any tracker record lies in the interval or the window): it ran across the whole interval:
+//        the confirmation window holds two Heartbeats, and neither the interval nor the window holds a
+//        TrackerStarted or TrackerStopped. A session that heartbeats after the cut without a TrackerStarted inside
+//        the interval had started before cut `since`, and, having written no TrackerStopped, ran throughout. A
+//        crashed tracker is caught either way: if nothing restarts it, no heartbeat confirms the next cut; if
+//        something does, its TrackerStarted lies in the interval. Its Watching record says which sources (roots,
+//        exclude rules) it watched; or
+//     b. FastVPS log imports (no tracker record at all): at least one `import-log` run finished inside the interval,
+//        every run that began there finished, and all were complete. Which sources they filtered by is the
+//        intersection of their records.
 // The confirmation window is the start of segment until+1, up to its second Heartbeat. The tracker writes a
 // heartbeat on each of its first two flushes after it sees a cut, and drains the kernel queue before each flush, so
 // by the second heartbeat every change made before the cut is in the journal. Changes in the window are included
 // (they are also in the next interval; re-examining a path twice is harmless).
-// Without a tracker (requireTracker: false, for FastVPS logs imported with import-log), rules 1-3 apply.
+// With requireTracker: false (tools and tests) only rules 1-3 apply.
+// Whether a source is covered (watched, same exclude rules, same root) is decided with the catalog by the snapshot:
+// see ChangeSet.SourceProblem.
 using TimeTravel.Store.Posix;
 using TimeTravel.Kernel.Tracking;
 
@@ -39,8 +48,24 @@ public sealed class JournalReader(string directory)
 
         void Global(string why) { problems.Add(why); allSources = true; }
 
+        ChangeSet Result(Coverage? coverage) => new()
+        {
+            SinceCut = sinceCut,
+            UntilCut = untilCut,
+            WhyIncomplete = problems.Count == 0 ? null : string.Join("; ", problems.Distinct()),
+            AllSourcesIncomplete = allSources,
+            IncompleteSources = incompleteSources,
+            Changed = changed,
+            Subtrees = subtrees,
+            Coverage = coverage,
+        };
+
         if (sinceCut <= 0) Global("no earlier cut: the first snapshot walks everything");
-        if (untilCut < sinceCut) throw new ArgumentException($"cut {untilCut} is before cut {sinceCut}");
+        else if (untilCut <= sinceCut)
+        {
+            Global($"journal was reset: cut {untilCut} is not after the previous snapshot's cut {sinceCut}");
+            return Result(null);
+        }
 
         var records = new List<JournalRecord>();
         for (long n = Math.Max(sinceCut, 0) + 1; n <= untilCut; n++)
@@ -54,8 +79,12 @@ public sealed class JournalReader(string directory)
         }
 
         var window = ConfirmationWindow(untilCut, out string? windowProblem);
-        if (requireTracker && windowProblem is not null) Global(windowProblem);
-        if (requireTracker || windowProblem is null) records.AddRange(window);
+        bool trackerSeen = window.Any(r => r is Heartbeat or TrackerStarted or TrackerStopped)
+            || records.Any(r => r is Heartbeat or TrackerStarted or TrackerStopped);
+        bool byTracker = requireTracker && (trackerSeen || !records.Any(r => r is LogImported));
+        if (byTracker && windowProblem is not null)
+            Global(trackerSeen ? windowProblem : windowProblem + ", and no FastVPS log was imported since the previous snapshot");
+        if (byTracker || windowProblem is null) records.AddRange(window);
 
         foreach (var record in records)
         {
@@ -73,25 +102,36 @@ public sealed class JournalReader(string directory)
                     problems.Add($"{m.Source}: {m.Reason} (at {m.Time:u})");
                     incompleteSources.Add(PathBytes.Normalize(m.Source));
                     break;
-                case TrackerStarted s when requireTracker:
+                case TrackerStarted s when byTracker:
                     Global($"tracker started at {s.Time:u}, inside the interval");
                     break;
-                case TrackerStopped s when requireTracker:
+                case TrackerStopped s when byTracker:
                     Global($"tracker stopped{(s.Clean ? "" : " after an error")} at {s.Time:u}, inside the interval");
                     break;
             }
         }
 
-        return new ChangeSet
+        if (!requireTracker) return Result(null);
+        if (byTracker)
         {
-            SinceCut = sinceCut,
-            UntilCut = untilCut,
-            WhyIncomplete = problems.Count == 0 ? null : string.Join("; ", problems.Distinct()),
-            AllSourcesIncomplete = allSources,
-            IncompleteSources = incompleteSources,
-            Changed = changed,
-            Subtrees = subtrees,
-        };
+            var watching = records.OfType<Watching>().LastOrDefault();
+            return Result(watching is null ? null : new Coverage("tracker", watching.Sources, RootsRecorded: true));
+        }
+        return Result(ImportCoverage(records.OfType<LogImported>().ToList(), Global));
+    }
+
+    /// <summary>Rule 4b: what a set of FastVPS imports vouches for, or null (with the reason given) when they do not.</summary>
+    private static Coverage? ImportCoverage(List<LogImported> imports, Action<string> problem)
+    {
+        var finished = imports.Where(i => i.Finished).ToList();
+        var unfinished = imports.Where(i => !i.Finished && !finished.Any(f => f.Run == i.Run)).ToList();
+        if (unfinished.Count > 0) problem($"a FastVPS log import begun at {unfinished[0].Time:u} did not finish");
+        if (finished.Any(i => !i.Complete)) problem("a FastVPS log import was incomplete (an unreadable file or a malformed line)");
+        if (finished.Count == 0) { problem("no FastVPS log import finished since the previous snapshot"); return null; }
+
+        var common = finished[0].Sources.Where(s => finished.All(i => i.Sources.Contains(s))).ToList();
+        int files = finished.Sum(i => i.Files.Count);
+        return new Coverage($"FastVPS log import ({files} file{(files == 1 ? "" : "s")})", common, RootsRecorded: false);
     }
 
     /// <summary>The records after cut <paramref name="untilCut"/> up to the second heartbeat, or a reason there is none.</summary>

@@ -22,3 +22,23 @@ public sealed record IncompleteMarker(DateTimeOffset Time, string? Source, strin
 
 /// <summary>A snapshot consumed everything before this point; always the last record of segment <see cref="CutId"/>.</summary>
 public sealed record SnapshotCut(DateTimeOffset Time, long CutId) : JournalRecord;
+
+/// <summary>
+/// One source as a producer saw it: the path, a fingerprint of its exclude rules (see SourceFingerprint), and for a
+/// tracker the source root's st_dev, st_ino and the fsid it marked (all 0 when unknown, as for imported logs).
+/// </summary>
+public sealed record WatchedSource(string Path, string Fingerprint, ulong Device, ulong Inode, ulong FsId);
+
+/// <summary>
+/// What a tracker session watches. Written after TrackerStarted and again at the start of every segment the session
+/// writes to, so each interval names the sources (and root identities) its tracker vouched for, even after pruning.
+/// </summary>
+public sealed record Watching(DateTimeOffset Time, ulong Session, IReadOnlyList<WatchedSource> Sources) : JournalRecord;
+
+/// <summary>
+/// A run of `timetravel import-log`: written with <see cref="Finished"/> false before the first log is read, and
+/// again with true (and <see cref="Complete"/> telling whether every file was read and every line well-formed) when
+/// it ends. <see cref="Sources"/> are the sources (with exclude fingerprints) the imported paths were filtered by.
+/// </summary>
+public sealed record LogImported(DateTimeOffset Time, ulong Run, bool Finished, bool Complete, IReadOnlyList<string> Files,
+    IReadOnlyList<WatchedSource> Sources) : JournalRecord;

@@ -1,7 +1,10 @@
 // Watches whole filesystems with fanotify (FAN_MARK_FILESYSTEM, FAN_REPORT_DFID_NAME) and turns events into
-// ChangeRecords for paths under the source roots. Anything it cannot vouch for becomes an Incomplete notice instead.
+// ChangeRecords for paths under the source roots. Anything it cannot vouch for becomes an Incomplete notice instead:
+// a queue overflow, a handle that does not resolve, a source root (or an ancestor) moved or removed, and a file with
+// several hard links changed under a name the journal drops.
 using TimeTravel.Store.Posix;
 using TimeTravel.Kernel.Interop;
+using TimeTravel.Kernel.Journal;
 using static TimeTravel.Kernel.Interop.FanotifyConstants;
 
 namespace TimeTravel.Kernel.Tracking;
@@ -16,6 +19,8 @@ public sealed class FanotifyTracker : IDisposable
     private readonly Dictionary<ulong, WatchedFilesystem> _filesystems;
     private readonly byte[]? _ignoreRoot;
     private readonly Func<byte[], bool> _exclude;
+    private readonly List<(string Text, byte[] Bytes)> _sources;
+    private readonly HashSet<byte[]> _rootsAndAncestors = new(PathBytes.EqualityComparer);
     private readonly byte[] _buffer = new byte[256 * 1024];
 
     /// <summary>Sources that could not be watched at all; every snapshot must walk them.</summary>
@@ -24,15 +29,35 @@ public sealed class FanotifyTracker : IDisposable
     /// <summary>True when the kernel gives us FAN_RENAME (old and new name in one event).</summary>
     public bool HasRenameEvents { get; }
 
+    /// <summary>
+    /// Every source as it was when the tracker started: root st_dev and st_ino (0 when it could not be read), the
+    /// fsid marked for it (0 when unwatched) and its exclude fingerprint. A snapshot walks a source whose root is no
+    /// longer this directory; the daemon restarts the watch when it notices.
+    /// </summary>
+    public IReadOnlyList<WatchedSource> Roots { get; }
+
     private FanotifyTracker(FileDescriptor group, Dictionary<ulong, WatchedFilesystem> filesystems,
-        List<IncompleteNotice> unwatched, bool hasRenameEvents, TrackerOptions options)
+        List<IncompleteNotice> unwatched, bool hasRenameEvents, TrackerOptions options, List<WatchedSource> roots)
     {
         _group = group;
         _filesystems = filesystems;
         Unwatched = unwatched;
         HasRenameEvents = hasRenameEvents;
+        Roots = roots;
         _ignoreRoot = options.IgnoreRoot is null ? null : PathBytes.From(PathBytes.Normalize(options.IgnoreRoot));
         _exclude = options.Exclude ?? (_ => false);
+        _sources = roots.Select(r => (r.Path, PathBytes.From(r.Path))).ToList();
+        foreach (var (_, bytes) in _sources)
+        {
+            var p = bytes;
+            while (true)
+            {
+                _rootsAndAncestors.Add(p);
+                int slash = p.AsSpan().LastIndexOf((byte)'/');
+                if (slash <= 0) break;
+                p = p[..slash];
+            }
+        }
     }
 
     public static FanotifyTracker Start(TrackerOptions options)
@@ -42,10 +67,13 @@ public sealed class FanotifyTracker : IDisposable
         var group = CreateGroup();
         var unwatched = new List<IncompleteNotice>();
         var filesystems = new Dictionary<ulong, WatchedFilesystem>();
-        foreach (var source in options.Sources.Select(PathBytes.Normalize).Distinct())
+        var sources = options.Sources.Select(PathBytes.Normalize).Distinct().ToList();
+        var fsIds = new Dictionary<string, ulong>();
+        foreach (var source in sources)
         {
-            var problem = AddSource(filesystems, source);
+            var problem = AddSource(filesystems, source, out ulong fsId);
             if (problem is not null) unwatched.Add(new IncompleteNotice(source, problem));
+            else fsIds[source] = fsId;
         }
 
         bool renames = true;
@@ -60,11 +88,34 @@ public sealed class FanotifyTracker : IDisposable
             }
             if (errno == 0) continue;
             foreach (var (text, _) in fs.Sources)
+            {
                 unwatched.Add(new IncompleteNotice(text, "cannot mark the filesystem with fanotify: " + Errno.Describe(errno)));
+                fsIds.Remove(text);
+            }
             filesystems.Remove(fs.FsId);
             fs.Dispose();
         }
-        return new FanotifyTracker(group, filesystems, unwatched, renames, options);
+
+        var roots = sources.Select(source =>
+        {
+            var (dev, ino) = RootIdentity(source);
+            string fingerprint = options.Fingerprints is { } f && f.TryGetValue(source, out var fp) ? fp : "";
+            return new WatchedSource(source, fingerprint, dev, ino, fsIds.GetValueOrDefault(source));
+        }).ToList();
+        return new FanotifyTracker(group, filesystems, unwatched, renames, options, roots);
+    }
+
+    /// <summary>(st_dev, st_ino) of a source root now; (0, 0) when it is missing or not a directory.</summary>
+    public static (ulong Device, ulong Inode) RootIdentity(string source) =>
+        PosixFs.TryLStat(PathBytes.From(source), out var st) && st.Kind == FileKind.Directory ? (st.Device, st.Inode) : (0, 0);
+
+    /// <summary>Names a source whose root is no longer the directory the tracker started on (or null).</summary>
+    public string? RootChanged()
+    {
+        foreach (var root in Roots)
+            if (RootIdentity(root.Path) != (root.Device, root.Inode))
+                return $"{root.Path}: the source root was replaced, moved, created or had a filesystem mounted on it";
+        return null;
     }
 
     private static FileDescriptor CreateGroup()
@@ -85,8 +136,9 @@ public sealed class FanotifyTracker : IDisposable
     }
 
     /// <summary>Registers a source under its filesystem, or says why it cannot be tracked.</summary>
-    private static string? AddSource(Dictionary<ulong, WatchedFilesystem> filesystems, string source)
+    private static string? AddSource(Dictionary<ulong, WatchedFilesystem> filesystems, string source, out ulong fsId)
     {
+        fsId = 0;
         var bytes = PathBytes.From(PathBytes.Normalize(source));
         var fd = FileHandles.OpenDirectory(bytes, out int errno);
         if (fd is null) return "cannot open the source root: " + Errno.Describe(errno);
@@ -101,7 +153,7 @@ public sealed class FanotifyTracker : IDisposable
                 : "file handles on this filesystem do not resolve back to the source root";
         }
 
-        ulong fsId = FileHandles.FsId(fd);
+        fsId = FileHandles.FsId(fd);
         if (!filesystems.TryGetValue(fsId, out var fs)) filesystems[fsId] = fs = new WatchedFilesystem(fsId);
         fs.Sources.Add((source, bytes));
         if (!fs.MountFds.TryAdd(mountId, fd)) fd.Dispose();
@@ -116,18 +168,24 @@ public sealed class FanotifyTracker : IDisposable
     {
         if (waitMs > 0 && !Fanotify.WaitReadable(_group, waitMs)) return 0;
         int count = 0;
-        var resolver = new HandleResolver();
+        var resolver = new HandleResolver();   // one cache per batch
         while (true)
         {
             int n = Fanotify.Read(_group, _buffer);
             if (n == 0) return count;
-            foreach (var e in FanotifyEventParser.Parse(_buffer.AsSpan(0, n)))
-            {
-                count++;
-                Translate(e, resolver, sink);
-            }
+            count += Feed(_buffer.AsSpan(0, n), resolver, sink);
         }
     }
+
+    /// <summary>Translates one buffer as read(2) returned it; tests feed made-up events through here.</summary>
+    internal int Feed(ReadOnlySpan<byte> buffer, HandleResolver resolver, IChangeSink sink)
+    {
+        var events = FanotifyEventParser.Parse(buffer);
+        foreach (var e in events) Translate(e, resolver, sink);
+        return events.Count;
+    }
+
+    private const ulong DirentEvents = FAN_CREATE | FAN_DELETE | FAN_MOVED_FROM | FAN_MOVED_TO | FAN_RENAME;
 
     private void Translate(FanotifyEvent e, HandleResolver resolver, IChangeSink sink)
     {
@@ -137,11 +195,12 @@ public sealed class FanotifyTracker : IDisposable
             return;
         }
         bool isDir = (e.Mask & FAN_ONDIR) != 0;
+        var child = e.Find(FAN_EVENT_INFO_TYPE_FID);   // the object itself (FAN_REPORT_TARGET_FID), when reported
 
         if ((e.Mask & FAN_RENAME) != 0)
         {
-            var from = Locate(e.Find(FAN_EVENT_INFO_TYPE_OLD_DFID_NAME), resolver, sink);
-            var to = Locate(e.Find(FAN_EVENT_INFO_TYPE_NEW_DFID_NAME), resolver, sink);
+            var from = Locate(e.Find(FAN_EVENT_INFO_TYPE_OLD_DFID_NAME), resolver, sink, isDir, child, dirent: true);
+            var to = Locate(e.Find(FAN_EVENT_INFO_TYPE_NEW_DFID_NAME), resolver, sink, isDir, child, dirent: true);
             if (from is not null && to is not null) sink.Change(new ChangeRecord(ChangeKind.Renamed, from, isDir, to));
             else if (from is not null) sink.Change(new ChangeRecord(ChangeKind.Removed, from, isDir));
             else if (to is not null) sink.Change(new ChangeRecord(ChangeKind.New, to, isDir));
@@ -149,8 +208,8 @@ public sealed class FanotifyTracker : IDisposable
 
         const ulong others = FAN_CREATE | FAN_MOVED_TO | FAN_MODIFY | FAN_CLOSE_WRITE | FAN_ATTRIB | FAN_MOVE_SELF | FAN_DELETE | FAN_MOVED_FROM | FAN_DELETE_SELF;
         if ((e.Mask & others) == 0) return;
-        var info = e.Find(FAN_EVENT_INFO_TYPE_DFID_NAME) ?? e.Find(FAN_EVENT_INFO_TYPE_DFID) ?? e.Find(FAN_EVENT_INFO_TYPE_FID);
-        var path = Locate(info, resolver, sink);
+        var info = e.Find(FAN_EVENT_INFO_TYPE_DFID_NAME) ?? e.Find(FAN_EVENT_INFO_TYPE_DFID) ?? child;
+        var path = Locate(info, resolver, sink, isDir, child, dirent: (e.Mask & DirentEvents & others) != 0);
         if (path is null) return;
         if ((e.Mask & (FAN_CREATE | FAN_MOVED_TO)) != 0) sink.Change(new ChangeRecord(ChangeKind.New, path, isDir));
         if ((e.Mask & (FAN_MODIFY | FAN_CLOSE_WRITE)) != 0) sink.Change(new ChangeRecord(ChangeKind.Modified, path, isDir));
@@ -158,8 +217,12 @@ public sealed class FanotifyTracker : IDisposable
         if ((e.Mask & (FAN_DELETE | FAN_MOVED_FROM | FAN_DELETE_SELF)) != 0) sink.Change(new ChangeRecord(ChangeKind.Removed, path, isDir));
     }
 
-    /// <summary>The path an info record names, if it lies in a source and is neither excluded nor ignored.</summary>
-    private byte[]? Locate(FidInfo? info, HandleResolver resolver, IChangeSink sink)
+    /// <summary>
+    /// The path an info record names, if it lies in a source and is neither excluded nor ignored. On the way it
+    /// notices what no path under a source shows: a source root or one of its ancestors created, removed or renamed
+    /// (<paramref name="dirent"/> events), and a changed file whose other hard links may lie in a source.
+    /// </summary>
+    private byte[]? Locate(FidInfo? info, HandleResolver resolver, IChangeSink sink, bool isDir, FidInfo? child, bool dirent)
     {
         if (info is null || !_filesystems.TryGetValue(info.FsId, out var fs)) return null;
         var outcome = resolver.Resolve(fs, info.Handle);
@@ -171,10 +234,40 @@ public sealed class FanotifyTracker : IDisposable
         if (outcome.Directory is null) return null;   // gone: see HandleResolver for why dropping it is safe
 
         var path = info.Name is null || info.Name is [(byte)'.'] ? outcome.Directory : PathBytes.Join(outcome.Directory, info.Name);
-        if (_ignoreRoot is not null && PathBytes.IsWithin(path, _ignoreRoot)) return null;
-        if (!fs.Sources.Any(s => PathBytes.IsWithin(path, s.Bytes))) return null;
-        if (_exclude(path)) return null;
-        return path;
+        if (dirent && info.Name is not null && _rootsAndAncestors.Contains(path))
+            foreach (var (text, bytes) in _sources)
+                if (PathBytes.IsWithin(bytes, path))
+                    sink.Incomplete(text, $"source root or an ancestor was moved, removed or replaced ({PathBytes.Display(path)})");
+
+        if (Keeps(fs, path)) return path;
+        // An excluded name created, removed or renamed in a directory that is backed up still changes that
+        // directory's mtime and ctime: the directory itself is journaled.
+        if (dirent && info.Name is not null && Keeps(fs, outcome.Directory))
+            sink.Change(new ChangeRecord(ChangeKind.MetadataChanged, outcome.Directory, IsDirectory: true));
+        if (!isDir && child is not null) CheckLinks(fs, child, path, resolver, sink);
+        return null;
+    }
+
+    private bool Keeps(WatchedFilesystem fs, byte[] path)
+    {
+        if (_ignoreRoot is not null && PathBytes.IsWithin(path, _ignoreRoot)) return false;
+        if (!fs.Sources.Any(s => PathBytes.IsWithin(path, s.Bytes))) return false;
+        return !_exclude(path);
+    }
+
+    /// <summary>
+    /// A file changed under a name the journal drops (outside the sources, excluded, in the store). If it has other
+    /// names, one may lie in a source, whose recorded content, link count and ctime are now stale with no event
+    /// naming it: the sources on that filesystem are incomplete. Cached per batch, so a busy file costs one check.
+    /// </summary>
+    private static void CheckLinks(WatchedFilesystem fs, FidInfo child, byte[] path, HandleResolver resolver, IChangeSink sink)
+    {
+        long links = resolver.LinkCount(fs, child.Handle);
+        if (links is 0 or 1) return;
+        string why = links < 0
+            ? $"cannot read the link count of {PathBytes.Display(path)}, changed outside the sources or in an excluded path"
+            : $"a file with {links} hard links changed outside the sources or in an excluded path ({PathBytes.Display(path)}); its other names may lie in a source";
+        foreach (var (text, _) in fs.Sources) sink.Incomplete(text, why);
     }
 
     public void Dispose()

@@ -14,6 +14,7 @@ namespace TimeTravel.Kernel.Tracking;
 internal sealed class HandleResolver
 {
     private readonly Dictionary<string, Outcome> _cache = [];
+    private readonly Dictionary<string, long> _links = [];
 
     /// <param name="Directory">The current path; null with no failure means the object is gone.</param>
     internal readonly record struct Outcome(byte[]? Directory, string? Failure);
@@ -25,6 +26,24 @@ internal sealed class HandleResolver
         var outcome = ResolveUncached(fs, handle);
         _cache[key] = outcome;
         return outcome;
+    }
+
+    /// <summary>
+    /// The link count of the object behind a (child) handle, 0 when it is gone, -1 when it cannot be told; cached
+    /// for the batch, so a file written a thousand times between two drains costs one open_by_handle_at.
+    /// </summary>
+    public long LinkCount(WatchedFilesystem fs, byte[] handle)
+    {
+        string key = fs.FsId.ToString("x") + ":" + Convert.ToHexString(handle);
+        if (_links.TryGetValue(key, out long cached)) return cached;
+        long links = -1;
+        foreach (var mountFd in fs.MountFds.Values)
+        {
+            links = FileHandles.LinkCount(mountFd, handle, out _);
+            if (links >= 0) break;
+        }
+        _links[key] = links;
+        return links;
     }
 
     private static Outcome ResolveUncached(WatchedFilesystem fs, byte[] handle)

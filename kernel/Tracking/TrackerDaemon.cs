@@ -1,5 +1,8 @@
 // The long-running loop behind `timetravel track`: watch the sources, pump events into the journal, flush every
-// second (at once when a snapshot waits for its cut to be confirmed), and on SIGTERM (or cancellation) record a clean stop.
+// second (at once when a snapshot waits for its cut to be confirmed), and on SIGTERM (or cancellation) record a clean
+// stop. Every few seconds it checks that the watch still matches the world: a source root replaced, moved or with a
+// filesystem mounted on it, or sources and exclude rules changed in the catalog, restart the watch. A restart is
+// written as a clean stop and a new start, so the interval it falls in is walked and the next ones are vouched for.
 using System.Runtime.InteropServices;
 using TimeTravel.Kernel.Journal;
 
@@ -9,14 +12,19 @@ public static class TrackerDaemon
 {
     private static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>How often the roots and the configuration are checked for a change that needs a new watch.</summary>
+    public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
+
     /// <summary>Runs until SIGTERM or SIGINT; returns the process exit code.</summary>
-    public static int RunUntilSignalled(TrackerOptions options, string journalDirectory, TextWriter log)
+    /// <param name="load">Reads the current sources and rules (called at start and when <paramref name="configStamp"/> changes).</param>
+    /// <param name="configStamp">A cheap stamp of the configuration (e.g. the catalog's mtime), or null to never reload.</param>
+    public static int RunUntilSignalled(Func<TrackerOptions> load, Func<string?>? configStamp, string journalDirectory, TextWriter log)
     {
         using var stop = new CancellationTokenSource();
         void OnSignal(PosixSignalContext context) { context.Cancel = true; stop.Cancel(); }
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-        return Run(options, journalDirectory, log, stop.Token);
+        return Run(load, configStamp, journalDirectory, log, stop.Token);
     }
 
     /// <summary>
@@ -37,46 +45,105 @@ public static class TrackerDaemon
         return journal.CutPending;
     }
 
-    /// <summary>Runs until <paramref name="stop"/> is cancelled; returns 0 after a clean stop, 1 after an error.</summary>
-    public static int Run(TrackerOptions options, string journalDirectory, TextWriter log, CancellationToken stop)
-    {
-        using var journal = ChangeJournal.Open(journalDirectory);
-        using var tracker = FanotifyTracker.Start(options);
-        journal.WriteTrackerStarted(options.Sources);
-        foreach (var notice in tracker.Unwatched)
-        {
-            log.WriteLine($"timetravel track: not watching {notice.Source}: {notice.Reason}");
-            journal.AddStandingIncomplete(notice.Source, notice.Reason);
-        }
-        journal.Flush();
-        log.WriteLine($"timetravel track: watching {string.Join(", ", options.Sources)}; journal {journalDirectory}");
+    /// <summary>Runs a fixed watch until <paramref name="stop"/> is cancelled (tests); see the other overload.</summary>
+    public static int Run(TrackerOptions options, string journalDirectory, TextWriter log, CancellationToken stop) =>
+        Run(() => options, null, journalDirectory, log, stop);
 
+    /// <summary>Runs until <paramref name="stop"/> is cancelled; returns 0 after a clean stop, 1 after an error.</summary>
+    public static int Run(Func<TrackerOptions> load, Func<string?>? configStamp, string journalDirectory, TextWriter log, CancellationToken stop)
+    {
+        var journal = ChangeJournal.Open(journalDirectory);
+        string? stamp = configStamp?.Invoke();
+        var options = load();
         try
         {
-            var lastFlush = DateTime.UtcNow;
-            while (!stop.IsCancellationRequested)
+            while (true)
             {
-                // A snapshot waiting for its cut to be confirmed is not kept waiting for the flush interval: two
-                // drain-then-flush rounds confirm it, however close together (see JournalReader's rule).
-                bool cutPending = WaitForBatch(journal, stop);
-                tracker.Pump(journal, waitMs: 0);
-                if (!cutPending && DateTime.UtcNow - lastFlush < FlushInterval) continue;
-                tracker.Pump(journal, waitMs: 0);   // drain right before flushing: see JournalReader's rule
-                journal.Flush();
-                lastFlush = DateTime.UtcNow;
+                string? restart;
+                using (var tracker = FanotifyTracker.Start(options))
+                {
+                    journal.WriteTrackerStarted(options.Sources);
+                    journal.WriteWatching(tracker.Roots);
+                    foreach (var notice in tracker.Unwatched)
+                    {
+                        log.WriteLine($"timetravel track: not watching {notice.Source}: {notice.Reason}");
+                        journal.AddStandingIncomplete(notice.Source, notice.Reason);
+                    }
+                    journal.Flush();
+                    log.WriteLine($"timetravel track: watching {string.Join(", ", options.Sources)}; journal {journalDirectory}");
+                    restart = Watch(tracker, journal, ref options, load, configStamp, ref stamp, log, stop);
+                    tracker.Pump(journal, waitMs: 0);
+                    journal.WriteTrackerStopped(clean: true);
+                    journal.Flush();
+                }
+                if (restart is null)
+                {
+                    log.WriteLine("timetravel track: stopped");
+                    return 0;
+                }
+                log.WriteLine($"timetravel track: restarting the watch: {restart}");
             }
-            tracker.Pump(journal, waitMs: 0);
-            journal.WriteTrackerStopped(clean: true);
-            journal.Flush();
-            log.WriteLine("timetravel track: stopped");
-            return 0;
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
         {
             log.WriteLine($"timetravel track: {e.Message}");
-            journal.WriteTrackerStopped(clean: false);
-            journal.Flush();
+            try
+            {
+                journal.WriteTrackerStopped(clean: false);
+                journal.Flush();
+            }
+            catch (Exception again) when (again is IOException or UnauthorizedAccessException)
+            {
+                log.WriteLine($"timetravel track: cannot record the stop either: {again.Message}");
+            }
             return 1;
         }
+    }
+
+    // The pump-and-flush loop of one watch. Returns why the watch must be restarted, or null when stopped.
+    private static string? Watch(FanotifyTracker tracker, ChangeJournal journal, ref TrackerOptions options, Func<TrackerOptions> load,
+        Func<string?>? configStamp, ref string? stamp, TextWriter log, CancellationToken stop)
+    {
+        var lastFlush = DateTime.UtcNow;
+        var lastPoll = DateTime.UtcNow;
+        while (!stop.IsCancellationRequested)
+        {
+            // A snapshot waiting for its cut to be confirmed is not kept waiting for the flush interval: two
+            // drain-then-flush rounds confirm it, however close together (see JournalReader's rule).
+            bool cutPending = WaitForBatch(journal, stop);
+            tracker.Pump(journal, waitMs: 0);
+            if (DateTime.UtcNow - lastPoll >= PollInterval)
+            {
+                lastPoll = DateTime.UtcNow;
+                var why = WhyRestart(tracker, ref options, load, configStamp, ref stamp, log);
+                if (why is not null) return why;
+            }
+            if (!cutPending && DateTime.UtcNow - lastFlush < FlushInterval) continue;
+            tracker.Pump(journal, waitMs: 0);   // drain right before flushing: see JournalReader's rule
+            journal.Flush();
+            lastFlush = DateTime.UtcNow;
+        }
+        return null;
+    }
+
+    private static string? WhyRestart(FanotifyTracker tracker, ref TrackerOptions options, Func<TrackerOptions> load,
+        Func<string?>? configStamp, ref string? stamp, TextWriter log)
+    {
+        if (tracker.RootChanged() is { } root) return root;
+        if (configStamp is null) return null;
+        var now = configStamp();
+        if (now == stamp) return null;
+        TrackerOptions fresh;
+        try { fresh = load(); }
+        catch (Exception e)
+        {
+            // Keep the old stamp, so the next poll tries again (the catalog may be in the middle of a write).
+            log.WriteLine($"timetravel track: cannot re-read the sources: {e.Message}");
+            return null;
+        }
+        stamp = now;
+        if (fresh.SameWatchAs(options)) return null;
+        options = fresh;
+        return "the sources or their exclude rules changed";
     }
 }

@@ -11,4 +11,16 @@ public sealed class TrackerOptions
 
     /// <summary>A directory whose changes are never reported (the store, which holds the journal itself).</summary>
     public string? IgnoreRoot { get; init; }
+
+    /// <summary>
+    /// Each source's exclude fingerprint (SourceFingerprint), by source path, recorded in the journal so a snapshot
+    /// can tell whether the tracker filtered with the rules the catalog holds now.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Fingerprints { get; init; }
+
+    /// <summary>Same sources, rules and store as <paramref name="other"/> (by fingerprint): no need to restart the watch.</summary>
+    public bool SameWatchAs(TrackerOptions other) =>
+        IgnoreRoot == other.IgnoreRoot
+        && Sources.Order(StringComparer.Ordinal).SequenceEqual(other.Sources.Order(StringComparer.Ordinal))
+        && Sources.All(s => (Fingerprints?.GetValueOrDefault(s) ?? "") == (other.Fingerprints?.GetValueOrDefault(s) ?? ""));
 }

@@ -27,6 +27,8 @@ public sealed record SnapshotRecord
     public bool Complete { get; init; } = true;       // false: some files could not be read (see Errors)
     public string Method { get; init; } = "walk";     // walk or journal
     public string? MethodReason { get; init; }
-    public StreamRef ChangedPaths { get; init; } = StreamRef.Empty; // list of paths that changed, for history (later)
+    public StreamRef ChangedPaths { get; init; } = StreamRef.Empty; // the paths that changed (Snapshots.ChangeList)
+    public long ChangedCount { get; init; } = -1;     // how many paths ChangedPaths holds; -1: not recorded (older snapshots)
     public long JournalCut { get; init; } = -1;       // the change journal position this snapshot consumed up to
+    public string? JournalId { get; init; }           // the id of the journal that cut belongs to (a reset journal has a new one)
 }

@@ -150,7 +150,9 @@ public sealed class StoreCatalog : IDisposable
         ["method"] = s.Method,
         ["reason"] = s.MethodReason ?? "",
         ["changed"] = StreamDoc(s.ChangedPaths),
+        ["changedCount"] = s.ChangedCount,
         ["journalCut"] = s.JournalCut,
+        ["journalId"] = s.JournalId ?? "",
     };
 
     private static BsonDocument StreamDoc(StreamRef r) => new()
@@ -207,7 +209,9 @@ public sealed class StoreCatalog : IDisposable
             Method = d["method"].AsString,
             MethodReason = d["reason"].AsString is { Length: > 0 } r ? r : null,
             ChangedPaths = StreamFrom(d["changed"]),
+            ChangedCount = d["changedCount"].IsNull ? -1 : d["changedCount"].AsInt64,
             JournalCut = d["journalCut"].IsNull ? -1 : d["journalCut"].AsInt64,
+            JournalId = d["journalId"].IsNull || d["journalId"].AsString.Length == 0 ? null : d["journalId"].AsString,
         };
     }
 

@@ -3,7 +3,7 @@ namespace TimeTravel.Store.Snapshots;
 
 public sealed record SnapshotOptions
 {
-    /// <summary>Read every file even when its size and mtime say it is unchanged.</summary>
+    /// <summary>Read every file even when its size, mtime and ctime say it is unchanged.</summary>
     public bool RereadAll { get; init; }
     /// <summary>Files read at the same time: more than the cores, since a cold snapshot waits on the disk more than the CPU.</summary>
     public int Parallelism { get; init; } = Math.Max(4, 2 * Environment.ProcessorCount);
@@ -18,4 +18,6 @@ public sealed record SnapshotOptions
     public string? MethodReason { get; init; }
     /// <summary>The journal position this snapshot consumed up to (recorded so the next one starts there).</summary>
     public long JournalCut { get; init; } = -1;
+    /// <summary>The id of the journal <see cref="JournalCut"/> belongs to.</summary>
+    public string? JournalId { get; init; }
 }

@@ -1,6 +1,8 @@
-// Takes a snapshot by walking every source: stays on one filesystem, never follows symlinks, reuses the content of
-// files whose size and mtime did not change since the previous snapshot, reads the rest in parallel. Commit order:
-// blocks durable, then the index, then the catalog record that makes the snapshot exist.
+// Takes a snapshot by walking every source (or, given a ChangeFilter, only the directories on the path to a change):
+// stays on one filesystem, never follows symlinks, reuses the content of files whose size, mtime and ctime did not
+// change since the previous snapshot (or whose new ctime a visible metadata change explains), reads the rest in
+// parallel, and records the list of changed paths. Commit order: blocks durable, then the index, then the catalog
+// record that makes the snapshot exist.
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using TimeTravel.Store.Arenas;
@@ -46,6 +48,8 @@ public sealed class SnapshotWriter
 
         var root = BuildSynthetic("/"u8.ToArray(), "/"u8.ToArray(), trie, previous?.Root).GetAwaiter().GetResult()
             ?? throw new StoreException("the root directory / cannot be read");
+        var changed = ChangeList.Compute(_repo.Trees, previous?.Root, root);
+        var changedPaths = ChangeList.Write(_chunker, changed);
 
         _repo.Blocks.Commit();
         var record = new SnapshotRecord
@@ -58,6 +62,9 @@ public sealed class SnapshotWriter
             Method = _options.Method,
             MethodReason = _options.MethodReason ?? (previous is null ? "first snapshot" : "full walk"),
             JournalCut = _options.JournalCut,
+            JournalId = _options.JournalId,
+            ChangedPaths = changedPaths,
+            ChangedCount = changed.Count,
             Stats = new SnapshotStats
             {
                 Files = _progress.Files, Directories = _progress.Directories, LogicalBytes = _progress.LogicalBytes,
@@ -82,7 +89,8 @@ public sealed class SnapshotWriter
         if (!TryStat(path, out var st)) return null;
         if (trie.Source is not null)
         {
-            bool full = _options.Changes is not { } changes || previous is null || changes.MustWalk(PathBytes.Display(path));
+            bool full = _options.Changes is not { } changes || previous is null || changes.MustWalk(PathBytes.Display(path))
+                || changes.IsNewSubtree(path);
             return st.Kind == FileKind.Directory
                 ? await WalkDirectory(path, name, st, previous, st.Device, trie.Source, full)
                 : await Entry(path, name, st, previous, full);
@@ -151,8 +159,10 @@ public sealed class SnapshotWriter
 
     private Task<Node> Entry(byte[] path, byte[] name, FileStatus st, Node? previous, bool full)
     {
-        // Other names of a hard-linked file may lie where the journal does not look: only a walk gets nlink right.
-        if (!full && st.Kind != FileKind.Directory && (st.Links > 1 || previous is { LinkId: not 0 }))
+        // Other names of a hard-linked file may lie where the journal does not look: only a walk gets their content,
+        // link count and ctime right. This holds for names in walked subtrees too (their other names need not be),
+        // so in a journal-based snapshot any hard-linked file it meets makes the caller walk.
+        if (_options.Changes is not null && st.Kind != FileKind.Directory && (st.Links > 1 || previous is { LinkId: not 0 }))
             throw new HardLinkChangedException(PathBytes.Display(path));
         var node = Node.FromStatus(name, st);
         node.Xattrs = Xattrs(path);
@@ -175,9 +185,9 @@ public sealed class SnapshotWriter
     {
         _progress.AddFile(st.Size);
         if (st.Size == 0) return node;
-        if (!_options.RereadAll && previous is { Kind: FileKind.Regular, Flags: NodeFlags.None } && previous.Size == st.Size && previous.MTimeNs == st.MTimeNs)
+        if (!_options.RereadAll && previous is not null && ContentReuse.Allowed(previous, node))
         {
-            node.Content = previous.Content; // unchanged content: not read again (a changed inode or ctime alone does not matter)
+            node.Content = previous.Content; // unchanged content: not read again
             return node;
         }
         if (node.LinkId != 0)
@@ -248,6 +258,7 @@ public sealed class SnapshotWriter
 
     private bool TryStat(byte[] path, out FileStatus st)
     {
+        _progress.AddStat();
         try { st = PosixFs.LStat(path); return true; }
         catch (PosixException e)
         {

@@ -1,5 +1,7 @@
 // The sources of a store as a tree of path components from "/", so that one snapshot holds them all at their
 // real absolute paths (what `yesterday` and the mount show). A source inside another source is covered by it.
+// Covers answers for one path what the walker decides level by level: the change tracker and the FastVPS importer
+// drop exactly the paths a walk would not record.
 using TimeTravel.Store.Catalog;
 using TimeTravel.Store.Posix;
 
@@ -28,5 +30,30 @@ public sealed class SourceTrie
             node.Children.Clear();
         }
         return root;
+    }
+
+    /// <summary>
+    /// Would a walk record <paramref name="path"/> (absolute)? True when it lies in a source and neither it nor any
+    /// directory between it and the source root is excluded (or the store); false for ancestors of sources and
+    /// everything outside them.
+    /// </summary>
+    public bool Covers(byte[] path)
+    {
+        var components = PathBytes.Components(path);
+        var node = this;
+        var prefix = "/"u8.ToArray();
+        int i = 0;
+        while (node.Source is null)
+        {
+            if (i == components.Count || !node.Children.TryGetValue(components[i], out var next)) return false;
+            prefix = PathBytes.Join(prefix, components[i++]);
+            node = next;
+        }
+        for (; i < components.Count; i++)
+        {
+            prefix = PathBytes.Join(prefix, components[i]);
+            if (node.Source.IsExcluded(prefix, components[i])) return false;
+        }
+        return true;
     }
 }

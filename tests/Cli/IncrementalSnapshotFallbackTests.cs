@@ -1,6 +1,10 @@
 // When the journal cannot vouch for an interval, the next snapshot walks and says why: a tracker that stopped (cleanly
-// or by a crash) and was restarted inside the interval, or a FastVPS log with a malformed line. The snapshot after
-// that walk can use the journal again, and every snapshot still records the same tree a full walk does.
+// or by a crash) and was restarted inside the interval, a FastVPS log with a malformed line, a journal deleted and
+// begun again, a damaged journal tail, or a last full walk older than --full-walk-every. The snapshot after that walk
+// can use the journal again, and every snapshot still records the same tree a full walk does.
+using System.Globalization;
+using TimeTravel.Kernel.Journal;
+using TimeTravel.Store.Posix;
 using Xunit;
 
 namespace TimeTravel.Tests.Cli.IncrementalSnapshots;
@@ -8,28 +12,7 @@ namespace TimeTravel.Tests.Cli.IncrementalSnapshots;
 [Collection("IncrementalSnapshot tracker")]
 public sealed class IncrementalSnapshotFallbackTests
 {
-    private static IncrementalSnapshotSandbox Prepared(out TrackerProcess tracker)
-    {
-        var box = new IncrementalSnapshotSandbox();
-        try
-        {
-            Directory.CreateDirectory(Path.Combine(box.Source, "a", "b"));
-            File.WriteAllText(Path.Combine(box.Source, "a", "file.txt"), "one");
-            File.WriteAllText(Path.Combine(box.Source, "a", "b", "other.txt"), "two");
-            box.Init();
-            tracker = box.StartTracker();
-            Assert.Equal("walk", box.Snapshot().Method);   // first snapshot
-            File.AppendAllText(Path.Combine(box.Source, "a", "file.txt"), " more");
-            var second = box.Snapshot();
-            Assert.True(second.Method == "journal", $"with a tracker running throughout: {second.Method}: {second.Reason}");
-            return box;
-        }
-        catch
-        {
-            box.Dispose();
-            throw;
-        }
-    }
+    private static IncrementalSnapshotSandbox Prepared(out TrackerProcess tracker) => IncrementalSnapshotSandbox.Prepared(out tracker);
 
     [Theory]
     [InlineData("TERM")]   // clean stop: TrackerStopped lies in the interval
@@ -64,35 +47,6 @@ public sealed class IncrementalSnapshotFallbackTests
         Assert.Contains("tracker", walked.Reason, StringComparison.OrdinalIgnoreCase);
     }
 
-    // Removing one name of a hard-linked file changes the link count of the other name, in a directory no event
-    // names: the journal-based snapshot must still record what a walk records (or fall back to a walk).
-    [Theory]
-    [InlineData("rm")]
-    [InlineData("rename-over")]
-    public void RemovingOneNameOfAHardLinkedFileKeepsTheOtherNamesLinkCountRight(string how)
-    {
-        using var box = Prepared(out _);
-        var kept = Path.Combine(box.Source, "a", "b", "other.txt");
-        var second = Path.Combine(box.Source, "elsewhere", "second-name.txt");
-        Directory.CreateDirectory(Path.GetDirectoryName(second)!);
-        Assert.Equal(0, link(kept, second));
-        box.Snapshot();   // records nlink 2 for both names (walks: a hard-linked file changed)
-        File.WriteAllText(Path.Combine(box.Source, "a", "file.txt"), "unrelated change");
-        var quiet = box.Snapshot();
-        Assert.True(quiet.Method == "journal", $"{quiet.Method}: {quiet.Reason}");
-
-        if (how == "rm") File.Delete(second);
-        else { File.WriteAllText(second + ".new", "replacement"); File.Move(second + ".new", second, overwrite: true); }
-        var after = box.Snapshot();
-        var full = box.Snapshot(full: true);
-        Assert.True(after.Root == full.Root,
-            $"{after.Method} ({after.Reason}) root {after.Root} != --full {full.Root}\n" +
-            IncrementalSnapshotSandbox.Diff(box.ListRecursive(after.Name), box.ListRecursive(full.Name)));
-    }
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "link", SetLastError = true)]
-    private static extern int link(string existing, string newPath);
-
     [Fact]
     public void AMalformedFastVpsLogLineMakesTheNextSnapshotWalk()
     {
@@ -110,5 +64,107 @@ public sealed class IncrementalSnapshotFallbackTests
         Assert.Equal("walk", walked.Method);
         Assert.Contains("malformed", walked.Reason);
         Assert.Equal(box.Snapshot(full: true).Root, walked.Root);
+    }
+
+    // Regression: after `rm -rf STORE/journal` and a tracker restart, two snapshots failed with "internal error:
+    // ArgumentException: cut 1 is before cut 3", then the third used the journal and missed the edit.
+    [Fact]
+    public void AJournalDeletedAndBegunAgainMakesTheNextSnapshotWalkInsteadOfFailing()
+    {
+        using var box = Prepared(out var tracker);
+        tracker.Stop("TERM");
+        Directory.Delete(box.Journal, recursive: true);
+        var file = Path.Combine(box.Source, "a", "file.txt");
+        File.WriteAllText(file, "edited while the journal was gone");
+        box.StartTracker();
+
+        var walked = box.Snapshot();
+        Assert.Equal("walk", walked.Method);
+        Assert.Contains("journal was reset", walked.Reason);
+        Assert.Equal("edited while the journal was gone", box.ContentOf(walked.Name, file));
+
+        File.WriteAllText(file, "and again");
+        var next = box.Snapshot();
+        Assert.True(next.Method == "journal", next.ToString());
+        Assert.Equal("and again", box.ContentOf(next.Name, file));
+    }
+
+    // Regression: a damaged last record was taken for a torn tail and cut off in silence, and the edit it recorded
+    // was missed by the next snapshot.
+    [Fact]
+    public void ADamagedLastRecordOfTheJournalMakesTheNextSnapshotWalk()
+    {
+        using var box = Prepared(out _);
+        box.Absorb();
+        var file = Path.Combine(box.Source, "a", "b", "other.txt");
+        File.WriteAllText(file, "journaled, then its record damaged");
+        var reader = new JournalReader(box.Journal);
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (reader.ReadAllSegments().Last().Records.LastOrDefault() is not ChangeEntry { Change: var c } || PathBytes.Display(c.Path) != file)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the change never became the journal's last record");
+            Thread.Sleep(20);
+        }
+        var segment = Directory.GetFiles(box.Journal, "segment-*.ttj").Order(StringComparer.Ordinal).Last();
+        using (var f = new FileStream(segment, FileMode.Open, FileAccess.ReadWrite))
+        {
+            f.Seek(-3, SeekOrigin.End);
+            int b = f.ReadByte();
+            f.Seek(-3, SeekOrigin.End);
+            f.WriteByte((byte)(b ^ 0xFF));
+        }
+
+        var walked = box.Snapshot();
+        Assert.Equal("walk", walked.Method);
+        Assert.Contains("damaged", walked.Reason);
+        Assert.Equal("journaled, then its record damaged", box.ContentOf(walked.Name, file));
+    }
+
+    // fanotify misses writes through shared maps (and chattr): a full walk is part of the schedule, by default daily.
+    [Fact]
+    public void ASnapshotWalksWhenTheLastFullWalkIsOlderThanFullWalkEvery()
+    {
+        using var box = Prepared(out _);
+        var now = DateTimeOffset.Now;
+        string At(double hours) => now.AddHours(hours).ToString("O", CultureInfo.InvariantCulture);
+        var file = Path.Combine(box.Source, "a", "file.txt");
+
+        File.WriteAllText(file, "3 h later");
+        var late = box.Snapshot(false, "--time", At(3), "--full-walk-every", "2h");
+        Assert.Equal("walk", late.Method);
+        Assert.Contains("periodic full walk", late.Reason);
+
+        File.WriteAllText(file, "4 h later");
+        Assert.Equal("journal", box.Snapshot(false, "--time", At(4), "--full-walk-every", "2h").Method);
+        File.WriteAllText(file, "a day later");
+        Assert.Equal("journal", box.Snapshot(false, "--time", At(26)).Method);          // the default: 1 day
+        File.WriteAllText(file, "more than a day later");
+        var daily = box.Snapshot(false, "--time", At(27.5));
+        Assert.Equal("walk", daily.Method);
+        Assert.Contains("older than 1 day", daily.Reason);
+        Assert.Equal("more than a day later", box.ContentOf(daily.Name, file));
+    }
+
+    [Fact]
+    public void EverySnapshotRecordsTheListOfPathsThatChangedInIt()
+    {
+        using var box = Prepared(out _);
+        box.Absorb();
+        var changed = Path.Combine(box.Source, "a", "b", "other.txt");
+        var created = Path.Combine(box.Source, "a", "new.txt");
+        File.WriteAllText(changed, "changed");
+        File.WriteAllText(created, "new");
+        var journal = box.Snapshot();
+        Assert.True(journal.Method == "journal", journal.ToString());
+        var walk = box.Snapshot(full: true);
+
+        using var repo = TimeTravel.Store.Repository.OpenReader(box.Store);
+        List<string> Listed(IncrSnapshotInfo s) => TimeTravel.Store.Snapshots.ChangeList.Read(repo, repo.FindSnapshot(s.Name))
+            .Select(p => PathBytes.Display(p)).Where(p => p.StartsWith(box.Source, StringComparison.Ordinal)).ToList();
+        Assert.Equal([changed, created], Listed(journal));   // sorted by bytes; "a" changed only below it
+        Assert.Empty(Listed(walk));
+        var listed = box.List().Single(s => s.Name == journal.Name);
+        Assert.True(listed.ChangedPaths >= 2, $"list --json: {listed.ChangedPaths} changed paths");
+        Assert.Equal(listed.ChangedPaths, journal.ChangedPaths);
     }
 }

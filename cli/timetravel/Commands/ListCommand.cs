@@ -42,6 +42,7 @@ public static class ListCommand
         w.WriteBoolean("complete", s.Complete);
         w.WriteString("method", s.Method);
         if (s.MethodReason != null) w.WriteString("reason", s.MethodReason);
+        if (s.ChangedCount >= 0) w.WriteNumber("changedPaths", s.ChangedCount);
         w.WriteNumber("files", s.Stats.Files);
         w.WriteNumber("directories", s.Stats.Directories);
         w.WriteNumber("logicalBytes", s.Stats.LogicalBytes);

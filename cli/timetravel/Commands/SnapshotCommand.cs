@@ -9,20 +9,44 @@ namespace TimeTravel.Cli.Commands;
 public static class SnapshotCommand
 {
     public static readonly Option<bool> Full = new("--full") { Description = "Walk every source even where the change journal could be used" };
-    public static readonly Option<bool> Reread = new("--reread") { Description = "Read every file, even those whose size and mtime are unchanged" };
+    public static readonly Option<bool> Reread = new("--reread") { Description = "Read every file, even those whose size, mtime and ctime are unchanged" };
     public static readonly Option<string?> At = new("--time") { Description = "Record the snapshot as taken at this time (for imports and tests)", Hidden = true };
+    public static readonly Option<string> FullWalkEvery = new("--full-walk-every")
+    {
+        Description = "Walk every source when the last full walk is older than this (30m, 12h, 1d, 7d; 'never'); default 1d",
+        DefaultValueFactory = _ => "1d",
+    };
 
-    /// <summary>How a snapshot is taken; a later part replaces this to use the change journal.</summary>
-    public static Func<Repository, SnapshotOptions, bool, SnapshotProgress, Action<string>, SnapshotResult> Take =
-        (repo, options, full, progress, report) => new SnapshotWriter(repo, options, progress, report).Run();
+    /// <summary>How a snapshot is taken (Program sets IncrementalSnapshot.Take, which uses the change journal).</summary>
+    public static Func<Repository, SnapshotOptions, SnapshotPlan, SnapshotProgress, Action<string>, SnapshotResult> Take =
+        (repo, options, plan, progress, report) => new SnapshotWriter(repo, options, progress, report).Run();
+
+    /// <summary>Parses a duration: a number with s, m, h or d, or "never".</summary>
+    public static TimeSpan ParseInterval(string text)
+    {
+        var t = text.Trim();
+        if (t == "never") return TimeSpan.MaxValue;
+        if (t.Length >= 2 && double.TryParse(t[..^1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double n) && n >= 0)
+        {
+            switch (t[^1])
+            {
+                case 's': return TimeSpan.FromSeconds(n);
+                case 'm': return TimeSpan.FromMinutes(n);
+                case 'h': return TimeSpan.FromHours(n);
+                case 'd': return TimeSpan.FromDays(n);
+            }
+        }
+        throw new StoreException($"--full-walk-every {text}: expected a number followed by s, m, h or d (e.g. 12h), or never");
+    }
 
     public static Command Create()
     {
         var json = CommonOptions.Json();
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print nothing but errors" };
-        var cmd = new Command("snapshot", "Take a snapshot of every source") { Full, Reread, At, json, quiet };
+        var cmd = new Command("snapshot", "Take a snapshot of every source") { Full, Reread, At, FullWalkEvery, json, quiet };
         cmd.SetAction(r => CommonOptions.Run(() =>
         {
+            var plan = new SnapshotPlan(r.GetValue(Full), ParseInterval(r.GetValue(FullWalkEvery)!));
             using var repo = Repository.OpenWriter(r.GetValue(CommonOptions.Store)!, "timetravel snapshot");
             var options = new SnapshotOptions
             {
@@ -32,7 +56,7 @@ public static class SnapshotCommand
             var progress = new SnapshotProgress();
             long expected = repo.Catalog.Snapshots().LastOrDefault()?.Stats.LogicalBytes ?? 0;
             var result = ProgressDisplay.Run(progress, expected,
-                () => Take(repo, options, r.GetValue(Full), progress, m => Console.Error.WriteLine($"timetravel: {m}")));
+                () => Take(repo, options, plan, progress, m => Console.Error.WriteLine($"timetravel: {m}")));
             var s = result.Record;
             if (r.GetValue(json)) JsonOut.Write(w => ListCommand.WriteSnapshot(w, s));
             else if (!r.GetValue(quiet))

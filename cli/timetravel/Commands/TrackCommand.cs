@@ -1,7 +1,11 @@
-// `timetravel track`: the change tracker daemon (fanotify) that feeds the store's change journal.
+// `timetravel track`: the change tracker daemon (fanotify) that feeds the store's change journal. It drops what a
+// walk would not record (SourceTrie.Covers: outside the sources, excluded at any level, the store) and re-reads the
+// catalog when it changes, restarting its watch if the sources or their exclude rules did.
 using System.CommandLine;
+using TimeTravel.Kernel.Journal;
 using TimeTravel.Kernel.Tracking;
 using TimeTravel.Store;
+using TimeTravel.Store.Catalog;
 using TimeTravel.Store.Posix;
 using TimeTravel.Store.Snapshots;
 
@@ -14,36 +18,44 @@ public static class TrackCommand
         var cmd = new Command("track", "Record which paths change, so the next snapshot reads only those (runs until SIGTERM)");
         cmd.SetAction(r => CommonOptions.Run(() =>
         {
-            string store;
-            List<Store.Catalog.SourceRecord> sources;
-            using (var repo = Repository.OpenReader(r.GetValue(CommonOptions.Store)!))
+            var layout = new StoreLayout(r.GetValue(CommonOptions.Store)!);
+            TrackerOptions Load()
             {
-                store = repo.Layout.Root;
-                sources = repo.Catalog.Sources().ToList();
+                using var repo = Repository.OpenReader(layout.Root);
+                return OptionsFor(repo.Catalog.Sources(), repo.Layout.Root);
             }
-            if (sources.Count == 0) throw new StoreException($"{store}: no sources to track; add one with `timetravel init SOURCE`");
-            var trie = SourceTrie.Build(sources, store);
-            var options = new TrackerOptions
-            {
-                Sources = sources.Select(s => s.Path).ToList(),
-                IgnoreRoot = store,
-                Exclude = path => IsExcluded(sources, path),
-            };
-            return TrackerDaemon.RunUntilSignalled(options, new StoreLayout(store).Journal, Console.Error);
+            if (Load().Sources.Count == 0) throw new StoreException($"{layout.Root}: no sources to track; add one with `timetravel init SOURCE`");
+            return TrackerDaemon.RunUntilSignalled(Load, () => CatalogStamp(layout), layout.Journal, Console.Error);
         }));
         return cmd;
     }
 
-    private static bool IsExcluded(List<Store.Catalog.SourceRecord> sources, byte[] path)
+    /// <summary>What the tracker watches for these sources: the same paths a walk records.</summary>
+    public static TrackerOptions OptionsFor(IReadOnlyList<SourceRecord> sources, string storeRoot)
     {
-        string text = PathBytes.Display(path);
-        foreach (var s in sources)
+        var trie = SourceTrie.Build(sources, storeRoot);
+        return new TrackerOptions
         {
-            if (!text.StartsWith(s.Path.TrimEnd('/') + "/", StringComparison.Ordinal)) continue;
-            var rules = new ExcludeRules(s.Excludes);
-            int slash = Array.LastIndexOf(path, (byte)'/');
-            if (rules.IsExcluded(path, path[(slash + 1)..])) return true;
+            Sources = sources.Select(s => PathBytes.Normalize(s.Path)).ToList(),
+            IgnoreRoot = storeRoot,
+            Exclude = path => !trie.Covers(path),
+            Fingerprints = sources.ToDictionary(s => PathBytes.Normalize(s.Path), s => SourceFingerprint.Of(s, storeRoot)),
+        };
+    }
+
+    /// <summary>The sources as an importer or tracker records them in the journal (no root identities).</summary>
+    public static List<WatchedSource> Described(IReadOnlyList<SourceRecord> sources, string storeRoot) =>
+        sources.Select(s => new WatchedSource(PathBytes.Normalize(s.Path), SourceFingerprint.Of(s, storeRoot), 0, 0, 0)).ToList();
+
+    // The catalog's size and mtime, and its LiteDB log's: cheap to poll, and they change whenever the catalog does.
+    private static string CatalogStamp(StoreLayout layout)
+    {
+        static string Of(string path)
+        {
+            var info = new FileInfo(path);
+            return info.Exists ? $"{info.LastWriteTimeUtc.Ticks}:{info.Length}" : "-";
         }
-        return false;
+        var log = Path.Combine(Path.GetDirectoryName(layout.Catalog)!, Path.GetFileNameWithoutExtension(layout.Catalog) + "-log" + Path.GetExtension(layout.Catalog));
+        return Of(layout.Catalog) + "/" + Of(log);
     }
 }

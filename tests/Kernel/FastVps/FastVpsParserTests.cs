@@ -22,10 +22,19 @@ public sealed class FastVpsParserTests
     [Fact]
     public void APathKeepsItsSpacesAndNonUtf8Bytes()
     {
-        byte[] line = [.. "12 MOD /home/a b  c/caf"u8, 0xE9, .. " \r"u8];
+        byte[] line = [.. "12 MOD /home/a b  c/caf"u8, 0xE9, .. " \t"u8];
         var parsed = FastVpsParser.ParseLine("f", 1, line);
         Assert.Equal(12, parsed.Number);
         Assert.Equal(line[7..], parsed.Path);
+    }
+
+    // The patch ends lines with \n alone; a \r means the log went through a CRLF conversion. Never journal "/a\r".
+    [Fact]
+    public void ACrlfLineIsMalformedAndNoPathEndsInACarriageReturn()
+    {
+        var (lines, errors) = FastVpsParser.ParseAll("day.log", "0 NEW /a\r\n0 MOD /b\n"u8.ToArray());
+        Assert.Equal(["/b"], lines.Select(l => PathBytes.Display(l.Path)));
+        Assert.Contains("carriage return", Assert.Single(errors).Message);
     }
 
     [Theory]

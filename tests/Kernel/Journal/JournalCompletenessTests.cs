@@ -140,4 +140,83 @@ public sealed class JournalCompletenessTests : IDisposable
         snap.Prune(second);
         Assert.Contains("missing", Read(first, second).WhyIncomplete);
     }
+
+    private static FileStatus Root(ulong dev, ulong ino) => new(dev, ino, 2, 0x41ED, 0, 0, 0, 4096, 8, 0, 0, 0);
+
+    // Regression: after `rm -rf STORE/journal` the new journal cuts from 1 while the previous snapshot recorded cut 3;
+    // reading "cut 3 to cut 1" threw ArgumentException, which the CLI reported as an internal error.
+    [Fact]
+    public void AnIntervalEndingBeforeItBeginsIsAResetJournalNotAnError()
+    {
+        using var snap = Snapshotter();
+        long first = snap.Cut(TimeSpan.Zero);
+        var set = Read(first + 2, first);
+        Assert.False(set.Complete);
+        Assert.True(set.AllSourcesIncomplete);
+        Assert.Contains("journal was reset", set.WhyIncomplete);
+    }
+
+    [Fact]
+    public void AJournalKeepsItsIdAndAJournalMadeAgainGetsANewOne()
+    {
+        string id = Snapshotter().Id;
+        Assert.Equal(id, Snapshotter().Id);
+        Directory.Delete(_dir.Path, recursive: true);
+        Assert.NotEqual(id, Snapshotter().Id);
+    }
+
+    [Fact]
+    public void AWriterRefusesToAppendToAJournalThatWasDeletedAndMadeAgain()
+    {
+        var writer = Snapshotter();
+        Directory.Delete(_dir.Path, recursive: true);
+        var fresh = Snapshotter();
+        writer.Change(new ChangeRecord(ChangeKind.Modified, PathBytes.From("/src/a")));
+        Assert.Throws<IOException>(writer.Flush);
+        Assert.DoesNotContain(new JournalReader(_dir.Path).ReadAllSegments().SelectMany(s => s.Records), r => r is ChangeEntry);
+    }
+
+    // The tracker's Watching record outlives pruning (it is repeated in every segment) and tells the snapshot which
+    // sources, exclude rules and root directories the tracker vouched for.
+    [Fact]
+    public void TheTrackersWatchingRecordTellsWhichSourcesRulesAndRootsItCovered()
+    {
+        using var tracker = new SimulatedTracker(_dir.Path, watching: [new WatchedSource("/src", "rules-1", 7, 42, 99)]);
+        using var snap = Snapshotter();
+        long first = snap.Cut(Settle);
+        long second = snap.Cut(Settle);
+        snap.Prune(first);   // the segment holding TrackerStarted is gone
+
+        var set = Read(first, second);
+        Assert.True(set.Complete, set.WhyIncomplete);
+        Assert.Equal("tracker", set.Coverage!.By);
+        Assert.Null(set.SourceProblem("/src", "rules-1", Root(7, 42)));
+        Assert.Contains("not watched", set.SourceProblem("/src2", "rules-1", Root(7, 42)));
+        Assert.Contains("exclude rules changed", set.SourceProblem("/src", "rules-2", Root(7, 42)));
+        Assert.Contains("source root changed", set.SourceProblem("/src", "rules-1", Root(7, 43)));   // replaced
+        Assert.Contains("source root changed", set.SourceProblem("/src", "rules-1", Root(8, 42)));   // mounted over
+        Assert.Contains("source root changed", set.SourceProblem("/src", "rules-1", null));          // gone
+    }
+
+    [Fact]
+    public void ATrackerThatRecordedNoWatchingRecordCoversNoSource()
+    {
+        using var tracker = new SimulatedTracker(_dir.Path);
+        using var snap = Snapshotter();
+        long first = snap.Cut(Settle);
+        long second = snap.Cut(Settle);
+        Assert.NotNull(Read(first, second).SourceProblem("/src", "rules-1", Root(7, 42)));
+    }
+
+    [Fact]
+    public void WithoutATrackerOrAnImportTheIntervalIsIncomplete()
+    {
+        using var snap = Snapshotter();
+        long first = snap.Cut(TimeSpan.Zero);
+        snap.Change(new ChangeRecord(ChangeKind.Modified, PathBytes.From("/src/a")));
+        long second = snap.Cut(TimeSpan.Zero);
+        var set = Read(first, second);
+        Assert.False(set.Complete);
+        Assert.Contains("no FastVPS log was imported", set.WhyIncomplete);
+    }
 }

@@ -22,6 +22,8 @@ public sealed class JournalFramingTests : IDisposable
         journal.Flush();
     }
 
+    private string JournalDirectoryPath(long segment) => Path.Combine(_dir.Path, $"segment-{segment:D16}.ttj");
+
     private List<string> ChangedPaths() => new JournalReader(_dir.Path).ReadAllSegments()
         .SelectMany(s => s.Records).OfType<ChangeEntry>().Select(e => PathBytes.Display(e.Change.Path)).ToList();
 
@@ -39,6 +41,31 @@ public sealed class JournalFramingTests : IDisposable
         WriteChanges("/c");
         Assert.Equal(["/a", "/b", "/c"], ChangedPaths());
         Assert.False(new JournalReader(_dir.Path).ReadAllSegments().Single().TornTail);
+    }
+
+    // Regression: a damaged last record was taken for a torn tail and cut off silently, and the change it held was
+    // missed. Whatever the cut-off bytes held, the interval they belonged to is now walked.
+    [Fact]
+    public void CuttingOffATornTailLeavesAnIncompleteMarkerSoTheIntervalIsWalked()
+    {
+        using var journal = ChangeJournal.Open(_dir.Path);
+        long first = journal.Cut(TimeSpan.Zero);
+        journal.Change(new ChangeRecord(ChangeKind.Modified, PathBytes.From("/src/kept")));
+        journal.Change(new ChangeRecord(ChangeKind.Modified, PathBytes.From("/src/lost")));
+        journal.Flush();
+        var segment = JournalDirectoryPath(first + 1);
+        var bytes = File.ReadAllBytes(segment);
+        bytes[^3] ^= 0xFF;   // damage the last record ("/src/lost"): its checksum fails and nothing follows it
+        File.WriteAllBytes(segment, bytes);
+
+        using (var writer = ChangeJournal.Open(_dir.Path)) writer.Incomplete("/other", "unrelated");   // any later append cuts the tail
+        long second = journal.Cut(TimeSpan.Zero);
+
+        var set = new JournalReader(_dir.Path).ReadBetween(first, second, requireTracker: false);
+        Assert.False(set.Complete);
+        Assert.True(set.AllSourcesIncomplete);
+        Assert.Contains("journal tail damaged at offset", set.WhyIncomplete);
+        Assert.DoesNotContain(set.Changed, p => PathBytes.Display(p) == "/src/lost");
     }
 
     [Fact]
@@ -73,6 +100,9 @@ public sealed class JournalFramingTests : IDisposable
             new IncompleteMarker(DateTimeOffset.FromUnixTimeMilliseconds(4000), "/a", "why"),
             new IncompleteMarker(DateTimeOffset.FromUnixTimeMilliseconds(5000), null, "all"),
             new SnapshotCut(DateTimeOffset.FromUnixTimeMilliseconds(6000), 9),
+            new Watching(DateTimeOffset.FromUnixTimeMilliseconds(7000), 7, [new WatchedSource("/a", "f1", 2049, 12, 0xABCDEF)]),
+            new LogImported(DateTimeOffset.FromUnixTimeMilliseconds(8000), 3, true, false, ["/var/log/backup/x.log"],
+                [new WatchedSource("/a", "f1", 0, 0, 0), new WatchedSource("/b", "f2", 0, 0, 0)]),
         ];
         foreach (var record in records)
         {

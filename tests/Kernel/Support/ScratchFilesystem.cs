@@ -1,5 +1,7 @@
-// A scratch directory on a filesystem fanotify can mark with FAN_MARK_FILESYSTEM: /var/tmp when it can, otherwise
-// (or when TT_TEST_LOOP=1) a loop-mounted ext4 image that Dispose unmounts and deletes, even after a failed test.
+// A scratch directory on a filesystem fanotify can mark with FAN_MARK_FILESYSTEM: a loop-mounted ext4 image of its own
+// that Dispose unmounts and deletes, even after a failed test (or /var/tmp with TT_TEST_LOOP=0, when it can be marked).
+// A filesystem of its own keeps other processes' events out: a hard-linked file they write would make the sources
+// incomplete, and the tests assert that nothing did.
 using TimeTravel.Kernel.Tracking;
 
 namespace TimeTravel.Tests.Kernel.Support;
@@ -14,7 +16,7 @@ public sealed class ScratchFilesystem : IDisposable
 
     public ScratchFilesystem()
     {
-        if (Environment.GetEnvironmentVariable("TT_TEST_LOOP") != "1")
+        if (Environment.GetEnvironmentVariable("TT_TEST_LOOP") == "0")
         {
             var onVarTmp = Path.Combine("/var/tmp", "tt-kernel-" + Guid.NewGuid().ToString("N")[..12]);
             Directory.CreateDirectory(onVarTmp);

@@ -12,10 +12,11 @@ public sealed class SimulatedTracker : IDisposable
 
     public ChangeJournal Journal { get; }
 
-    public SimulatedTracker(string journalDirectory, string source = "/src")
+    public SimulatedTracker(string journalDirectory, string source = "/src", IReadOnlyList<WatchedSource>? watching = null)
     {
         Journal = ChangeJournal.Open(journalDirectory);
         Journal.WriteTrackerStarted([source]);
+        if (watching is not null) Journal.WriteWatching(watching);
         Journal.Flush();
         _flusher = Task.Run(async () =>
         {

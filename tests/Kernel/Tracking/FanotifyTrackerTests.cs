@@ -122,6 +122,24 @@ public sealed class FanotifyTrackerTests : IDisposable
         Assert.False(_h.Sink.Mentions(_h.PathOf("edit.swp")));
     }
 
+    // Regression (found by the property test once it touched excluded paths): creating, removing or renaming an
+    // excluded name changes its directory's mtime, and the journal snapshot kept the directory's old one.
+    [Fact]
+    public void AnExcludedNameCreatedOrRenamedJournalsItsDirectory()
+    {
+        Directory.CreateDirectory(_h.PathOf("d"));
+        Directory.CreateDirectory(_h.PathOf("e"));
+        File.WriteAllText(_h.PathOf("e/kept.txt"), "x");
+        _h.Settle();
+        File.WriteAllText(_h.PathOf("d/new.swp"), "x");
+        File.Move(_h.PathOf("e/kept.txt"), _h.PathOf("e/hidden.swp"));
+        _h.Settle();
+        Assert.True(_h.Sink.Has(ChangeKind.MetadataChanged, _h.PathOf("d")));
+        Assert.True(_h.Sink.Has(ChangeKind.Removed, _h.PathOf("e/kept.txt")) || _h.Sink.Has(ChangeKind.MetadataChanged, _h.PathOf("e")));
+        Assert.False(_h.Sink.Mentions(_h.PathOf("d/new.swp")));
+        Assert.False(_h.Sink.Mentions(_h.PathOf("e/hidden.swp")));
+    }
+
     [Fact]
     public void ChangesOutsideTheSourcesAreDropped()
     {
@@ -129,6 +147,83 @@ public sealed class FanotifyTrackerTests : IDisposable
         File.WriteAllText(outside, "x");
         _h.Settle();
         Assert.DoesNotContain(_h.Sink.Changes, c => !PathBytes.IsWithin(c.Path, PathBytes.From(_h.Source)));
+        Assert.Empty(_h.Sink.Incompletes);   // a file with one name outside the sources concerns no source
+    }
+
+    private string Outside(string name)
+    {
+        var dir = Path.Combine(_h.Scratch.Root, "out");
+        Directory.CreateDirectory(dir);
+        return Path.Combine(dir, name);
+    }
+
+    private bool SourceMadeIncomplete(string because) =>
+        _h.Sink.Incompletes.Any(n => n.Source == _h.Source && n.Reason.Contains(because));
+
+    // Regression: `ln src/a/h out/h2; echo CHANGED >> out/h2` was dropped as "outside the sources", and the
+    // journal-based snapshot kept the old content (and link count) of src/a/h.
+    [Fact]
+    public void AHardLinkMadeOutsideTheSourceAndWritingThroughItMakeTheSourceIncomplete()
+    {
+        File.WriteAllText(_h.PathOf("h"), "x");
+        var h2 = Outside("h2");
+        _h.Settle();
+        Shell.Run($"ln '{_h.PathOf("h")}' '{h2}'");
+        _h.Settle();
+        Assert.True(SourceMadeIncomplete("hard links"), "ln: " + string.Join("; ", _h.Sink.Incompletes));
+
+        _h.Sink.Incompletes.Clear();
+        Shell.Run($"echo CHANGED >> '{h2}'");
+        _h.Settle();
+        Assert.True(SourceMadeIncomplete("hard links"), "append: " + string.Join("; ", _h.Sink.Incompletes));
+    }
+
+    [Fact]
+    public void AHardLinkToAnExcludedNameMakesTheSourceIncomplete()
+    {
+        File.WriteAllText(_h.PathOf("h"), "x");
+        _h.Settle();
+        Shell.Run($"ln '{_h.PathOf("h")}' '{_h.PathOf("h.swp")}' && echo more >> '{_h.PathOf("h.swp")}'");
+        _h.Settle();
+        Assert.True(SourceMadeIncomplete("hard links"), string.Join("; ", _h.Sink.Incompletes));
+        Assert.False(_h.Sink.Mentions(_h.PathOf("h.swp")));
+    }
+
+    // Regression: `mv src away; edit away/d/f; mv away src` happened entirely outside every source path.
+    [Fact]
+    public void MovingTheSourceRootAwayAndBackMakesItIncomplete()
+    {
+        Directory.CreateDirectory(_h.PathOf("d"));
+        _h.Settle();
+        Directory.Move(_h.Source, _h.Source + ".away");
+        File.WriteAllText(Path.Combine(_h.Source + ".away", "d", "f"), "edited while away");
+        Directory.Move(_h.Source + ".away", _h.Source);
+        _h.Settle();
+        Assert.True(SourceMadeIncomplete("source root or an ancestor"), string.Join("; ", _h.Sink.Incompletes));
+        Assert.Null(_h.Tracker.RootChanged());   // the same directory is back
+    }
+
+    [Fact]
+    public void MovingAnAncestorOfTheSourceMakesItIncomplete()
+    {
+        _h.Settle();
+        Directory.Move(_h.Scratch.Root, _h.Scratch.Root + ".moved");
+        Directory.Move(_h.Scratch.Root + ".moved", _h.Scratch.Root);
+        _h.Settle();
+        Assert.True(SourceMadeIncomplete("source root or an ancestor"), string.Join("; ", _h.Sink.Incompletes));
+    }
+
+    // Regression: `cp -a src new; edit new/a/f; mv src old; mv new src` left the journal snapshot with the old text.
+    [Fact]
+    public void ReplacingTheSourceRootMakesItIncompleteAndChangesItsIdentity()
+    {
+        _h.Settle();
+        Directory.CreateDirectory(_h.Source + ".new");
+        Directory.Move(_h.Source, _h.Source + ".old");
+        Directory.Move(_h.Source + ".new", _h.Source);
+        _h.Settle();
+        Assert.True(SourceMadeIncomplete("source root or an ancestor"), string.Join("; ", _h.Sink.Incompletes));
+        Assert.Contains(_h.Source, _h.Tracker.RootChanged());
     }
 
     [Fact]

@@ -58,4 +58,94 @@ public sealed class TrackerDaemonTests : IDisposable
         var last = new JournalReader(journalDir).ReadAllSegments().Last().Records.Last();
         Assert.Equal(true, (last as TrackerStopped)?.Clean);
     }
+
+    private static List<JournalRecord> AllRecords(string journalDir) =>
+        new JournalReader(journalDir).ReadAllSegments().SelectMany(s => s.Records).ToList();
+
+    private static void WaitFor(Func<bool> condition, string what, StringWriter log, int seconds = 15)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}; log:\n{log}");
+            Thread.Sleep(50);
+        }
+    }
+
+    // Regression: `timetravel init src2` (or removing an exclude) while the tracker ran went unnoticed for good.
+    [Fact]
+    public async Task ACatalogChangeToTheSourcesRestartsTheWatchAsAStopAndAStartButAnIrrelevantOneDoesNot()
+    {
+        var a = Path.Combine(_scratch.Root, "a");
+        var b = Path.Combine(_scratch.Root, "b");
+        var journalDir = Path.Combine(_scratch.Root, "store", "journal");
+        Directory.CreateDirectory(a);
+        Directory.CreateDirectory(b);
+        int stamp = 1, sourcesVersion = 1;
+        TrackerOptions Load() => new()
+        {
+            Sources = Volatile.Read(ref sourcesVersion) == 1 ? [a] : [a, b],
+            Fingerprints = new Dictionary<string, string> { [a] = "fa", [b] = "fb" },
+        };
+        using var stop = new CancellationTokenSource();
+        var log = new StringWriter();
+        var daemon = Task.Run(() => TrackerDaemon.Run(Load, () => Volatile.Read(ref stamp).ToString(), journalDir,
+            TextWriter.Synchronized(log), stop.Token));
+        try
+        {
+            WaitFor(() => Directory.Exists(journalDir) && AllRecords(journalDir).OfType<Watching>().Any(), "the first watch", log);
+
+            Volatile.Write(ref stamp, 2);   // the catalog changed (a snapshot was recorded), the sources did not
+            Thread.Sleep(TrackerDaemon.PollInterval * 2);
+            Assert.DoesNotContain("restarting", log.ToString());
+
+            Volatile.Write(ref sourcesVersion, 2);
+            Volatile.Write(ref stamp, 3);
+            WaitFor(() => log.ToString().Contains("restarting the watch: the sources or their exclude rules changed"), "a restart", log);
+            WaitFor(() => AllRecords(journalDir).OfType<Watching>().Count() >= 2, "the second watch", log);
+
+            var records = AllRecords(journalDir);
+            var kinds = records.Where(r => r is TrackerStarted or TrackerStopped).Select(r => r.GetType().Name).ToList();
+            Assert.Equal(["TrackerStarted", "TrackerStopped", "TrackerStarted"], kinds);
+            Assert.Equal([a, b], records.OfType<Watching>().Last().Sources.Select(w => w.Path));
+            Assert.Equal("fb", records.OfType<Watching>().Last().Sources[1].Fingerprint);
+        }
+        finally
+        {
+            stop.Cancel();
+            Assert.Equal(0, await daemon.WaitAsync(TimeSpan.FromSeconds(10)));
+        }
+    }
+
+    // A source root replaced (or mounted over) under a running tracker: the old watch names the wrong directory.
+    [Fact]
+    public async Task ASourceRootReplacedUnderTheTrackerRestartsTheWatchOnTheNewDirectory()
+    {
+        var source = Path.Combine(_scratch.Root, "src");
+        var journalDir = Path.Combine(_scratch.Root, "store", "journal");
+        Directory.CreateDirectory(source);
+        using var stop = new CancellationTokenSource();
+        var log = new StringWriter();
+        var options = new TrackerOptions { Sources = [source] };
+        var daemon = Task.Run(() => TrackerDaemon.Run(options, journalDir, TextWriter.Synchronized(log), stop.Token));
+        try
+        {
+            WaitFor(() => Directory.Exists(journalDir) && AllRecords(journalDir).OfType<Watching>().Any(), "the first watch", log);
+            var before = AllRecords(journalDir).OfType<Watching>().Single().Sources.Single();
+            Assert.Equal(FanotifyTracker.RootIdentity(source), (before.Device, before.Inode));
+
+            Directory.Move(source, source + ".old");
+            Directory.CreateDirectory(source);
+            WaitFor(() => log.ToString().Contains("restarting the watch"), "a restart", log);
+            WaitFor(() => AllRecords(journalDir).OfType<Watching>().Count() >= 2, "the second watch", log);
+            var after = AllRecords(journalDir).OfType<Watching>().Last().Sources.Single();
+            Assert.Equal(FanotifyTracker.RootIdentity(source), (after.Device, after.Inode));
+            Assert.NotEqual(before.Inode, after.Inode);
+        }
+        finally
+        {
+            stop.Cancel();
+            Assert.Equal(0, await daemon.WaitAsync(TimeSpan.FromSeconds(10)));
+        }
+    }
 }

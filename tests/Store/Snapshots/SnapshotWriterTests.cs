@@ -170,4 +170,73 @@ public class SnapshotWriterTests : IDisposable
         var node = SnapshotAssert.Resolve(reader, reader.FindSnapshot("latest").Root, p);
         Assert.Equal("HELLO, TIME\n"u8.ToArray(), reader.Trees.Streams.ReadAll(node.Content));
     }
+
+    // Regression: only size and mtime were compared, so new bytes with the mtime put back (`touch -d`) were missed.
+    [Fact]
+    public void ContentRewrittenWithItsMtimePutBackIsReadAgainBecauseItsCtimeMoved()
+    {
+        Snapshot(0);
+        var p = _tree.P("regular.txt");
+        var before = PosixFs.LStat(p);
+        SourceFiles.Write(p, new byte[before.Size].Select(_ => (byte)'Z').ToArray());
+        PosixFs.SetTimes(p, before.MTimeNs, before.MTimeNs);
+        Assert.Equal((before.Size, before.MTimeNs), (PosixFs.LStat(p).Size, PosixFs.LStat(p).MTimeNs));
+
+        var second = Snapshot(1).Record;
+        Assert.Equal(before.Size, second.Stats.BytesRead);   // that file and nothing else
+        using var repo = Repository.OpenReader(_store);
+        SnapshotAssert.MatchesSource(repo, SnapshotAssert.Resolve(repo, second.Root, p), p);
+    }
+
+    [Fact]
+    public void AChownOrXattrChangeAloneUpdatesMetadataWithoutReading()
+    {
+        Snapshot(0);
+        PosixFs.LChown(_tree.P("big"), 4242, 4343);
+        PosixFs.SetXattr(_tree.P("regular.txt"), "user.note"u8.ToArray(), "new"u8.ToArray());
+        var second = Snapshot(1).Record;
+        Assert.Equal(0, second.Stats.BytesRead);
+        using var repo = Repository.OpenReader(_store);
+        SnapshotAssert.MatchesSource(repo, SnapshotAssert.Resolve(repo, second.Root, _tree.P("big")), _tree.P("big"));
+        SnapshotAssert.MatchesSource(repo, SnapshotAssert.Resolve(repo, second.Root, _tree.P("regular.txt")), _tree.P("regular.txt"));
+    }
+
+    // `cp -a f f.tmp; mv f.tmp f` gives the file a new inode and a new ctime and nothing else to see: from the
+    // recorded node that is indistinguishable from bytes rewritten with the mtime put back, so it is read again; its
+    // content score stays the same and no data block is new.
+    [Fact]
+    public void ACopyMovedOverTheFileIsReadAgainAndKeepsItsScore()
+    {
+        var first = Snapshot(0).Record;
+        var p = _tree.P("big");
+        Shell.Run("cp", "-a", PathBytes.Display(p), PathBytes.Display(p) + ".tmp");
+        PosixFs.Rename(PathBytes.From(PathBytes.Display(p) + ".tmp"), p);
+        var second = Snapshot(1).Record;
+        Assert.Equal(EveryKindTree.BigSize, second.Stats.BytesRead);
+        using var repo = Repository.OpenReader(_store);
+        Assert.Equal(SnapshotAssert.Resolve(repo, first.Root, p).Content, SnapshotAssert.Resolve(repo, second.Root, p).Content);
+        Assert.True(second.Stats.NewBytes < 64 << 10, $"{second.Stats.NewBytes} new bytes: only directories should be new");
+    }
+
+    [Fact]
+    public void EverySnapshotRecordsTheSortedPathsThatChangedInIt()
+    {
+        var first = Snapshot(0).Record;
+        SourceFiles.Append(_tree.P("regular.txt"), "more"u8);
+        PosixFs.Chmod(_tree.P("dir"), 0x1C0);
+        SourceFiles.Write(_tree.P("dir/new file"), "new"u8);
+        PosixFs.Unlink(_tree.P("fifo"));
+        var second = Snapshot(1).Record;
+        var third = Snapshot(2).Record;
+
+        using var repo = Repository.OpenReader(_store);
+        Assert.Equal(["/"], ChangeList.Read(repo, first).Select(p => PathBytes.Display(p)));
+        var changed = ChangeList.Read(repo, second).Select(p => PathBytes.Display(p)).ToList();
+        Assert.Equal(second.ChangedCount, changed.Count);
+        foreach (var expected in new[] { "regular.txt", "dir", "dir/new file", "fifo" })
+            Assert.Contains(_tree.Root + "/" + expected, changed);
+        Assert.DoesNotContain(_tree.Root + "/big", changed);
+        Assert.Equal(changed.Order(StringComparer.Ordinal), changed);   // ASCII names: byte order is ordinal order
+        Assert.Empty(ChangeList.Read(repo, third).Where(p => PathBytes.IsWithin(p, _tree.RootBytes)));
+    }
 }
