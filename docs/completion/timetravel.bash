@@ -40,7 +40,7 @@ _timetravel() {
             continue
         fi
         case "$w" in
-            --to|--exclude|-e) ((i++)) ;; # options that take a value
+            --to|--exclude|-e|--full-walk-every) ((i++)) ;; # options that take a value
             -*) ;;
             *) args+=("$w") ;;
         esac
@@ -50,6 +50,7 @@ _timetravel() {
         --store|-s) _timetravel_dirs; return ;;
         --to) _timetravel_files; return ;;
         --exclude|-e) COMPREPLY=(); return ;;
+        --full-walk-every) COMPREPLY=($(compgen -W "30m 12h 1d 7d never" -- "$cur")); return ;;
     esac
     if [ -z "$cmd" ]; then
         COMPREPLY=($(compgen -W "$commands --store --help --version" -- "$cur"))
@@ -59,7 +60,7 @@ _timetravel() {
     local opts=""
     case "$cmd" in
         init) opts="--exclude --new-catalog" ;;
-        snapshot) opts="--full --reread --json --quiet" ;;
+        snapshot) opts="--full --full-walk-every --reread --json --quiet" ;;
         list|stats) opts="--json" ;;
         ls) opts="--recursive --json" ;;
         verify) opts="--read-data --json" ;;
