@@ -3,6 +3,7 @@ using TimeTravel.Fs.Fuse;
 using TimeTravel.Fs.Interop;
 using TimeTravel.Fs.Snapshots;
 using TimeTravel.Store;
+using TimeTravel.Store.History;
 using TimeTravel.Store.Catalog;
 using TimeTravel.Store.Posix;
 
@@ -80,7 +81,7 @@ public static class SnapshotMount
     public static string Source(string store)
     {
         string full = Path.GetFullPath(store);
-        return LibC.RealPath(full) ?? full;
+        return SnapshotPaths.RealPath(full) ?? full;
     }
 
     /// <summary>ro, default_permissions and auto_unmount always; allow_other when root, so every user sees what they could see then.</summary>

@@ -49,27 +49,9 @@ public static class SnapshotPaths
         return (real == "/" ? "" : real) + "/" + name;
     }
 
-    /// <summary>realpath(3) of an absolute path: every symlink on the way followed (at most 40); null when a part is missing.</summary>
-    public static string? RealPath(string absolute)
-    {
-        var pending = new Stack<string>(absolute.Split('/', StringSplitOptions.RemoveEmptyEntries).Reverse());
-        string current = "/";
-        for (int links = 0; pending.Count > 0;)
-        {
-            string c = pending.Pop();
-            if (c == ".") continue;
-            if (c == "..") { current = Path.GetDirectoryName(current) ?? "/"; continue; }
-            string next = current == "/" ? "/" + c : current + "/" + c;
-            var bytes = PathBytes.FromDisplay(next);
-            if (!PosixFs.TryLStat(bytes, out var st)) return null;
-            if (st.Kind != FileKind.Symlink) { current = next; continue; }
-            if (++links > 40) return null;
-            string target = PathBytes.Display(PosixFs.ReadLink(bytes));
-            if (target.StartsWith('/')) current = "/";
-            foreach (var part in target.Split('/', StringSplitOptions.RemoveEmptyEntries).Reverse()) pending.Push(part);
-        }
-        return current;
-    }
+    /// <summary>realpath(3) of an absolute path: every symlink on the way followed; null when a part is missing.</summary>
+    public static string? RealPath(string absolute) =>
+        PosixFs.TryRealPath(PathBytes.FromDisplay(absolute), out _) is { } real ? PathBytes.Display(real) : null;
 
     /// <summary>The snapshot's directory in the mount: its day's name when it is that day's last snapshot, else its own name.</summary>
     public static string DirectoryName(SnapshotStamp snap, IReadOnlyList<SnapshotStamp> all)

@@ -97,13 +97,18 @@ public static unsafe class PosixFs
     }
 
     /// <summary>The canonical absolute path: every symlink on the way resolved, no "." or "..".</summary>
-    public static byte[] RealPath(byte[] path)
+    public static byte[] RealPath(byte[] path) =>
+        TryRealPath(path, out int errno) ?? throw new PosixException("realpath", path, errno);
+
+    /// <summary>realpath(3), or null (with the errno) when a part of the path is missing or unreadable.</summary>
+    public static byte[]? TryRealPath(byte[] path, out int errno)
     {
         var buf = new byte[4096];
         fixed (byte* p = CString(path))
         fixed (byte* b = buf)
         {
-            if (Libc.realpath(p, b) == null) throw new PosixException("realpath", path, Marshal.GetLastPInvokeError());
+            errno = 0;
+            if (Libc.realpath(p, b) == null) { errno = Marshal.GetLastPInvokeError(); return null; }
             return buf.AsSpan(0, buf.AsSpan().IndexOf((byte)0)).ToArray();
         }
     }
