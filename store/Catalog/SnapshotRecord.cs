@@ -29,6 +29,7 @@ public sealed record SnapshotRecord
     public string? MethodReason { get; init; }
     public StreamRef ChangedPaths { get; init; } = StreamRef.Empty; // the paths that changed (Snapshots.ChangeList)
     public long ChangedCount { get; init; } = -1;     // how many paths ChangedPaths holds; -1: not recorded (older snapshots)
+    public long ChangedSince { get; init; } = -1;     // the id of the snapshot ChangedPaths is against (0: none, the first); -1: unknown
     public long JournalCut { get; init; } = -1;       // the change journal position this snapshot consumed up to
     public string? JournalId { get; init; }           // the id of the journal that cut belongs to (a reset journal has a new one)
 }

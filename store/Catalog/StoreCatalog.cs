@@ -151,6 +151,7 @@ public sealed class StoreCatalog : IDisposable
         ["reason"] = s.MethodReason ?? "",
         ["changed"] = StreamDoc(s.ChangedPaths),
         ["changedCount"] = s.ChangedCount,
+        ["changedSince"] = s.ChangedSince,
         ["journalCut"] = s.JournalCut,
         ["journalId"] = s.JournalId ?? "",
     };
@@ -210,6 +211,7 @@ public sealed class StoreCatalog : IDisposable
             MethodReason = d["reason"].AsString is { Length: > 0 } r ? r : null,
             ChangedPaths = StreamFrom(d["changed"]),
             ChangedCount = d["changedCount"].IsNull ? -1 : d["changedCount"].AsInt64,
+            ChangedSince = d["changedSince"].IsNull ? -1 : d["changedSince"].AsInt64,
             JournalCut = d["journalCut"].IsNull ? -1 : d["journalCut"].AsInt64,
             JournalId = d["journalId"].IsNull || d["journalId"].AsString.Length == 0 ? null : d["journalId"].AsString,
         };

@@ -1,6 +1,9 @@
 // The history of one path across snapshots: every distinct version, oldest first, with what changed each time.
-// Identical consecutive versions collapse into one. Built on the Merkle tree: a snapshot whose directories on the
-// way have the scores they had in the snapshot before costs a comparison, not a lookup (see SnapshotPathResolver).
+// Identical consecutive versions collapse into one. Built on the Merkle tree and the per-snapshot change lists: a
+// snapshot whose directories on the way have the scores they had in the snapshot before costs a comparison, not a
+// lookup (see SnapshotPathResolver); one whose change list (against the snapshot before it) names neither the path
+// nor anything above or below it costs a read of that small list instead of a walk down directories that may be
+// large and busy (/var/log, /etc).
 using TimeTravel.Store.Catalog;
 using TimeTravel.Store.Posix;
 using TimeTravel.Store.Trees;
@@ -22,8 +25,16 @@ public sealed class FileHistory(TreeReader trees)
         var versions = new List<FileVersion>();
         Node? current = null;
         bool everSeen = false;
+        SnapshotRecord? before = null;
         foreach (var snap in snapshots)
         {
+            bool unchanged = before is not null && snap.Root.Content != before.Root.Content && ProvesUnchanged(snap, before, path);
+            before = snap;
+            if (unchanged)
+            {
+                if (versions.Count > 0) versions[^1] = versions[^1] with { LastSeen = snap };
+                continue;
+            }
             var node = resolver.Resolve(snap.Root);
             var changes = NodeComparison.Between(current, node);
             if (versions.Count > 0 && changes == VersionChange.None)
@@ -39,6 +50,26 @@ public sealed class FileHistory(TreeReader trees)
         }
         return versions;
     }
+
+    /// <summary>True when `snap`'s change list is against `before` and names neither `path`, nor a directory above it,
+    /// nor anything below it: the path is then exactly as it was in `before`.</summary>
+    private bool ProvesUnchanged(SnapshotRecord snap, SnapshotRecord before, byte[] path)
+    {
+        if (snap.ChangedCount < 0 || snap.ChangedSince != before.Id) return false;
+        var changed = ChangedPaths(snap);
+        // Sorted by bytes: the first entry at or after "path/" is a descendant if any is; each ancestor is found by its own search.
+        if (changed.BinarySearch(path, PathBytes.Comparer) >= 0) return false;
+        byte[] below = [.. path, (byte)'/'];
+        int next = changed.BinarySearch(below, PathBytes.Comparer);
+        if (next < 0) next = ~next;
+        if (next < changed.Count && changed[next].AsSpan().StartsWith(below)) return false;
+        for (int slash = path.Length - 1; slash > 0; slash--)
+            if (path[slash] == (byte)'/' && changed.BinarySearch(path[..slash], PathBytes.Comparer) >= 0) return false;
+        return changed.BinarySearch("/"u8.ToArray(), PathBytes.Comparer) < 0;
+    }
+
+    private List<byte[]> ChangedPaths(SnapshotRecord snap) =>
+        snap.ChangedPaths.IsEmpty ? [] : Snapshots.ChangeList.Decode(trees.Streams.ReadAll(snap.ChangedPaths));
 
     /// <summary>
     /// Every name that was ever directly below the directory `path` in any of the snapshots, sorted by bytes: the

@@ -64,6 +64,7 @@ public sealed class SnapshotWriter
             JournalCut = _options.JournalCut,
             JournalId = _options.JournalId,
             ChangedPaths = changedPaths,
+            ChangedSince = previous?.Id ?? 0,
             ChangedCount = changed.Count,
             Stats = new SnapshotStats
             {

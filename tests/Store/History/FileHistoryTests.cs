@@ -168,4 +168,44 @@ public class FileHistoryTests(ITestOutputHelper output) : IDisposable
         Assert.Single(quiet);
         Assert.Equal(start.AddDays(999), quiet[0].LastSeen.Time);
     }
+
+    // The change lists spare the walk down a busy directory: here big/ changes in every snapshot (so the Merkle
+    // shortcut stops at it each time), but notes.txt only once, and each snapshot's list says so.
+    [Fact]
+    public void ChangeListsThatDoNotNameThePathSpareTheLookupsAndGiveTheSameVersions()
+    {
+        string src = _dir["src"], store = _dir["store"];
+        Directory.CreateDirectory(_dir["src/big"]);
+        using (var repo = Repository.Init(store)) repo.Catalog.AddSource(new SourceRecord(src, []));
+        for (int i = 0; i < 300; i++) SourceFiles.Write(_dir.Bytes($"src/big/f{i:D3}"), System.Text.Encoding.ASCII.GetBytes($"file {i}\n"));
+        byte[] notes = _dir.Bytes("src/big/notes.txt");
+        SourceFiles.Write(notes, "v1\n"u8);
+        for (int day = 1; day <= 12; day++)
+        {
+            SourceFiles.Write(_dir.Bytes($"src/big/f{day:D3}"), System.Text.Encoding.ASCII.GetBytes($"changed on day {day}\n"));
+            if (day == 6) SourceFiles.Write(notes, "v2, longer\n"u8);
+            TakeSnapshot(store, day);
+        }
+
+        using var r = Repository.OpenReader(store);
+        var snaps = r.Catalog.Snapshots();
+        for (int i = 1; i < snaps.Count; i++) Assert.Equal(snaps[i - 1].Id, snaps[i].ChangedSince); // each list is against the one before
+        var withLists = new CountingBlocks(r.Blocks);
+        var versions = new FileHistory(new TimeTravel.Store.Trees.TreeReader(withLists, directoryCacheBytes: 1)).Versions(snaps, notes);
+        var withoutLists = new CountingBlocks(r.Blocks);
+        var bare = snaps.Select(s => s with { ChangedCount = -1 }).ToList();
+        var sameVersions = new FileHistory(new TimeTravel.Store.Trees.TreeReader(withoutLists, directoryCacheBytes: 1)).Versions(bare, notes);
+
+        Assert.Equal([1, 6], versions.Select(v => v.Snapshot.Time.Day));
+        Assert.Equal([5, 12], versions.Select(v => v.LastSeen.Time.Day));
+        Assert.Equal(sameVersions.Select(v => (v.Snapshot.Id, v.LastSeen.Id, v.Changes)), versions.Select(v => (v.Snapshot.Id, v.LastSeen.Id, v.Changes)));
+        output.WriteLine($"block reads: {withLists.Gets} with change lists, {withoutLists.Gets} without");
+        Assert.True(withLists.Gets * 2 < withoutLists.Gets, $"{withLists.Gets} block reads with change lists, {withoutLists.Gets} without");
+    }
+
+    private sealed class CountingBlocks(IBlockSource inner) : IBlockSource
+    {
+        public int Gets;
+        public byte[] Get(in TimeTravel.Store.Scores.Score score) { Gets++; return inner.Get(score); }
+    }
 }
