@@ -108,6 +108,7 @@ public static class SnapshotMount
         using var mount = FuseMount.Mount(fs, mp, Options(store, log));
         using var signals = mount.UnmountOnSignals();
         using var trimmer = new MemoryTrimmer(fs.Inodes);
+        using var watcher = new CatalogWatcher(fs, mount, log);
         return mount.Wait();
     }
 }

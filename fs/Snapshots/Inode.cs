@@ -31,6 +31,9 @@ public sealed class Inode
     public SnapshotRecord? Snapshot { get; }
     public long Lookups;
 
+    /// <summary>A regular file's content, kept from its first read when the kernel opens files itself (no handle).</summary>
+    public OpenFile? Opened { get; set; }
+
     // The root, a link at the root, or a .history directory: attributes and (for a directory) the names in it change
     // as snapshots come and go, so the kernel caches them for a second only.
     public bool AtRoot { get; init; }

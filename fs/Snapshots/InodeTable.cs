@@ -13,6 +13,9 @@ public sealed class InodeTable
 
     public Inode? Get(ulong ino) => _inodes.GetValueOrDefault(ino);
 
+    /// <summary>The inodes held right now (a moment's view).</summary>
+    public IEnumerable<Inode> Held => _inodes.Values;
+
     /// <summary>Records one more kernel lookup of the inode (adding it when new) and returns the one in the table.</summary>
     public Inode Remember(Inode inode)
     {

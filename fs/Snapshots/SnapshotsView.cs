@@ -36,6 +36,18 @@ public sealed class SnapshotsView(Repository repo)
         }
     }
 
+    /// <summary>Re-reads the catalog now if its file changed; true when it did (the root listing changed).</summary>
+    public bool Refresh()
+    {
+        lock (_lock)
+        {
+            _checkedAt = -1;
+            var before = _stamp;
+            Entries();
+            return _stamp != before;
+        }
+    }
+
     /// <summary>Starts from a snapshot list just read (by the pre-mount check), and the catalog's mtime before it was read.</summary>
     public void Prime(IReadOnlyList<SnapshotRecord> snapshots, DateTime catalogStamp)
     {

@@ -55,6 +55,7 @@ internal sealed class InProcessMount : IDisposable
     public Repository Repository { get; }
     public FuseMount Mount { get; }
     public List<string> Log { get; } = [];
+    private readonly CatalogWatcher _watcher;
     private readonly bool _ownsDirectory;
 
     public InProcessMount(string store, string? mountPoint = null)
@@ -67,6 +68,7 @@ internal sealed class InProcessMount : IDisposable
             void Note(string m) { lock (Log) Log.Add(m); }
             var fs = new SnapshotFileSystem(Repository, Note);
             Mount = FuseMount.Mount(fs, SnapshotMount.Check(store, Path), SnapshotMount.Options(store, Note));
+            _watcher = new CatalogWatcher(fs, Mount, Note);
         }
         catch
         {
@@ -84,6 +86,7 @@ internal sealed class InProcessMount : IDisposable
     {
         try
         {
+            _watcher.Dispose();
             Mount.Unmount();
             if (!Mount.Wait(TimeSpan.FromSeconds(15)))
             {

@@ -1,0 +1,31 @@
+// Drops the kernel's copies of what changes when snapshots are taken or forgotten. The kernel caches directory
+// listings it opens itself (see SnapshotFileSystem.Init) until told otherwise, so once a second this checks the
+// catalog's file and, when it changed, invalidates the root and every .history directory the kernel holds.
+// Invalidation must not run inside a FUSE request (libfuse would deadlock), hence a timer thread of its own.
+using TimeTravel.Fs.Fuse;
+using TimeTravel.Fs.Snapshots;
+
+namespace TimeTravel.Fs.Mounting;
+
+public sealed class CatalogWatcher : IDisposable
+{
+    private readonly Timer _timer;
+
+    public CatalogWatcher(SnapshotFileSystem fs, FuseMount mount, Action<string> log, TimeSpan? every = null)
+    {
+        var period = every ?? TimeSpan.FromSeconds(1);
+        _timer = new Timer(_ =>
+        {
+            try
+            {
+                if (!fs.Snapshots.Refresh()) return;
+                mount.InvalidateInode(InodeNumbers.Root);
+                foreach (var inode in fs.Inodes.Held)
+                    if (inode.HistoryPath is not null) mount.InvalidateInode(inode.Number);
+            }
+            catch (Exception e) { log($"catalog watcher: {e.GetType().Name}: {e.Message}"); }
+        }, null, period, period);
+    }
+
+    public void Dispose() => _timer.Dispose();
+}
