@@ -1,6 +1,8 @@
 // Serves byte ranges of file streams to the mount: finds the leaves covering a range, copies from a small cache
 // of decoded blocks, and on sequential reads fetches the next blocks in the background so decompression and
-// checking overlap with the kernel's copying. The cache is bounded by bytes (blocks are up to a few MiB).
+// checking overlap with the kernel's copying. The cache is bounded by bytes (blocks are up to a few MiB), and its
+// buffers come from the array pool and go back to it (DecodedBlock).
+using System.Buffers;
 using System.Collections.Concurrent;
 using TimeTravel.Store;
 using TimeTravel.Store.Scores;
@@ -11,8 +13,11 @@ namespace TimeTravel.Fs.Snapshots;
 
 public sealed class FileContentReader(IBlockSource blocks, StreamReader streams, long cachedBytes = 32 << 20, int readAhead = 4)
 {
-    private readonly BlockCache<byte[]> _cache = BlockCache<byte[]>.BoundedByBytes(cachedBytes, b => 24 + b.Length);
-    private readonly ConcurrentDictionary<Score, Task<byte[]>> _loading = new();
+    private readonly BlockCache<DecodedBlock> _cache = BlockCache<DecodedBlock>.BoundedByBytes(cachedBytes, b => 48 + b.Length, b => b.Release());
+    // A pool of its own, large enough to keep every buffer the cache and the reads in flight use (the shared pool
+    // keeps only a few per size and lets the rest go to the collector, which hands back fresh pages).
+    private readonly ArrayPool<byte> _buffers = ArrayPool<byte>.Create(maxArrayLength: 4 << 20, maxArraysPerBucket: (int)(cachedBytes >> 14) + 64);
+    private readonly ConcurrentDictionary<Score, Task<DecodedBlock>> _loading = new();
 
     /// <summary>Fills dest from offset; returns bytes read (less than dest.Length only at the end of the stream).</summary>
     public int Read(StreamRef stream, long offset, Span<byte> dest)
@@ -29,9 +34,13 @@ public sealed class FileContentReader(IBlockSource blocks, StreamReader streams,
             if (leaf.IsHole) dest.Slice(pos, take).Clear();
             else
             {
-                var data = Block(leaf.Score);
-                if (data.Length != leaf.Length) throw new InvalidDataException($"block {leaf.Score.Short} has {data.Length} bytes, its pointer says {leaf.Length}");
-                data.AsSpan((int)within, take).CopyTo(dest.Slice(pos, take));
+                var block = Acquire(leaf.Score);
+                try
+                {
+                    if (block.Length != leaf.Length) throw new InvalidDataException($"block {leaf.Score.Short} has {block.Length} bytes, its pointer says {leaf.Length}");
+                    block.Content.Slice((int)within, take).CopyTo(dest.Slice(pos, take));
+                }
+                finally { block.Release(); }
             }
             pos += take;
             last = leaf;
@@ -40,13 +49,21 @@ public sealed class FileContentReader(IBlockSource blocks, StreamReader streams,
         return n;
     }
 
-    private byte[] Block(in Score score)
+    /// <summary>The decoded block with a reference taken for the caller, who releases it.</summary>
+    private DecodedBlock Acquire(in Score score)
     {
-        if (_cache.TryGet(score, out var data)) return data;
-        if (_loading.TryGetValue(score, out var pending)) return pending.GetAwaiter().GetResult();
-        data = blocks.Get(score);
-        _cache.Add(score, data);
-        return data;
+        if (_cache.TryGet(score, out var cached) && cached.TryAcquire()) return cached;
+        if (_loading.TryGetValue(score, out var pending) && pending.GetAwaiter().GetResult() is var loaded && loaded.TryAcquire()) return loaded;
+        var block = Load(score);
+        block.TryAcquire();      // ours; the cache keeps the first
+        _cache.Add(score, block);
+        return block;
+    }
+
+    private DecodedBlock Load(in Score score)
+    {
+        var (buffer, length, pooled) = blocks.Rent(score, _buffers);
+        return new DecodedBlock(buffer, length, pooled ? _buffers : null);
     }
 
     private void ReadAhead(StreamRef stream, long from)
@@ -59,9 +76,9 @@ public sealed class FileContentReader(IBlockSource blocks, StreamReader streams,
             if (leaf.Value.IsHole) continue;
             var score = leaf.Value.Score;
             if (_cache.TryGet(score, out _)) continue;
-            var task = new Task<byte[]>(() =>
+            var task = new Task<DecodedBlock>(() =>
             {
-                try { var d = blocks.Get(score); _cache.Add(score, d); return d; }
+                try { var d = Load(score); _cache.Add(score, d); return d; }
                 finally { _loading.TryRemove(score, out _); }
             });
             if (_loading.TryAdd(score, task)) task.Start();

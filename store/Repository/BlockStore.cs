@@ -11,6 +11,16 @@ public interface IBlockSource
 {
     /// <summary>The block's content; throws BlockNotFoundException or BlockReadException (naming the arena) on failure.</summary>
     byte[] Get(in Score score);
+
+    /// <summary>
+    /// The block's content in a buffer rented from `pool` (its first Length bytes), for a reader that hands buffers
+    /// back and so keeps touching the same memory instead of fresh pages. Pooled false: a plain array.
+    /// </summary>
+    (byte[] Buffer, int Length, bool Pooled) Rent(in Score score, System.Buffers.ArrayPool<byte> pool)
+    {
+        var content = Get(score);
+        return (content, content.Length, false);
+    }
 }
 
 public sealed class BlockNotFoundException(Score score, string storeRoot)
@@ -139,6 +149,20 @@ public sealed class BlockStore : IBlockSource, IDisposable
             throw new BlockNotFoundException(score, _layout.Root);
         }
         return Read(loc, score);
+    }
+
+    public (byte[] Buffer, int Length, bool Pooled) Rent(in Score score, System.Buffers.ArrayPool<byte> pool)
+    {
+        if (!_index.TryGet(score, out var loc))
+        {
+            var content = Get(score); // in flight, or missing: Get waits or throws
+            return (content, content.Length, false);
+        }
+        if (_writer is not null) lock (_appendLock) _writer.FlushFor(loc);
+        byte[] buffer = pool.Rent((int)loc.RawLength);
+        try { _arenas.Read(loc, score, VerifyScoresOnRead, buffer.AsSpan(0, (int)loc.RawLength)); }
+        catch { pool.Return(buffer); throw; }
+        return (buffer, (int)loc.RawLength, true);
     }
 
     private byte[] Read(in BlockLocation loc, in Score score)

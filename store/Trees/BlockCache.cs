@@ -13,6 +13,7 @@ public sealed class BlockCache<T> where T : class
     private readonly int _maxCount;
     private readonly long _maxBytes;
     private readonly Func<T, long>? _sizeOf;
+    private readonly Action<T>? _dropped;
     private long _bytes;
 
     private readonly record struct Entry(Score Key, T Value, long Size);
@@ -20,15 +21,21 @@ public sealed class BlockCache<T> where T : class
     /// <summary>Keeps at most `capacity` entries, whatever their size.</summary>
     public BlockCache(int capacity) : this(capacity, long.MaxValue, null) { }
 
-    private BlockCache(int maxCount, long maxBytes, Func<T, long>? sizeOf)
+    private BlockCache(int maxCount, long maxBytes, Func<T, long>? sizeOf, Action<T>? dropped = null)
     {
         _maxCount = maxCount;
         _maxBytes = maxBytes;
         _sizeOf = sizeOf;
+        _dropped = dropped;
     }
 
-    /// <summary>Keeps entries while their sizes add up to at most maxBytes; the newest entry stays even when it alone is larger.</summary>
-    public static BlockCache<T> BoundedByBytes(long maxBytes, Func<T, long> sizeOf) => new(int.MaxValue, maxBytes, sizeOf);
+    /// <summary>
+    /// Keeps entries while their sizes add up to at most maxBytes; the newest entry stays even when it alone is larger.
+    /// `dropped` is called (outside the cache's lock) for each value the cache lets go: evicted, or not added because
+    /// the key was already there.
+    /// </summary>
+    public static BlockCache<T> BoundedByBytes(long maxBytes, Func<T, long> sizeOf, Action<T>? dropped = null) =>
+        new(int.MaxValue, maxBytes, sizeOf, dropped);
 
     public int Count { get { lock (_lock) return _map.Count; } }
 
@@ -53,18 +60,24 @@ public sealed class BlockCache<T> where T : class
     public void Add(in Score key, T value)
     {
         long size = _sizeOf?.Invoke(value) ?? 0;
+        List<T>? dropped = null;
         lock (_lock)
         {
-            if (_map.ContainsKey(key)) return;
-            _map[key] = _lru.AddFirst(new Entry(key, value, size));
-            _bytes += size;
-            while (_map.Count > 1 && (_map.Count > _maxCount || _bytes > _maxBytes))
+            if (_map.ContainsKey(key)) { (dropped ??= []).Add(value); }
+            else
             {
-                var last = _lru.Last!;
-                _lru.RemoveLast();
-                _map.Remove(last.Value.Key);
-                _bytes -= last.Value.Size;
+                _map[key] = _lru.AddFirst(new Entry(key, value, size));
+                _bytes += size;
+                while (_map.Count > 1 && (_map.Count > _maxCount || _bytes > _maxBytes))
+                {
+                    var last = _lru.Last!;
+                    _lru.RemoveLast();
+                    _map.Remove(last.Value.Key);
+                    _bytes -= last.Value.Size;
+                    if (_dropped is not null) (dropped ??= []).Add(last.Value.Value);
+                }
             }
         }
+        if (dropped is not null && _dropped is not null) foreach (var d in dropped) _dropped(d);
     }
 }
