@@ -24,9 +24,10 @@ scripts/ensure-dotnet.sh
 [ -e /dev/fuse ] || { echo "run-tests.sh: /dev/fuse is missing; the mount tests need FUSE" >&2; exit 1; }
 
 dotnet build TimeTravel.sln -c Release -nologo -v quiet
-# yesterday is installed ahead-of-time compiled; tests/Cli/Yesterday/YesterdayAotTests.cs runs this very binary.
+# Both commands are installed ahead-of-time compiled (NativeAOT); the tests run these very binaries.
 dotnet publish cli/yesterday/Yesterday.csproj -c Release -r linux-x64 -o artifacts/aot -nologo -v quiet
-export YESTERDAY_AOT="$PWD/artifacts/aot/yesterday"
+dotnet publish cli/timetravel/TimeTravel.Cli.csproj -c Release -r linux-x64 -p:PublishAot=true -o artifacts/aot-timetravel -nologo -v quiet
+export YESTERDAY_AOT="$PWD/artifacts/aot/yesterday" TIMETRAVEL_AOT="$PWD/artifacts/aot-timetravel/timetravel"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0

@@ -24,9 +24,9 @@ export RESTIC_PASSWORD=bench BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK=yes BORG
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
-tt() { dotnet "$BIN/timetravel.dll" "$@"; }
+tt() { "$BIN/timetravel" "$@"; }
 
-if [ ! -f "$BIN/timetravel.dll" ]; then
+if [ ! -x "$BIN/timetravel" ]; then
     log "building the CLI into $BIN"
     (cd "$REPO" && TT_ARTIFACTS=/tmp/art-ibench dotnet publish cli/timetravel/TimeTravel.Cli.csproj -c Release -o "$BIN" >&2)
 fi
@@ -61,7 +61,7 @@ stop_tracker() {
 }
 start_tracker() { # STORE LOG
     # Not through the tt function: that would background a subshell, and killing it would leave the tracker running.
-    dotnet "$BIN/timetravel.dll" --store "$1" track 2>"$2" &
+    "$BIN/timetravel" --store "$1" track 2>"$2" &
     TRACKER_PID=$!
     for _ in $(seq 300); do grep -q "watching" "$2" 2>/dev/null && return 0; sleep 0.1; done
     log "tracker did not start: $(cat "$2")"; return 1

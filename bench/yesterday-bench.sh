@@ -25,7 +25,7 @@ echo "store $STORE: $snaps snapshots; file $file"
 
 export TIMETRAVEL_STORE=$STORE RESTIC_PASSWORD=${RESTIC_PASSWORD:-mount-bench}
 cmds=("$Y $file" "$Y -a $file" "$TT history $file")
-names=("yesterday FILE (AOT)" "yesterday -a FILE, $snaps snapshots (AOT)" "timetravel history FILE (JIT)")
+names=("yesterday FILE (AOT)" "yesterday -a FILE, $snaps snapshots (AOT)" "timetravel history FILE (AOT)")
 # An ordinary user is answered from the mount (the store is root's): measured when this store is mounted.
 if grep -q " fuse.timetravel timetravel:$(realpath "$STORE") " /proc/self/mountinfo; then
   cmds+=("setpriv --reuid=65534 --regid=65534 --clear-groups $Y $file"); names+=("yesterday FILE as nobody, from the mount (AOT)")

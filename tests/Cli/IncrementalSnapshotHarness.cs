@@ -30,7 +30,7 @@ public sealed record IncrSnapshotInfo(string Name, string Root, string Method, s
 
 public sealed class IncrementalSnapshotSandbox : IDisposable
 {
-    public static string Dll => Path.Combine(AppContext.BaseDirectory, "timetravel.dll");
+    private static string[] Command => Support.TimeTravelCli.Command;
 
     public string Base { get; }
     public string Source { get; }
@@ -109,8 +109,8 @@ public sealed class IncrementalSnapshotSandbox : IDisposable
 
     public IncrCliResult Cli(params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        psi.ArgumentList.Add(Dll);
+        var psi = new ProcessStartInfo(Command[0]) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        foreach (var a in Command[1..]) psi.ArgumentList.Add(a);
         psi.ArgumentList.Add("--store");
         psi.ArgumentList.Add(Store);
         foreach (var a in args) psi.ArgumentList.Add(a);
@@ -228,8 +228,8 @@ public sealed class IncrementalSnapshotSandbox : IDisposable
     /// <summary>Starts `timetravel track` and waits until it has journalled its start.</summary>
     public TrackerProcess StartTracker()
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        psi.ArgumentList.Add(Dll);
+        var psi = new ProcessStartInfo(Command[0]) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        foreach (var a in Command[1..]) psi.ArgumentList.Add(a);
         psi.ArgumentList.Add("--store");
         psi.ArgumentList.Add(Store);
         psi.ArgumentList.Add("track");

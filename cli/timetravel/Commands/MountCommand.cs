@@ -108,7 +108,7 @@ public static class MountCommand
     {
         string exe = Environment.ProcessPath!;
         if (Path.GetFileNameWithoutExtension(exe) == "dotnet")
-            return [exe, typeof(MountCommand).Assembly.Location];
+            return [exe, Path.Combine(AppContext.BaseDirectory, "timetravel.dll")]; // only ever under `dotnet`, never ahead-of-time compiled
         return [exe];
     }
 }

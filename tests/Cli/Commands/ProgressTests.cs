@@ -43,12 +43,12 @@ public class ProgressTests : IDisposable
         return (p.ExitCode, output, err.Result);
     }
 
-    private string[] Cli(params string[] args) => [TimeTravelCli.Dll, "--store", _store, .. args];
+    private string[] Cli(params string[] args) => [.. TimeTravelCli.Command[1..], "--store", _store, .. args];
 
     /// <summary>Runs timetravel on a pseudo-terminal (script(1)) and returns everything it drew there.</summary>
     private (int Code, string Screen) OnTerminal(params string[] args)
     {
-        string command = "dotnet " + string.Join(' ', Cli(args).Select(a => $"'{a}'"));
+        string command = string.Join(' ', new[] { TimeTravelCli.Command[0] }.Concat(Cli(args)).Select(a => $"'{a}'"));
         var (code, output, _) = Run(Start("script", ["-qec", command, "/dev/null"]));
         return (code, output);
     }
@@ -60,14 +60,14 @@ public class ProgressTests : IDisposable
     [Fact]
     public void NothingIsDrawnWhenStandardErrorIsNotATerminal()
     {
-        var (code, output, err) = Run(Start("dotnet", Cli("snapshot")));
+        var (code, output, err) = Run(Start(TimeTravelCli.Command[0], Cli("snapshot")));
         Assert.True(code == 0, err);
         Assert.Equal("", err);
         Assert.DoesNotContain("\x1b", output);
-        var verify = Run(Start("dotnet", Cli("verify", "--read-data")));
+        var verify = Run(Start(TimeTravelCli.Command[0], Cli("verify", "--read-data")));
         Assert.Equal(0, verify.Code);
         Assert.Equal("", verify.Err);
-        var rebuild = Run(Start("dotnet", Cli("index", "rebuild")));
+        var rebuild = Run(Start(TimeTravelCli.Command[0], Cli("index", "rebuild")));
         Assert.Equal(0, rebuild.Code);
         Assert.Equal("", rebuild.Err);
     }

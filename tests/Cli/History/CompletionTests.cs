@@ -17,7 +17,7 @@ public class CompletionTests(HistoryCliFixture f) : IClassFixture<HistoryCliFixt
         string function = words[0] == "yesterday" ? "_yesterday" : "_timetravel";
         string quoted = string.Join(" ", words.Select(w => "'" + w.Replace("'", "'\\''") + "'"));
         string program = $$"""
-            timetravel() { dotnet '{{TimeTravelCli.Dll}}' "$@"; }
+            timetravel() { {{TimeTravelCli.ShellCommand}} "$@"; }
             source '{{Script}}'
             cd '{{cwd}}'
             COMP_WORDS=({{quoted}}); COMP_CWORD={{words.Length - 1}}

@@ -1,5 +1,6 @@
-// Runs the built `timetravel` as a child process (dotnet timetravel.dll, copied next to the test assembly), so tests
-// see real exit codes, real stderr and can kill it; optionally as another user through setpriv.
+// Runs `timetravel` as a child process, so tests see real exit codes, real stderr and can kill it; optionally as
+// another user through setpriv. The program is the one install.sh ships, the NativeAOT executable (run-tests.sh
+// publishes it and passes its path in TIMETRAVEL_AOT), else `dotnet timetravel.dll` beside the test assembly.
 using System.Diagnostics;
 using System.Text;
 
@@ -15,16 +16,24 @@ public static class TimeTravelCli
 {
     public static string Dll => Path.Combine(AppContext.BaseDirectory, "timetravel.dll");
 
+    /// <summary>The program and its leading arguments: [TIMETRAVEL_AOT] or ["dotnet", Dll].</summary>
+    public static string[] Command =>
+        Environment.GetEnvironmentVariable("TIMETRAVEL_AOT") is { Length: > 0 } aot ? [aot] : ["dotnet", Dll];
+
+    /// <summary>Command as a shell word list, for scripts.</summary>
+    public static string ShellCommand => string.Join(' ', Command.Select(a => "'" + a.Replace("'", "'\\''") + "'"));
+
     private static ProcessStartInfo Info(string store, string[] args, string? asUser)
     {
         var psi = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        var command = Command;
         if (asUser is not null)
         {
             psi.FileName = "setpriv";
-            foreach (var a in new[] { $"--reuid={asUser}", $"--regid={asUser}", "--clear-groups", "dotnet" }) psi.ArgumentList.Add(a);
+            foreach (var a in new[] { $"--reuid={asUser}", $"--regid={asUser}", "--clear-groups", command[0] }) psi.ArgumentList.Add(a);
         }
-        else psi.FileName = "dotnet";
-        psi.ArgumentList.Add(Dll);
+        else psi.FileName = command[0];
+        foreach (var a in command[1..]) psi.ArgumentList.Add(a);
         psi.ArgumentList.Add("--store");
         psi.ArgumentList.Add(store);
         foreach (var a in args) psi.ArgumentList.Add(a);

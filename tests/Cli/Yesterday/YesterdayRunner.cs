@@ -1,5 +1,6 @@
-// Runs `yesterday` as a child process: the JIT build beside the tests (dotnet yesterday.dll) or the published
-// NativeAOT binary, from a given directory, optionally as another user (setpriv) and with extra environment.
+// Runs `yesterday` as a child process: the published NativeAOT binary users run (YESTERDAY_AOT, set by
+// run-tests.sh) or else the JIT build beside the tests (dotnet yesterday.dll), from a given directory, optionally as
+// another user (setpriv) and with extra environment.
 using System.Diagnostics;
 using System.Text;
 using TimeTravel.Tests.Cli.Support;
@@ -8,8 +9,8 @@ namespace TimeTravel.Tests.Cli.Yesterday;
 
 public sealed record YesterdayRunner(string Store, string WorkingDirectory)
 {
-    /// <summary>The native executable to run instead of `dotnet yesterday.dll`.</summary>
-    public string? Native { get; init; }
+    /// <summary>The native executable to run instead of `dotnet yesterday.dll` (default: $YESTERDAY_AOT when set).</summary>
+    public string? Native { get; init; } = System.Environment.GetEnvironmentVariable("YESTERDAY_AOT") is { Length: > 0 } aot ? aot : null;
     /// <summary>A uid to run as (through setpriv, with no groups).</summary>
     public string? AsUser { get; init; }
     public Dictionary<string, string> Environment { get; init; } = [];

@@ -56,7 +56,7 @@ public sealed class FstabTests(SmallStoreFixture f) : IClassFixture<SmallStoreFi
             Directory.CreateDirectory(helpers);
             Directory.CreateDirectory(bin);
             File.Copy(RepositoryFile("fs/mount.timetravel"), Path.Combine(helpers, "mount.timetravel"));
-            File.WriteAllText(Path.Combine(bin, "timetravel"), $"#!/bin/sh\nexec /usr/bin/dotnet '{TimeTravelCli.Dll}' \"$@\"\n");
+            File.WriteAllText(Path.Combine(bin, "timetravel"), $"#!/bin/sh\nexec {TimeTravel.Tests.Cli.Support.TimeTravelCli.ShellCommand} \"$@\"\n");
             foreach (var exe in new[] { Path.Combine(helpers, "mount.timetravel"), Path.Combine(bin, "timetravel") })
                 File.SetUnixFileMode(exe, (UnixFileMode)0x1ED);
             File.WriteAllText(fstab, $"# a test fstab\n{f.Store}  {mp}  timetravel  defaults,nofail  0  0\n");

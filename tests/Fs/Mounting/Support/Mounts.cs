@@ -104,17 +104,17 @@ internal sealed class InProcessMount : IDisposable
     }
 }
 
-/// <summary>Runs the `timetravel` CLI as a child process: `dotnet timetravel.dll ARGS`.</summary>
+/// <summary>Runs the `timetravel` CLI as a child process (the program Cli.Support.TimeTravelCli.Command names).</summary>
 internal static class TimeTravelCli
 {
-    public static string Dll => System.IO.Path.Combine(AppContext.BaseDirectory, "timetravel.dll");
+    private static string[] Command => TimeTravel.Tests.Cli.Support.TimeTravelCli.Command;
 
-    public static TestMount.Result Run(params string[] args) => TestMount.Run("dotnet", [Dll, .. args]);
+    public static TestMount.Result Run(params string[] args) => TestMount.Run(Command[0], [.. Command[1..], .. args]);
 
     public static Process Start(params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Dll);
+        var psi = new ProcessStartInfo(Command[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in Command[1..]) psi.ArgumentList.Add(a);
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["LC_ALL"] = "C";
         return Process.Start(psi) ?? throw new InvalidOperationException("cannot start timetravel");
