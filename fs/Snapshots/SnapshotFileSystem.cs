@@ -26,6 +26,7 @@ public sealed class SnapshotFileSystem : ILowLevelFileSystem
     private readonly Action<string> _log;
     private readonly Inode _root;
     private readonly HistoryView _history;
+    private readonly DirectoryPrefetcher _prefetch;
 
     public SnapshotFileSystem(Repository repo, Action<string>? log = null)
     {
@@ -41,6 +42,7 @@ public sealed class SnapshotFileSystem : ILowLevelFileSystem
         _root = new Inode(InodeNumbers.Root, rootNode, null, "/") { AtRoot = true };
         _inodes.Pin(_root);
         _history = new HistoryView(_view, _trees);
+        _prefetch = new DirectoryPrefetcher(_trees);
     }
 
     public InodeTable Inodes => _inodes;
@@ -317,6 +319,7 @@ public sealed class SnapshotFileSystem : ILowLevelFileSystem
         Node[]? children = null;
         int err = Guard(dir, () => { children = _trees.ReadDirectory(dirNode.Content); return 0; });
         if (err != 0) return err;
+        if (offset == 0) _prefetch.Children(children!);
         return Fill(dir, offset, children!.Length, i => (Child(dir, children![i]), children[i]), ref buffer);
     }
 
