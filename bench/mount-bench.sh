@@ -14,6 +14,7 @@
 #   the median of REPS runs), BIG_MB (1024), MIN_ENTRIES (100000), TT_SNAPS (1000), PEER_SNAPS (100),
 #   TREE_FROM ("share include lib/python3 lib/gcc", under /usr), WAIT_FOR (a pgrep -f pattern to wait for before timing; default store-bench.sh), WAIT_MAX (2400 s).
 # Cold = freshly mounted daemon + `sync; echo 3 > /proc/sys/vm/drop_caches`; warm = the same command again at once.
+# The tools take turns going first in each repetition (the host's own cache favours whoever read last).
 # Every figure is printed as a table at the end; raw figures go to WORK_DIR/results.tsv.
 set -euo pipefail
 
@@ -329,8 +330,12 @@ for tool in "${TOOLS[@]}"; do
 done
 drop_caches
 
+# The tools take turns at going first: this VM's disk sits on a host whose own page cache keeps whatever was read
+# last, so a fixed order would let one tool always read data the host has just cached and another always what it has
+# evicted. Rotating the order gives every tool every position.
 for ((rep = 1; rep <= REPS; rep++)); do
-    for tool in "${TOOLS[@]}"; do one_rep "$tool" "$rep"; done
+    n=${#TOOLS[@]}
+    for ((k = 0; k < n; k++)); do one_rep "${TOOLS[(k + rep - 1) % n]}" "$rep"; done
 done
 for ((rep = 1; rep <= REPS; rep++)); do
     for tool in tt squash restic borg; do ready_time "$tool" main "$rep"; done
