@@ -66,16 +66,22 @@ public sealed class FileContentReader(IBlockSource blocks, StreamReader streams,
         return new DecodedBlock(buffer, length, pooled ? _buffers : null);
     }
 
+    // The next blocks of a sequential read: the disk is asked for the next `2 × readAhead` at once (in runs of
+    // adjacent records, see ArenaSet.Prefetch), and the next `readAhead` are decoded in the background.
     private void ReadAhead(StreamRef stream, long from)
     {
-        for (int i = 0; i < readAhead && from < stream.Length; i++)
+        var upcoming = new List<Score>(2 * readAhead);
+        for (int i = 0; i < 2 * readAhead && from < stream.Length; i++)
         {
             var leaf = streams.LeafAt(stream, from);
-            if (leaf is null) return;
+            if (leaf is null) break;
             from = leaf.Value.Offset + leaf.Value.Length;
-            if (leaf.Value.IsHole) continue;
-            var score = leaf.Value.Score;
-            if (_cache.TryGet(score, out _)) continue;
+            if (!leaf.Value.IsHole && !_cache.TryGet(leaf.Value.Score, out _)) upcoming.Add(leaf.Value.Score);
+        }
+        if (upcoming.Count == 0) return;
+        blocks.Prefetch(upcoming);
+        foreach (var score in upcoming.Take(readAhead))
+        {
             var task = new Task<DecodedBlock>(() =>
             {
                 try { var d = Load(score); _cache.Add(score, d); return d; }

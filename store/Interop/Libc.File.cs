@@ -35,6 +35,12 @@ internal static partial class Libc
     [LibraryImport("libc", SetLastError = true)]
     internal static partial int flock(int fd, int operation);
 
+    internal const int POSIX_FADV_WILLNEED = 3;
+
+    // int posix_fadvise(int fd, off_t offset, off_t len, int advice);   /* returns an errno, not -1 */
+    [LibraryImport("libc")]
+    internal static partial int posix_fadvise(int fd, long offset, long len, int advice);
+
     // int fsync(int fd);
     [LibraryImport("libc", SetLastError = true)]
     internal static partial int fsync(int fd);

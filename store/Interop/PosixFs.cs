@@ -256,6 +256,18 @@ public static unsafe class PosixFs
             throw new PosixException("ftruncate", pathForErrors, Marshal.GetLastPInvokeError());
     }
 
+    /// <summary>Asks the kernel to start reading a range into the page cache now (posix_fadvise WILLNEED); best effort.</summary>
+    public static void WillNeed(SafeFileHandle handle, long offset, long length)
+    {
+        bool added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            Libc.posix_fadvise((int)handle.DangerousGetHandle(), offset, length, Libc.POSIX_FADV_WILLNEED);
+        }
+        finally { if (added) handle.DangerousRelease(); }
+    }
+
     public static void Fsync(SafeFileHandle handle, string pathForErrors)
     {
         if (Libc.fsync((int)handle.DangerousGetHandle()) != 0)

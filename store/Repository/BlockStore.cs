@@ -21,6 +21,9 @@ public interface IBlockSource
         var content = Get(score);
         return (content, content.Length, false);
     }
+
+    /// <summary>A hint that these blocks will be read soon: the store may start reading them from disk now.</summary>
+    void Prefetch(IReadOnlyList<Score> scores) { }
 }
 
 public sealed class BlockNotFoundException(Score score, string storeRoot)
@@ -163,6 +166,15 @@ public sealed class BlockStore : IBlockSource, IDisposable
         try { _arenas.Read(loc, score, VerifyScoresOnRead, buffer.AsSpan(0, (int)loc.RawLength)); }
         catch { pool.Return(buffer); throw; }
         return (buffer, (int)loc.RawLength, true);
+    }
+
+    public void Prefetch(IReadOnlyList<Score> scores)
+    {
+        var locations = new List<BlockLocation>(scores.Count);
+        foreach (var s in scores)
+            if (_index.TryGet(s, out var loc)) locations.Add(loc);
+        if (_writer is not null) lock (_appendLock) foreach (var l in locations) _writer.FlushFor(l);
+        _arenas.Prefetch(locations);
     }
 
     private byte[] Read(in BlockLocation loc, in Score score)

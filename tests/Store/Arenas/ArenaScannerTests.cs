@@ -110,6 +110,28 @@ public class ArenaScannerTests : IDisposable
     }
 
     [Fact]
+    public void DamagedRawPayloadFailsItsChecksumEvenWithoutTheScoreCheck()
+    {
+        var (bad, score, content) = _written[7];
+        Assert.Equal(bad.RawLength, bad.StoredLength); // random content is stored raw: read straight into the caller's buffer
+        using (var f = new FileStream(ArenaPath, FileMode.Open, FileAccess.ReadWrite))
+        {
+            f.Position = bad.Offset + ArenaFormat.RecordHeaderSize + content.Length / 2;
+            int b = f.ReadByte();
+            f.Position -= 1;
+            f.WriteByte((byte)(b ^ 0x01));
+        }
+        var dest = new byte[content.Length];
+        var ex = Assert.Throws<BlockReadException>(() => _set.Read(bad, score, verifyScore: false, dest));
+        Assert.Contains("checksum", ex.Message);
+        Assert.Contains(ArenaPath, ex.Message);
+        var (good, goodScore, goodContent) = _written[8];
+        var goodDest = new byte[goodContent.Length];
+        _set.Read(good, goodScore, verifyScore: false, goodDest);
+        Assert.Equal(goodContent, goodDest);
+    }
+
+    [Fact]
     public void ScanFromAnOffsetStartsThere()
     {
         var result = new ScanResult();
