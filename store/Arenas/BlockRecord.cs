@@ -11,9 +11,10 @@ public readonly record struct RecordHeader(byte Codec, BlockType Type, uint RawL
 public static class BlockRecord
 {
     /// <summary>
-    /// Builds the full record (header and payload) for content. LZ4 when it shrinks the block; with
-    /// <see cref="RecordCodecs.Lz4OrZstd"/> zstd instead when it saves at least a sixteenth of the block more than LZ4
-    /// (LZ4 decodes faster, so zstd must buy real space); raw when neither shrinks it: a block never grows.
+    /// Builds the full record (header and payload) for content. With <see cref="RecordCodecs.Lz4OrZstd"/> zstd when it
+    /// takes at least a sixteenth off the block; otherwise (and always in a format 1 store) LZ4 when it shrinks the
+    /// block; raw when neither does: a block never grows. zstd goes first because it wins on nearly every block that
+    /// compresses at all, so trying LZ4 as well would cost a second compression for nothing.
     /// </summary>
     public static byte[] Pack(ReadOnlySpan<byte> content, Score score, BlockType type, RecordCodecs codecs = RecordCodecs.Lz4)
     {
@@ -24,18 +25,15 @@ public static class BlockRecord
         int stored = content.Length;
         if (content.Length > 64)
         {
-            int lz4 = LZ4Codec.Encode(content, payload[..(content.Length - 1)]);
-            if (lz4 > 0) { codec = ArenaFormat.CodecLz4; stored = lz4; }
-            int zstdLimit = stored - content.Length / 16;
-            if (codecs == RecordCodecs.Lz4OrZstd && zstdLimit > 0)
+            if (codecs == RecordCodecs.Lz4OrZstd)
             {
-                byte[] scratch = System.Buffers.ArrayPool<byte>.Shared.Rent(zstdLimit);
-                try
-                {
-                    int zstd = ZstdCodec.Compress(content, scratch.AsSpan(0, zstdLimit));
-                    if (zstd > 0) { scratch.AsSpan(0, zstd).CopyTo(payload); codec = ArenaFormat.CodecZstd; stored = zstd; }
-                }
-                finally { System.Buffers.ArrayPool<byte>.Shared.Return(scratch); }
+                int zstd = ZstdCodec.Compress(content, payload[..(content.Length - content.Length / 16)]);
+                if (zstd > 0) { codec = ArenaFormat.CodecZstd; stored = zstd; }
+            }
+            if (codec == ArenaFormat.CodecRaw)
+            {
+                int lz4 = LZ4Codec.Encode(content, payload[..(content.Length - 1)]);
+                if (lz4 > 0) { codec = ArenaFormat.CodecLz4; stored = lz4; }
             }
         }
         if (codec == ArenaFormat.CodecRaw) content.CopyTo(payload);

@@ -123,12 +123,27 @@ public class BlockRecordTests
     }
 
     [Fact]
-    public void Lz4IsKeptWhenZstdWouldSaveLittleMore()
+    public void ABlockZstdShrinksByLessThanASixteenthIsStoredAsLz4()
     {
-        // Long repeats: LZ4 already takes almost everything off, so zstd cannot save a sixteenth of the block more.
-        var content = Compressible();
+        // Random bytes with one 3 KiB repeat: both codecs can take only the repeat off (under 5 %), too little for
+        // zstd's sixteenth, and LZ4 still shrinks the block.
+        var content = SourceFiles.Random(64_000, 11);
+        content.AsSpan(0, 3_000).CopyTo(content.AsSpan(40_000));
         var h = BlockRecord.UnpackHeader(BlockRecord.Pack(content, Score.Of(content), BlockType.Data, RecordCodecs.Lz4OrZstd))!.Value;
         Assert.Equal(ArenaFormat.CodecLz4, h.Codec);
+        Assert.True(h.StoredLength < content.Length, $"{h.StoredLength} of {content.Length}");
+    }
+
+    [Fact]
+    public void RepetitiveContentIsStoredAsZstdWhenTheStoreAllowsIt()
+    {
+        var content = Compressible();
+        var record = BlockRecord.Pack(content, Score.Of(content), BlockType.Data, RecordCodecs.Lz4OrZstd);
+        var h = BlockRecord.UnpackHeader(record)!.Value;
+        Assert.Equal(ArenaFormat.CodecZstd, h.Codec);
+        var back = new byte[h.RawLength];
+        Assert.True(BlockRecord.TryUnpack(record, h, back));
+        Assert.Equal(content, back);
     }
 
     [Fact]
