@@ -5,6 +5,7 @@
 using System.Globalization;
 using TimeTravel.Kernel.Journal;
 using TimeTravel.Store.Posix;
+using TimeTravel.Tests.Store.Support;
 using Xunit;
 
 namespace TimeTravel.Tests.Cli.IncrementalSnapshots;
@@ -106,13 +107,7 @@ public sealed class IncrementalSnapshotFallbackTests
             Thread.Sleep(20);
         }
         var segment = Directory.GetFiles(box.Journal, "segment-*.ttj").Order(StringComparer.Ordinal).Last();
-        using (var f = new FileStream(segment, FileMode.Open, FileAccess.ReadWrite))
-        {
-            f.Seek(-3, SeekOrigin.End);
-            int b = f.ReadByte();
-            f.Seek(-3, SeekOrigin.End);
-            f.WriteByte((byte)(b ^ 0xFF));
-        }
+        Damage.FlipBits(segment, -3);
 
         var walked = box.Snapshot();
         Assert.Equal("walk", walked.Method);

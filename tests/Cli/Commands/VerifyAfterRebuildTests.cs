@@ -48,11 +48,7 @@ public class VerifyAfterRebuildTests : IDisposable
             arena = repo.Blocks.Arenas.PathOf(loc.Arena);
             at = loc.Offset + ArenaFormat.RecordHeaderSize + 100;
         }
-        using var f = new FileStream(arena, FileMode.Open, FileAccess.ReadWrite);
-        f.Position = at;
-        int b = f.ReadByte();
-        f.Position = at;
-        f.WriteByte((byte)~b);
+        Damage.FlipBits(arena, at);
     }
 
     [Fact]

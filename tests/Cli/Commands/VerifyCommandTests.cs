@@ -48,11 +48,7 @@ public class VerifyCommandTests : IDisposable
             _arena = repo.Blocks.Arenas.PathOf(loc.Arena);
             _damagedAt = loc.Offset + ArenaFormat.RecordHeaderSize + 1000;
         }
-        using var f = new FileStream(_arena, FileMode.Open, FileAccess.ReadWrite);
-        f.Position = _damagedAt;
-        int b = f.ReadByte();
-        f.Position = _damagedAt;
-        f.WriteByte((byte)~b);
+        Damage.FlipBits(_arena, _damagedAt);
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using TimeTravel.Store.Arenas;
 using TimeTravel.Store.Posix;
 using TimeTravel.Store.Trees;
 using TimeTravel.Tests.Fs.Mounting.Support;
+using TimeTravel.Tests.Store.Support;
 using Xunit;
 
 namespace TimeTravel.Tests.Fs.Mounting;
@@ -35,12 +36,7 @@ public sealed class DamagedStoreTests
                 Assert.True(leaves.Count >= 8, $"victim.bin has only {leaves.Count} blocks");
                 bad = leaves[leaves.Count / 2];
                 Assert.True(repo.Blocks.TryLocate(bad.Score, out var loc));
-                long at = loc.Offset + ArenaFormat.RecordHeaderSize + loc.StoredLength / 2;
-                using var arena = new FileStream(repo.Blocks.Arenas.PathOf(loc.Arena), FileMode.Open, FileAccess.ReadWrite);
-                arena.Position = at;
-                int b = arena.ReadByte();
-                arena.Position = at;
-                arena.WriteByte((byte)(b ^ 0x5a));
+                Damage.FlipBits(repo.Blocks.Arenas.PathOf(loc.Arena), loc.Offset + ArenaFormat.RecordHeaderSize + loc.StoredLength / 2, 0x5a);
             }
 
             using var m = new InProcessMount(store);

@@ -92,13 +92,7 @@ public class ArenaScannerTests : IDisposable
     public void CorruptRecordInTheMiddleIsReportedAndLaterRecordsAreFound(int byteInRecord)
     {
         var bad = _written[7].Loc;
-        using (var f = new FileStream(ArenaPath, FileMode.Open, FileAccess.ReadWrite))
-        {
-            f.Position = bad.Offset + byteInRecord;
-            int b = f.ReadByte();
-            f.Position = bad.Offset + byteInRecord;
-            f.WriteByte((byte)(b ^ 0x10));
-        }
+        Damage.FlipBits(ArenaPath, bad.Offset + byteInRecord, 0x10);
         var (records, result) = Scan();
         Assert.Equal(_written.Where((_, i) => i != 7).Select(w => w.Score), records.Select(r => r.Header.Score));
         Assert.False(result.TornTail);
@@ -114,13 +108,7 @@ public class ArenaScannerTests : IDisposable
     {
         var (bad, score, content) = _written[7];
         Assert.Equal(bad.RawLength, bad.StoredLength); // random content is stored raw: read straight into the caller's buffer
-        using (var f = new FileStream(ArenaPath, FileMode.Open, FileAccess.ReadWrite))
-        {
-            f.Position = bad.Offset + ArenaFormat.RecordHeaderSize + content.Length / 2;
-            int b = f.ReadByte();
-            f.Position -= 1;
-            f.WriteByte((byte)(b ^ 0x01));
-        }
+        Damage.FlipBits(ArenaPath, bad.Offset + ArenaFormat.RecordHeaderSize + content.Length / 2, 0x01);
         var dest = new byte[content.Length];
         var ex = Assert.Throws<BlockReadException>(() => _set.Read(bad, score, verifyScore: false, dest));
         Assert.Contains("checksum", ex.Message);
