@@ -67,43 +67,31 @@ public sealed class ArenaSet : IDisposable
     public void Read(BlockLocation loc, Score expected, bool verifyScore, Span<byte> content)
     {
         string Where() => PathOf(loc.Arena);
-        if (loc.StoredLength == loc.RawLength) { ReadRaw(loc, expected, verifyScore, content); return; }
-        byte[] record = System.Buffers.ArrayPool<byte>.Shared.Rent(loc.RecordLength);
+        var handle = Handle(loc.Arena);
+        content = content[..(int)loc.RawLength];
+        // A block stored raw (stored length = raw length; compression never yields that) is read straight into the
+        // caller's buffer, header first, then payload: no copy through a record buffer. Others are read whole.
+        bool raw = loc.StoredLength == loc.RawLength;
+        byte[]? rented = raw ? null : System.Buffers.ArrayPool<byte>.Shared.Rent(loc.RecordLength);
         try
         {
-            var span = record.AsSpan(0, loc.RecordLength);
-            int n = RandomAccess.Read(Handle(loc.Arena), span, loc.Offset);
-            if (n != span.Length) throw new BlockReadException(Where(), loc.Offset, "record runs past the end of the arena");
-            var header = BlockRecord.UnpackHeader(span);
-            if (header is null || header.Value.Score != expected || header.Value.StoredLength != loc.StoredLength)
+            Span<byte> head = stackalloc byte[ArenaFormat.RecordHeaderSize];
+            var record = raw ? head : rented.AsSpan(0, loc.RecordLength);
+            if (RandomAccess.Read(handle, record, loc.Offset) != record.Length
+                || raw && RandomAccess.Read(handle, content, loc.Offset + ArenaFormat.RecordHeaderSize) != content.Length)
+                throw new BlockReadException(Where(), loc.Offset, "record runs past the end of the arena");
+            var header = BlockRecord.UnpackHeader(record);
+            if (header is null || header.Value.Score != expected || header.Value.StoredLength != loc.StoredLength
+                || raw && header.Value.Codec != ArenaFormat.CodecRaw)
                 throw new BlockReadException(Where(), loc.Offset, $"record header does not match block {expected.Short}");
-            if (!BlockRecord.TryUnpack(span, header.Value, content))
-                throw new BlockReadException(Where(), loc.Offset, $"block {expected.Short} fails its checksum");
-            if (verifyScore && Score.Of(content[..(int)loc.RawLength]) != expected)
+            bool intact = raw
+                ? BlockRecord.Checksum(head[..ArenaFormat.R_CHECKSUM], content) == header.Value.Checksum
+                : BlockRecord.TryUnpack(record, header.Value, content);
+            if (!intact) throw new BlockReadException(Where(), loc.Offset, $"block {expected.Short} fails its checksum");
+            if (verifyScore && Score.Of(content) != expected)
                 throw new BlockReadException(Where(), loc.Offset, $"block {expected.Short} content does not match its score");
         }
-        finally { System.Buffers.ArrayPool<byte>.Shared.Return(record); }
-    }
-
-    // A block stored raw (stored length = raw length; compression never yields that) is read straight into the
-    // caller's buffer: the header first, then the payload, both usually from the page cache. No copy in between.
-    private void ReadRaw(BlockLocation loc, Score expected, bool verifyScore, Span<byte> content)
-    {
-        string Where() => PathOf(loc.Arena);
-        Span<byte> head = stackalloc byte[ArenaFormat.RecordHeaderSize];
-        var payload = content[..(int)loc.RawLength];
-        var handle = Handle(loc.Arena);
-        if (RandomAccess.Read(handle, head, loc.Offset) != head.Length
-            || RandomAccess.Read(handle, payload, loc.Offset + ArenaFormat.RecordHeaderSize) != payload.Length)
-            throw new BlockReadException(Where(), loc.Offset, "record runs past the end of the arena");
-        var header = BlockRecord.UnpackHeader(head);
-        if (header is null || header.Value.Score != expected || header.Value.StoredLength != loc.StoredLength
-            || header.Value.Codec != ArenaFormat.CodecRaw)
-            throw new BlockReadException(Where(), loc.Offset, $"record header does not match block {expected.Short}");
-        if (BlockRecord.Checksum(head[..ArenaFormat.R_CHECKSUM], payload) != header.Value.Checksum)
-            throw new BlockReadException(Where(), loc.Offset, $"block {expected.Short} fails its checksum");
-        if (verifyScore && Score.Of(payload) != expected)
-            throw new BlockReadException(Where(), loc.Offset, $"block {expected.Short} content does not match its score");
+        finally { if (rented is not null) System.Buffers.ArrayPool<byte>.Shared.Return(rented); }
     }
 
     public void Dispose()
