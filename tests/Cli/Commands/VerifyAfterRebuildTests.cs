@@ -3,7 +3,6 @@
 using System.Text.Json;
 using TimeTravel.Store;
 using TimeTravel.Store.Arenas;
-using TimeTravel.Store.Posix;
 using TimeTravel.Tests.Cli.Support;
 using TimeTravel.Tests.Store.Support;
 using Xunit;
@@ -42,10 +41,7 @@ public class VerifyAfterRebuildTests : IDisposable
         string arena; long at;
         using (var repo = Repository.OpenReader(_store))
         {
-            var node = repo.Trees.Resolve(repo.FindSnapshot("latest").Root, PathBytes.Components(PathBytes.From(_users[0])))!;
-            var leaf = repo.Trees.Streams.Leaves(node.Content).Skip(1).First();
-            Assert.True(repo.Blocks.TryLocate(leaf.Score, out var loc));
-            arena = repo.Blocks.Arenas.PathOf(loc.Arena);
+            (arena, var loc) = Damage.Locate(repo, Damage.DataBlocksOf(repo, repo.FindSnapshot("latest").Root, _users[0])[1]);
             at = loc.Offset + ArenaFormat.RecordHeaderSize + 100;
         }
         Damage.FlipBits(arena, at);

@@ -1,7 +1,6 @@
 // `timetravel verify --read-data` and `cat` on a store with one damaged arena byte.
 using TimeTravel.Store;
 using TimeTravel.Store.Arenas;
-using TimeTravel.Store.Posix;
 using TimeTravel.Tests.Cli.Support;
 using TimeTravel.Tests.Store.Support;
 using Xunit;
@@ -42,10 +41,7 @@ public class VerifyCommandTests : IDisposable
         {
             var snap = repo.FindSnapshot("latest");
             _snapshotName = snap.Name;
-            var node = repo.Trees.Resolve(snap.Root, PathBytes.Components(PathBytes.From(_victim)))!;
-            var leaf = repo.Trees.Streams.Leaves(node.Content).Skip(1).First();
-            Assert.True(repo.Blocks.TryLocate(leaf.Score, out var loc));
-            _arena = repo.Blocks.Arenas.PathOf(loc.Arena);
+            (_arena, var loc) = Damage.Locate(repo, Damage.DataBlocksOf(repo, snap.Root, _victim)[1]);
             _damagedAt = loc.Offset + ArenaFormat.RecordHeaderSize + 1000;
         }
         Damage.FlipBits(_arena, _damagedAt);

@@ -2,7 +2,6 @@
 // everything else still reads, and the mount keeps serving.
 using TimeTravel.Store;
 using TimeTravel.Store.Arenas;
-using TimeTravel.Store.Posix;
 using TimeTravel.Store.Trees;
 using TimeTravel.Tests.Fs.Mounting.Support;
 using TimeTravel.Tests.Store.Support;
@@ -31,12 +30,11 @@ public sealed class DamagedStoreTests
             StreamLeaf bad;
             using (var repo = Repository.OpenReader(store))
             {
-                var node = repo.Trees.Resolve(snapshot.Root, PathBytes.Components(PathBytes.From(source["victim.bin"])))!;
-                var leaves = repo.Trees.Streams.Leaves(node.Content).Where(l => !l.IsHole).ToList();
+                var leaves = Damage.DataBlocksOf(repo, snapshot.Root, source["victim.bin"]);
                 Assert.True(leaves.Count >= 8, $"victim.bin has only {leaves.Count} blocks");
                 bad = leaves[leaves.Count / 2];
-                Assert.True(repo.Blocks.TryLocate(bad.Score, out var loc));
-                Damage.FlipBits(repo.Blocks.Arenas.PathOf(loc.Arena), loc.Offset + ArenaFormat.RecordHeaderSize + loc.StoredLength / 2, 0x5a);
+                var (arena, loc) = Damage.Locate(repo, bad);
+                Damage.FlipBits(arena, loc.Offset + ArenaFormat.RecordHeaderSize + loc.StoredLength / 2, 0x5a);
             }
 
             using var m = new InProcessMount(store);
