@@ -3,8 +3,9 @@
 // Writes are buffered in memory and made durable by Flush (the tracker daemon calls it every second): under the
 // journal lock it appends the buffered records to the current segment and fsyncs. Between cuts each path is written
 // once: a path already written to the current segment is skipped (the snapshot only needs to know it changed, and
-// re-examines it). The set of written paths is cleared when the writer sees that a cut opened a new segment; that
-// check happens under the lock, before deciding what to skip, so a change after a cut is never suppressed.
+// re-examines it), and so is an Incomplete marker already written there. The set of what was written is cleared
+// when the writer sees that a cut opened a new segment; that check happens under the lock, before deciding what to
+// skip (nothing is skipped for having been written when it is buffered), so a change after a cut is never suppressed.
 // A writer only ever appends to the journal it opened: if the journal's id changes under it (the directory was
 // deleted and made again), Flush fails instead of writing a running session into a journal that never saw it start.
 using TimeTravel.Store.Posix;
@@ -18,7 +19,6 @@ public sealed class ChangeJournal : IChangeSink, IDisposable
     private readonly List<JournalRecord> _pending = [];
     private readonly HashSet<byte[]> _pendingKeys = new(PathBytes.EqualityComparer);
     private readonly HashSet<byte[]> _writtenKeys = new(PathBytes.EqualityComparer);
-    private readonly HashSet<string> _pendingIncompletes = [], _writtenIncompletes = [];
     private readonly List<JournalRecord> _standing = [];   // repeated at the start of every segment this writer writes to
     private readonly object _gate = new();
     private long _segment;            // the segment this writer last appended to
@@ -51,12 +51,9 @@ public sealed class ChangeJournal : IChangeSink, IDisposable
         lock (_gate)
         {
             var key = DedupKey(change);
-            // A path already journaled as new will be visited anyway: its later writes and chmods add nothing.
-            if (key[0] == (byte)'c' && change.RenamedTo is null)
-            {
-                byte[] asNew = [(byte)'n', .. change.Path];
-                if (_pendingKeys.Contains(asNew) || _writtenKeys.Contains(asNew)) return;
-            }
+            // Buffered records go to the same segment, so a path buffered as new makes later changes redundant here;
+            // what was already written is checked in Flush, after it has looked for a cut.
+            if (AsNew(key) is { } asNew && _pendingKeys.Contains(asNew)) return;
             if (_pendingKeys.Add(key)) _pending.Add(new ChangeEntry(change));
         }
     }
@@ -69,9 +66,8 @@ public sealed class ChangeJournal : IChangeSink, IDisposable
     {
         lock (_gate)
         {
-            var key = (source ?? "") + "\0" + reason;
-            if (_writtenIncompletes.Contains(key) || !_pendingIncompletes.Add(key)) return;
-            _pending.Add(new IncompleteMarker(DateTimeOffset.UtcNow, source, reason));
+            var marker = new IncompleteMarker(DateTimeOffset.UtcNow, source, reason);
+            if (_pendingKeys.Add(DedupKey(marker))) _pending.Add(marker);
         }
     }
 
@@ -157,7 +153,6 @@ public sealed class ChangeJournal : IChangeSink, IDisposable
                 if (current != _segment)
                 {
                     _writtenKeys.Clear();
-                    _writtenIncompletes.Clear();
                     _expectedLength = -1;
                     if (_session != 0) _heartbeatsOwed = 2;
                     if (_segment != 0) _pending.InsertRange(0, _standing);
@@ -168,9 +163,10 @@ public sealed class ChangeJournal : IChangeSink, IDisposable
                 var newKeys = new HashSet<byte[]>(PathBytes.EqualityComparer);
                 foreach (var record in _pending)
                 {
-                    if (record is ChangeEntry entry)
+                    if (DedupKey(record) is { } key)
                     {
-                        var key = DedupKey(entry.Change);
+                        // A path already journaled as new will be visited anyway: its later writes and chmods add nothing.
+                        if (AsNew(key) is { } asNew && (_writtenKeys.Contains(asNew) || newKeys.Contains(asNew))) continue;
                         if (_writtenKeys.Contains(key) || !newKeys.Add(key)) continue;
                     }
                     JournalCodec.AppendFrame(frames, record);
@@ -179,11 +175,9 @@ public sealed class ChangeJournal : IChangeSink, IDisposable
                 if (heartbeat) JournalCodec.AppendFrame(frames, new Heartbeat(DateTimeOffset.UtcNow, _session));
                 _expectedLength = AppendToSegment(_segment, frames, _expectedLength);
                 _writtenKeys.UnionWith(newKeys);   // only once durable: a failed append must not suppress a retry
-                _writtenIncompletes.UnionWith(_pendingIncompletes);
                 if (heartbeat) _heartbeatsOwed--;
                 _pending.Clear();
                 _pendingKeys.Clear();
-                _pendingIncompletes.Clear();
             }
         }
     }
@@ -297,6 +291,17 @@ public sealed class ChangeJournal : IChangeSink, IDisposable
     /// Two changes with the same key need only one record: New (the subtree may be new) and renames are kept apart
     /// from plain changes, because a snapshot treats them differently.
     /// </summary>
+    // Changes and Incomplete markers are each written once per segment: keyed by what they say.
+    private static byte[]? DedupKey(JournalRecord record) => record switch
+    {
+        ChangeEntry e => DedupKey(e.Change),
+        IncompleteMarker m => [(byte)'i', .. System.Text.Encoding.UTF8.GetBytes(m.Source ?? ""), 0, .. System.Text.Encoding.UTF8.GetBytes(m.Reason)],
+        _ => null,
+    };
+
+    /// <summary>For a modification of a path (not a rename), the key the same path has when journaled as new.</summary>
+    private static byte[]? AsNew(byte[] key) => key[0] == (byte)'c' ? [(byte)'n', .. key.AsSpan(1)] : null;
+
     private static byte[] DedupKey(ChangeRecord c)
     {
         byte kind = c.Kind switch { ChangeKind.New => (byte)'n', ChangeKind.Renamed => (byte)'r', _ => (byte)'c' };

@@ -50,6 +50,38 @@ public sealed class ChangeJournalDedupTests : IDisposable
     }
 
     [Fact]
+    public void AWriteAfterACutToAFileJournaledAsNewBeforeItIsNotSuppressed()
+    {
+        using var tracker = ChangeJournal.Open(_dir.Path);
+        using var snapshot = ChangeJournal.Open(_dir.Path);
+        tracker.Change(new ChangeRecord(ChangeKind.New, PathBytes.From("/f")));
+        tracker.Flush();
+        long cut = snapshot.Cut(TimeSpan.Zero);
+        tracker.Change(new ChangeRecord(ChangeKind.Modified, PathBytes.From("/f")));   // buffered before the tracker sees the cut
+        tracker.Flush();
+
+        var after = new JournalReader(_dir.Path).ReadAllSegments().Single(s => s.Number == cut + 1);
+        Assert.Equal(ChangeKind.Modified, Assert.Single(after.Records.OfType<ChangeEntry>()).Change.Kind);
+    }
+
+    [Fact]
+    public void AnIncompleteMarkerRepeatedAfterACutIsWrittenAgain()
+    {
+        using var tracker = ChangeJournal.Open(_dir.Path);
+        using var snapshot = ChangeJournal.Open(_dir.Path);
+        tracker.Incomplete("/src", "a file with 2 hard links changed outside the sources");
+        tracker.Incomplete("/src", "a file with 2 hard links changed outside the sources");
+        tracker.Flush();
+        long cut = snapshot.Cut(TimeSpan.Zero);
+        tracker.Incomplete("/src", "a file with 2 hard links changed outside the sources");   // before the tracker sees the cut
+        tracker.Flush();
+
+        var segments = new JournalReader(_dir.Path).ReadAllSegments();
+        Assert.Single(segments.Single(s => s.Number == cut).Records.OfType<IncompleteMarker>());
+        Assert.Single(segments.Single(s => s.Number == cut + 1).Records.OfType<IncompleteMarker>());
+    }
+
+    [Fact]
     public void ARenameIsKeptEvenWhenItsPathsWereAlreadyModified()
     {
         using var journal = ChangeJournal.Open(_dir.Path);
