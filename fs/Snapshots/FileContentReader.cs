@@ -67,20 +67,25 @@ public sealed class FileContentReader(IBlockSource blocks, StreamReader streams,
     }
 
     // The next blocks of a sequential read: the disk is asked for the next `2 × readAhead` at once (in runs of
-    // adjacent records, see ArenaSet.Prefetch), and the next `readAhead` are decoded in the background.
+    // adjacent records, see ArenaSet.Prefetch), and the next `readAhead` are decoded in the background. Blocks
+    // cached or already being decoded are left out of both.
     private void ReadAhead(StreamRef stream, long from)
     {
-        var upcoming = new List<Score>(2 * readAhead);
+        var advise = new List<Score>(2 * readAhead);
+        var decode = new List<Score>(readAhead);
         for (int i = 0; i < 2 * readAhead && from < stream.Length; i++)
         {
             var leaf = streams.LeafAt(stream, from);
             if (leaf is null) break;
             from = leaf.Value.Offset + leaf.Value.Length;
-            if (!leaf.Value.IsHole && !_cache.TryGet(leaf.Value.Score, out _)) upcoming.Add(leaf.Value.Score);
+            var score = leaf.Value.Score;
+            if (leaf.Value.IsHole || _loading.ContainsKey(score) || _cache.TryGet(score, out _)) continue;
+            advise.Add(score);
+            if (i < readAhead) decode.Add(score);
         }
-        if (upcoming.Count == 0) return;
-        blocks.Prefetch(upcoming);
-        foreach (var score in upcoming.Take(readAhead))
+        if (advise.Count == 0) return;
+        blocks.Prefetch(advise);
+        foreach (var score in decode)
         {
             var task = new Task<DecodedBlock>(() =>
             {
