@@ -94,7 +94,7 @@ public sealed class SnapshotWriter
                 || changes.IsNewSubtree(path);
             return st.Kind == FileKind.Directory
                 ? await WalkDirectory(path, name, st, previous, st.Device, trie.Source, full)
-                : await Entry(path, name, st, previous, full);
+                : await Entry(path, name, st, previous);
         }
         if (st.Kind != FileKind.Directory) { Problem($"{PathBytes.Display(path)}: on the way to a source but not a directory"); return null; }
         var node = Node.FromStatus(name, st);
@@ -137,7 +137,6 @@ public sealed class SnapshotWriter
                 continue;
             }
             if (!TryStat(childPath, out var cst)) continue; // vanished since the listing
-            bool childFull = full || prev is null || _options.Changes!.IsNewSubtree(childPath);
             if (cst.Kind == FileKind.Directory)
             {
                 if (cst.Device != device)
@@ -147,18 +146,22 @@ public sealed class SnapshotWriter
                     _progress.AddDirectory();
                     pending.Add(Task.FromResult(mountPoint));
                 }
-                else pending.Add(Task.FromResult(await WalkDirectory(childPath, entry.Name, cst, prev, device, excludes, childFull)));
+                else
+                {
+                    bool childFull = full || prev is null || _options.Changes!.IsNewSubtree(childPath);
+                    pending.Add(Task.FromResult(await WalkDirectory(childPath, entry.Name, cst, prev, device, excludes, childFull)));
+                }
                 continue;
             }
             if (cst.Kind == FileKind.Socket) { Problem($"{PathBytes.Display(childPath)}: socket skipped (sockets cannot be stored)", isError: false); continue; }
-            pending.Add(Entry(childPath, entry.Name, cst, prev, childFull));
+            pending.Add(Entry(childPath, entry.Name, cst, prev));
         }
         var children = await Task.WhenAll(pending);
         node.Content = StoreDirectory(children);
         return node;
     }
 
-    private Task<Node> Entry(byte[] path, byte[] name, FileStatus st, Node? previous, bool full)
+    private Task<Node> Entry(byte[] path, byte[] name, FileStatus st, Node? previous)
     {
         // Other names of a hard-linked file may lie where the journal does not look: only a walk gets their content,
         // link count and ctime right. This holds for names in walked subtrees too (their other names need not be),
