@@ -56,7 +56,7 @@ public sealed class FileHistory(TreeReader trees)
     private bool ProvesUnchanged(SnapshotRecord snap, SnapshotRecord before, byte[] path)
     {
         if (snap.ChangedCount < 0 || snap.ChangedSince != before.Id) return false;
-        var changed = ChangedPaths(snap);
+        var changed = Snapshots.ChangeList.Read(trees, snap);
         // Sorted by bytes: the first entry at or after "path/" is a descendant if any is; each ancestor is found by its own search.
         if (changed.BinarySearch(path, PathBytes.Comparer) >= 0) return false;
         byte[] below = [.. path, (byte)'/'];
@@ -67,9 +67,6 @@ public sealed class FileHistory(TreeReader trees)
             if (path[slash] == (byte)'/' && changed.BinarySearch(path[..slash], PathBytes.Comparer) >= 0) return false;
         return changed.BinarySearch("/"u8.ToArray(), PathBytes.Comparer) < 0;
     }
-
-    private List<byte[]> ChangedPaths(SnapshotRecord snap) =>
-        snap.ChangedPaths.IsEmpty ? [] : Snapshots.ChangeList.Decode(trees.Streams.ReadAll(snap.ChangedPaths));
 
     /// <summary>
     /// Every name that was ever directly below the directory `path` in any of the snapshots, sorted by bytes: the

@@ -53,6 +53,6 @@ public static class ChangeList
         sortedPaths.Count == 0 ? StreamRef.Empty : chunker.WriteBytes(Encode(sortedPaths), BlockType.Data);
 
     /// <summary>The paths that changed in <paramref name="snapshot"/>, as recorded (empty for snapshots from before this list).</summary>
-    public static List<byte[]> Read(Repository repo, SnapshotRecord snapshot) =>
-        snapshot.ChangedPaths.IsEmpty ? [] : Decode(repo.Trees.Streams.ReadAll(snapshot.ChangedPaths));
+    public static List<byte[]> Read(TreeReader trees, SnapshotRecord snapshot) =>
+        snapshot.ChangedPaths.IsEmpty ? [] : Decode(trees.Streams.ReadAll(snapshot.ChangedPaths));
 }

@@ -154,7 +154,7 @@ public sealed class IncrementalSnapshotFallbackTests
         var walk = box.Snapshot(full: true);
 
         using var repo = TimeTravel.Store.Repository.OpenReader(box.Store);
-        List<string> Listed(IncrSnapshotInfo s) => TimeTravel.Store.Snapshots.ChangeList.Read(repo, repo.FindSnapshot(s.Name))
+        List<string> Listed(IncrSnapshotInfo s) => TimeTravel.Store.Snapshots.ChangeList.Read(repo.Trees, repo.FindSnapshot(s.Name))
             .Select(p => PathBytes.Display(p)).Where(p => p.StartsWith(box.Source, StringComparison.Ordinal)).ToList();
         Assert.Equal([changed, created], Listed(journal));   // sorted by bytes; "a" changed only below it
         Assert.Empty(Listed(walk));

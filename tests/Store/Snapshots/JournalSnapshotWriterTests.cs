@@ -66,8 +66,8 @@ public sealed class JournalSnapshotWriterTests : IDisposable
         int expected = 1 + PathBytes.Components(_dir.Bytes("src")).Count + 2;
         Assert.Equal(expected, progress.Stats);
         using var repo = Repository.OpenReader(_store);
-        Assert.Contains(ChangeList.Read(repo, result.Record), p => PathBytes.Display(p) == _dir["src/a/changed.txt"]);
-        Assert.DoesNotContain(ChangeList.Read(repo, result.Record), p => PathBytes.IsWithin(p, P("b")));
+        Assert.Contains(ChangeList.Read(repo.Trees, result.Record), p => PathBytes.Display(p) == _dir["src/a/changed.txt"]);
+        Assert.DoesNotContain(ChangeList.Read(repo.Trees, result.Record), p => PathBytes.IsWithin(p, P("b")));
     }
 
     // A new name (a subtree walked in full) is no exception: the file's other names need not be where the journal looks.

@@ -230,13 +230,13 @@ public class SnapshotWriterTests : IDisposable
         var third = Snapshot(2).Record;
 
         using var repo = Repository.OpenReader(_store);
-        Assert.Equal(["/"], ChangeList.Read(repo, first).Select(p => PathBytes.Display(p)));
-        var changed = ChangeList.Read(repo, second).Select(p => PathBytes.Display(p)).ToList();
+        Assert.Equal(["/"], ChangeList.Read(repo.Trees, first).Select(p => PathBytes.Display(p)));
+        var changed = ChangeList.Read(repo.Trees, second).Select(p => PathBytes.Display(p)).ToList();
         Assert.Equal(second.ChangedCount, changed.Count);
         foreach (var expected in new[] { "regular.txt", "dir", "dir/new file", "fifo" })
             Assert.Contains(_tree.Root + "/" + expected, changed);
         Assert.DoesNotContain(_tree.Root + "/big", changed);
         Assert.Equal(changed.Order(StringComparer.Ordinal), changed);   // ASCII names: byte order is ordinal order
-        Assert.Empty(ChangeList.Read(repo, third).Where(p => PathBytes.IsWithin(p, _tree.RootBytes)));
+        Assert.Empty(ChangeList.Read(repo.Trees, third).Where(p => PathBytes.IsWithin(p, _tree.RootBytes)));
     }
 }
