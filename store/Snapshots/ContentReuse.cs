@@ -18,7 +18,6 @@ public static class ContentReuse
         if (before.Kind != Posix.FileKind.Regular || now.Kind != Posix.FileKind.Regular || before.Flags != NodeFlags.None) return false;
         if (before.Size != now.Size || before.MTimeNs != now.MTimeNs) return false;
         if (before.CTimeNs == now.CTimeNs) return true;
-        return before.Mode != now.Mode || before.Uid != now.Uid || before.Gid != now.Gid || before.NLink != now.NLink
-            || !NodeComparison.SameXattrs(before.Xattrs, now.Xattrs);
+        return NodeComparison.MetadataDiffers(before, now) || before.NLink != now.NLink; // mtimes are equal here
     }
 }
