@@ -4,6 +4,7 @@
 // Invalidation must not run inside a FUSE request (libfuse would deadlock), hence a timer thread of its own.
 using TimeTravel.Fs.Fuse;
 using TimeTravel.Fs.Snapshots;
+using TimeTravel.Store.Posix;
 
 namespace TimeTravel.Fs.Mounting;
 
@@ -19,9 +20,9 @@ public sealed class CatalogWatcher : IDisposable
             try
             {
                 if (!fs.Snapshots.Refresh()) return;
-                mount.InvalidateInode(InodeNumbers.Root);
+                // The directories whose listings the kernel may not keep (SnapshotFileSystem.OpenDir): the root and .history's.
                 foreach (var inode in fs.Inodes.Held)
-                    if (inode.HistoryPath is not null) mount.InvalidateInode(inode.Number);
+                    if (inode.AtRoot && inode.Node is { Kind: FileKind.Directory }) mount.InvalidateInode(inode.Number);
             }
             catch (Exception e) { log($"catalog watcher: {e.GetType().Name}: {e.Message}"); }
         }, null, period, period);
