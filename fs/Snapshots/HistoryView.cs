@@ -15,11 +15,12 @@ public sealed class HistoryView(SnapshotsView view, TreeReader trees)
     public static ReadOnlySpan<byte> Name => ".history"u8;
     private readonly FileHistory _history = new(trees);
 
-    public Inode Root() => Directory(InodeNumbers.ForRootEntry(".history"), ".history"u8.ToArray(), "/"u8.ToArray(), "/.history");
+    public Inode Root() => Directory(InodeNumbers.ForRootEntry(".history"), ".history"u8.ToArray(), "/"u8.ToArray(), "/.history",
+        _history.Versions(view.Repository.Catalog.Snapshots(), "/"u8.ToArray()));
 
-    private Inode Directory(ulong ino, byte[] name, byte[] path, string display)
+    // A history directory's attributes: the owner and mode of the newest directory at its path, the times of the newest entry.
+    private static Inode Directory(ulong ino, byte[] name, byte[] path, string display, IReadOnlyList<FileVersion> versions)
     {
-        var versions = _history.Versions(view.Repository.Catalog.Snapshots(), path);
         var newest = versions.LastOrDefault(v => v.Node is { Kind: FileKind.Directory })?.Node;
         var latest = versions.LastOrDefault(v => v.Node is not null)?.Node;
         return Directory(ino, name, path, display, newest, latest);
@@ -63,8 +64,7 @@ public sealed class HistoryView(SnapshotsView view, TreeReader trees)
         var child = PathBytes.Join(path, name);
         var versions = _history.Versions(snapshots, child);
         if (versions.Count == 0) return null;
-        return Directory(InodeNumbers.ForChild(dir.Number, name), name, child, dir.Path + "/" + PathBytes.Display(name),
-            versions.LastOrDefault(v => v.Node is { Kind: FileKind.Directory })?.Node, versions.LastOrDefault(v => v.Node is not null)?.Node);
+        return Directory(InodeNumbers.ForChild(dir.Number, name), name, child, dir.Path + "/" + PathBytes.Display(name), versions);
     }
 
     // A version is the file as recorded, under the name of the snapshot that first had it.
