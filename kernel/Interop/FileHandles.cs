@@ -49,9 +49,7 @@ internal static class FileHandles
         using var fd = OpenByHandle(mountFd, handle, out errno);
         if (fd is null) return null;
 
-        Span<byte> statx = stackalloc byte[256];
-        if (Libc.Statx(fd, [0], FanotifyConstants.AT_EMPTY_PATH, FanotifyConstants.STATX_NLINK, statx) == 0
-            && BinaryPrimitives.ReadUInt32LittleEndian(statx[16..]) == 0)
+        if (NLink(fd) == 0)
         {
             errno = Errno.ENOENT;
             return null;
@@ -74,12 +72,16 @@ internal static class FileHandles
     {
         using var fd = OpenByHandle(mountFd, handle, out errno);
         if (fd is null) return errno is Errno.ESTALE or Errno.ENOENT ? 0 : -1;
+        if (NLink(fd) is { } links) return links;
+        errno = Errno.Last;
+        return -1;
+    }
+
+    // statx(fd, "", AT_EMPTY_PATH, STATX_NLINK): stx_nlink, the u32 at offset 16; null when statx fails (errno set).
+    private static uint? NLink(FileDescriptor fd)
+    {
         Span<byte> statx = stackalloc byte[256];
-        if (Libc.Statx(fd, [0], FanotifyConstants.AT_EMPTY_PATH, FanotifyConstants.STATX_NLINK, statx) != 0)
-        {
-            errno = Errno.Last;
-            return -1;
-        }
+        if (Libc.Statx(fd, [0], FanotifyConstants.AT_EMPTY_PATH, FanotifyConstants.STATX_NLINK, statx) != 0) return null;
         return BinaryPrimitives.ReadUInt32LittleEndian(statx[16..]);
     }
 

@@ -21,7 +21,7 @@ internal sealed class HandleResolver
 
     public Outcome Resolve(WatchedFilesystem fs, byte[] handle)
     {
-        string key = fs.FsId.ToString("x") + ":" + Convert.ToHexString(handle);
+        string key = Key(fs, handle);
         if (_cache.TryGetValue(key, out var cached)) return cached;
         var outcome = ResolveUncached(fs, handle);
         _cache[key] = outcome;
@@ -34,7 +34,7 @@ internal sealed class HandleResolver
     /// </summary>
     public long LinkCount(WatchedFilesystem fs, byte[] handle)
     {
-        string key = fs.FsId.ToString("x") + ":" + Convert.ToHexString(handle);
+        string key = Key(fs, handle);
         if (_links.TryGetValue(key, out long cached)) return cached;
         long links = -1;
         foreach (var mountFd in fs.MountFds.Values)
@@ -45,6 +45,8 @@ internal sealed class HandleResolver
         _links[key] = links;
         return links;
     }
+
+    private static string Key(WatchedFilesystem fs, byte[] handle) => fs.FsId.ToString("x") + ":" + Convert.ToHexString(handle);
 
     private static Outcome ResolveUncached(WatchedFilesystem fs, byte[] handle)
     {
