@@ -116,9 +116,8 @@ public sealed class Yesterday(Past past, TextWriter output, TextWriter errors, b
     // The absolute path the snapshots record for what the user typed; null (after saying so) outside every source.
     private string? SourcePathOf(string file)
     {
-        string path = SnapshotPaths.SourcePath(file, Environment.CurrentDirectory, past.MountPoint);
-        if (!past.Covers(path) && SnapshotPaths.WithRealDirectory(path) is { } real && past.Covers(real)) path = real;
-        if (past.Covers(path)) return path;
+        string path = SnapshotPaths.SourcePath(file, Environment.CurrentDirectory, past.MountPoint, past.Covers, out bool covered);
+        if (covered) return path;
         errors.WriteLine(past.Sources is { } sources
             ? $"yesterday: {path} is outside every source; the sources are {string.Join(", ", sources)}"
             : $"yesterday: {path} is in no snapshot in {past.MountPoint}");

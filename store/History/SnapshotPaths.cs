@@ -25,14 +25,18 @@ public static class SnapshotPaths
     }
 
     /// <summary>
-    /// SourcePath, then, when that is outside every source, the same with its directory resolved through symlinks
-    /// if that one is inside a source (usrmerge: /lib/x is recorded as /usr/lib/x). Otherwise the literal path.
+    /// SourcePath, then, when <paramref name="covers"/> says that is outside the snapshots, the same with its directory
+    /// resolved through symlinks if that one is inside (usrmerge: /lib/x is recorded as /usr/lib/x). Otherwise the
+    /// literal path, with <paramref name="covered"/> false.
     /// </summary>
-    public static string SourcePath(string typed, string cwd, string mountPoint, IReadOnlyCollection<string> sources)
+    public static string SourcePath(string typed, string cwd, string mountPoint, Func<string, bool> covers, out bool covered)
     {
         string path = SourcePath(typed, cwd, mountPoint);
-        if (sources.Any(s => IsUnder(path, s))) return path;
-        return WithRealDirectory(path) is { } real && sources.Any(s => IsUnder(real, s)) ? real : path;
+        covered = covers(path);
+        if (covered) return path;
+        if (WithRealDirectory(path) is not { } real || !covers(real)) return path;
+        covered = true;
+        return real;
     }
 
     /// <summary>

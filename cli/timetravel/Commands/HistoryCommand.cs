@@ -26,7 +26,8 @@ public static class HistoryCommand
             using var repo = Repository.OpenReader(r.GetValue(CommonOptions.Store)!);
             var (mountPoint, _) = MountLocator.Find(repo.Layout.Root);
             var sources = repo.Catalog.Sources().Select(s => s.Path).ToList();
-            string display = SnapshotPaths.SourcePath(r.GetValue(path)!, Environment.CurrentDirectory, mountPoint, sources);
+            string display = SnapshotPaths.SourcePath(r.GetValue(path)!, Environment.CurrentDirectory, mountPoint,
+                p => sources.Any(s => SnapshotPaths.IsUnder(p, s)), out _);
             byte[] bytes = PathBytes.FromDisplay(display);
             var snapshots = repo.Catalog.Snapshots();
             if (snapshots.Count == 0) throw new StoreException($"{repo.Layout.Root}: the store has no snapshots yet; take one with `timetravel snapshot`");

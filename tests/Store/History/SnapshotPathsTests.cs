@@ -38,8 +38,13 @@ public class SnapshotPathsTests
         File.WriteAllText(dir["usr/lib/libc.so.6"], "");
         File.CreateSymbolicLink(dir["lib"], "usr/lib");
         string typed = dir["lib/libc.so.6"];
-        Assert.Equal(dir["usr/lib/libc.so.6"], SnapshotPaths.SourcePath(typed, "/", "/backup/.snapshot", [dir["usr"]]));
-        Assert.Equal(typed, SnapshotPaths.SourcePath(typed, "/", "/backup/.snapshot", [dir.Path]));
+        Func<string, bool> Under(string source) => p => SnapshotPaths.IsUnder(p, source);
+        Assert.Equal(dir["usr/lib/libc.so.6"], SnapshotPaths.SourcePath(typed, "/", "/backup/.snapshot", Under(dir["usr"]), out bool covered));
+        Assert.True(covered);
+        Assert.Equal(typed, SnapshotPaths.SourcePath(typed, "/", "/backup/.snapshot", Under(dir.Path), out covered));
+        Assert.True(covered);
+        Assert.Equal(typed, SnapshotPaths.SourcePath(typed, "/", "/backup/.snapshot", Under(dir["elsewhere"]), out covered));
+        Assert.False(covered);
         Assert.Equal(dir["usr/lib/libc.so.6"], SnapshotPaths.WithRealDirectory(typed));
         Assert.Null(SnapshotPaths.WithRealDirectory(dir["usr/lib/libc.so.6"]));
         File.CreateSymbolicLink(dir["loop"], "loop");
