@@ -17,7 +17,7 @@ public static class MountHistory
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < all.Count; i++) index[all[i].Name] = i;
 
-        string dir = past.MountPoint.TrimEnd('/') + "/.history" + (path == "/" ? "" : path);
+        string dir = past.InHistory(path);
         var found = new List<(int At, FileStatus St, byte[] File)>();
         try
         {

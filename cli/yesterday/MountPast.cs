@@ -29,13 +29,10 @@ public sealed class MountPast : Past
     public override IRestoreSource Source => _source;
     public override Func<byte[], byte[], bool>? WouldRecord => null;
 
-    /// <summary>MOUNT/SNAPSHOT/path, by the snapshot's own name (its day's link may point elsewhere by now).</summary>
-    public string Exact(SnapshotStamp snap, string path) => SnapshotPaths.InMount(MountPoint, snap.Name, path);
-
     /// <summary>In some snapshot: the hidden .history directory has the path (reachable by name, even when deleted since).</summary>
     public override bool Covers(string path)
     {
-        try { PosixFs.LStat(PathBytes.FromDisplay(MountPoint.TrimEnd('/') + "/.history" + (path == "/" ? "" : path))); return true; }
+        try { PosixFs.LStat(PathBytes.FromDisplay(InHistory(path))); return true; }
         catch (PosixException e) when (e.Errno is 2 or 20 /* ENOENT, ENOTDIR */) { return false; }
         catch (PosixException) { return true; } // there, but not for this user: Find says so
     }

@@ -39,6 +39,12 @@ public abstract class Past : IDisposable
     public string InMount(SnapshotStamp snap, string path) =>
         SnapshotPaths.InMount(MountPoint, SnapshotPaths.DirectoryName(snap, Snapshots), path);
 
+    /// <summary>MOUNT/SNAPSHOT/path, by the snapshot's own name (its day's link may point elsewhere by now).</summary>
+    public string Exact(SnapshotStamp snap, string path) => SnapshotPaths.InMount(MountPoint, snap.Name, path);
+
+    /// <summary>MOUNT/.history/path: the versions of a file, the names ever under a directory.</summary>
+    public string InHistory(string path) => SnapshotPaths.InMount(MountPoint, ".history", path);
+
     public virtual void Dispose() { }
 
     /// <summary>The store when it can be opened; else its mount (or a timetravel mount at the default place); else the store's error.</summary>

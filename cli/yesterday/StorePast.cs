@@ -21,12 +21,14 @@ public sealed class StorePast : Past
         _records = repo.Catalog.Snapshots();
         _byName = _records.ToDictionary(s => s.Name, StringComparer.Ordinal);
         Snapshots = _records.Select(SnapshotStamp.Of).ToList();
-        Sources = repo.Catalog.Sources().Select(s => s.Path).ToList();
+        var sources = repo.Catalog.Sources();
+        Sources = sources.Select(s => s.Path).ToList();
         (MountPoint, Mounted) = MountLocator.Find(repo.Layout.Root);
         Source = new StoreTreeSource(repo.Trees);
-        var sources = repo.Catalog.Sources()
-            .Select(s => (Root: PathBytes.From(s.Path), Rules: new ExcludeRules(s.Excludes, [repo.Layout.Root]))).ToList();
-        WouldRecord = (path, name) => SourceWalk.WouldRecord(sources, path, name);
+        // Exclude rules compile their patterns: only -c and -C ask, so they are built on the first question.
+        var walk = new Lazy<List<(byte[] Root, ExcludeRules Rules)>>(() =>
+            sources.Select(s => (PathBytes.From(s.Path), new ExcludeRules(s.Excludes, [repo.Layout.Root]))).ToList());
+        WouldRecord = (path, name) => SourceWalk.WouldRecord(walk.Value, path, name);
     }
 
     public override string MountPoint { get; }

@@ -34,7 +34,7 @@ public sealed class Yesterday(Past past, TextWriter output, TextWriter errors, b
         if (mode == Mode.History) return SourcePathOf(file) is { } p ? past.History(p, output, errors) : 1;
         if (Resolve(file, choice, now) is not { } old) return 1;
         string shown = past.InMount(old.Snapshot, old.Path);
-        string exact = SnapshotPaths.InMount(past.MountPoint, old.Snapshot.Name, old.Path); // not through the day's link, which may move
+        string exact = past.Exact(old.Snapshot, old.Path);
         switch (mode)
         {
             case Mode.Print:
@@ -89,7 +89,7 @@ public sealed class Yesterday(Past past, TextWriter output, TextWriter errors, b
                 errors.WriteLine($"yesterday: {old.Path} does not exist now; -b binds the old version over an existing file");
                 return 1;
             }
-            string source = SnapshotPaths.InMount(past.MountPoint, old.Snapshot.Name, old.Path);
+            string source = past.Exact(old.Snapshot, old.Path);
             if (temp is not null)
             {
                 source = temp[pairs.Count.ToString()];
