@@ -154,19 +154,10 @@ public sealed class BlockIndex : IDisposable
     }
 
     /// <summary>Merges every segment into one (after a rebuild: sequential reads and one sequential write).</summary>
-    public void Merge(uint watermarkArena, long watermarkOffset)
+    public void Merge()
     {
         lock (_refreshLock)
-        {
-            if (_segments.Count <= 1) return;
-            var olds = _segments.ToList();
-            string name = NextSegmentName();
-            long total = olds.Sum(s => s.Count);
-            IndexSegment.Write(System.IO.Path.Combine(_dir, name), MergeSorted(olds.Select(s => s.Entries())), total);
-            new IndexManifest(watermarkArena, watermarkOffset, [name]).Save(_dir);
-            Refresh(force: true);
-            foreach (var s in olds) File.Delete(s.Path);
-        }
+            if (_segments.Count > 1) MergeSegments(_manifest.Segments.ToList());
     }
 
     private static IEnumerable<IndexEntry> MergeSorted(IEnumerable<IEnumerable<IndexEntry>> sources)

@@ -68,7 +68,7 @@ public static class IndexRebuilder
         }
         FlushRun();
         new IndexManifest(lastArena, lastEnd, runs).Save(layout.Index);
-        using (var index = new BlockIndex(layout.Index)) index.Merge(lastArena, lastEnd);
+        using (var index = new BlockIndex(layout.Index)) index.Merge();
         arenas.Dispose();
         return new RebuildResult(total, numbers.Count, problems);
     }
