@@ -124,12 +124,16 @@ public sealed class Repository : IDisposable
     {
         var all = Catalog.Snapshots();
         if (all.Count == 0) throw new StoreException($"{Layout.Root}: the store has no snapshots yet; take one with `timetravel snapshot`");
-        if (nameOrId == "latest") return all[^1];
-        var match = all.LastOrDefault(s => s.Name == nameOrId)
-            ?? (long.TryParse(nameOrId, out long id) ? all.FirstOrDefault(s => s.Id == id) : null)
-            ?? all.LastOrDefault(s => s.Name.StartsWith(nameOrId, StringComparison.Ordinal));
-        return match ?? throw new StoreException($"no snapshot '{nameOrId}' in {Layout.Root}; `timetravel list` shows them");
+        return MatchSnapshot(all, nameOrId, allowPrefix: true)
+            ?? throw new StoreException($"no snapshot '{nameOrId}' in {Layout.Root}; `timetravel list` shows them");
     }
+
+    /// <summary>"latest", then an exact name, then an id, then (when allowed) the newest name starting with it; or null.</summary>
+    public static SnapshotRecord? MatchSnapshot(IReadOnlyList<SnapshotRecord> all, string nameOrId, bool allowPrefix) =>
+        nameOrId == "latest" ? all.LastOrDefault()
+        : all.LastOrDefault(s => s.Name == nameOrId)
+          ?? (long.TryParse(nameOrId, out long id) ? all.FirstOrDefault(s => s.Id == id) : null)
+          ?? (allowPrefix ? all.LastOrDefault(s => s.Name.StartsWith(nameOrId, StringComparison.Ordinal)) : null);
 
     public void Dispose()
     {

@@ -62,7 +62,5 @@ public static class ForgetCommand
         return cmd;
     }
 
-    private static SnapshotRecord? Find(List<SnapshotRecord> all, string spec) =>
-        spec == "latest" ? all.LastOrDefault()
-        : all.LastOrDefault(s => s.Name == spec) ?? (long.TryParse(spec, out long id) ? all.FirstOrDefault(s => s.Id == id) : null);
+    private static SnapshotRecord? Find(List<SnapshotRecord> all, string spec) => Repository.MatchSnapshot(all, spec, allowPrefix: false);
 }
