@@ -224,7 +224,7 @@ public sealed class ChangeJournal : IChangeSink, IDisposable
         {
             var path = JournalDirectory.SegmentPath(Directory, n);
             if (!File.Exists(path)) return null;
-            var found = SegmentReader.Read(path, n).Records.LastOrDefault(r => r is TrackerStarted or Heartbeat or TrackerStopped);
+            var found = SegmentReader.Read(path, n).Records.LastOrDefault(r => r.IsTrackerSession);
             if (found is not null) return found;
         }
         return null;

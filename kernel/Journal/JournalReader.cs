@@ -79,8 +79,7 @@ public sealed class JournalReader(string directory)
         }
 
         var window = ConfirmationWindow(untilCut, out string? windowProblem);
-        bool trackerSeen = window.Any(r => r is Heartbeat or TrackerStarted or TrackerStopped)
-            || records.Any(r => r is Heartbeat or TrackerStarted or TrackerStopped);
+        bool trackerSeen = window.Concat(records).Any(r => r.IsTrackerSession);
         bool byTracker = requireTracker && (trackerSeen || !records.Any(r => r is LogImported));
         if (byTracker && windowProblem is not null)
             Global(trackerSeen ? windowProblem : windowProblem + ", and no FastVPS log was imported since the previous snapshot");

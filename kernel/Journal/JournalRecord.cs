@@ -3,7 +3,11 @@ using TimeTravel.Kernel.Tracking;
 
 namespace TimeTravel.Kernel.Journal;
 
-public abstract record JournalRecord;
+public abstract record JournalRecord
+{
+    /// <summary>A record of a tracker session's life: its start, a heartbeat, or its stop.</summary>
+    public bool IsTrackerSession => this is TrackerStarted or Heartbeat or TrackerStopped;
+}
 
 /// <summary>A change to a path (or a rename pair).</summary>
 public sealed record ChangeEntry(ChangeRecord Change) : JournalRecord;
