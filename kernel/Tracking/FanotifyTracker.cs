@@ -68,13 +68,8 @@ public sealed class FanotifyTracker : IDisposable
         var unwatched = new List<IncompleteNotice>();
         var filesystems = new Dictionary<ulong, WatchedFilesystem>();
         var sources = options.Sources.Select(PathBytes.Normalize).Distinct().ToList();
-        var fsIds = new Dictionary<string, ulong>();
         foreach (var source in sources)
-        {
-            var problem = AddSource(filesystems, source, out ulong fsId);
-            if (problem is not null) unwatched.Add(new IncompleteNotice(source, problem));
-            else fsIds[source] = fsId;
-        }
+            if (AddSource(filesystems, source) is { } problem) unwatched.Add(new IncompleteNotice(source, problem));
 
         bool renames = true;
         foreach (var fs in filesystems.Values.ToList())
@@ -88,10 +83,7 @@ public sealed class FanotifyTracker : IDisposable
             }
             if (errno == 0) continue;
             foreach (var (text, _) in fs.Sources)
-            {
                 unwatched.Add(new IncompleteNotice(text, "cannot mark the filesystem with fanotify: " + Errno.Describe(errno)));
-                fsIds.Remove(text);
-            }
             filesystems.Remove(fs.FsId);
             fs.Dispose();
         }
@@ -100,7 +92,8 @@ public sealed class FanotifyTracker : IDisposable
         {
             var (dev, ino) = RootIdentity(source);
             string fingerprint = options.Fingerprints is { } f && f.TryGetValue(source, out var fp) ? fp : "";
-            return new WatchedSource(source, fingerprint, dev, ino, fsIds.GetValueOrDefault(source));
+            ulong fsId = filesystems.Values.FirstOrDefault(fs => fs.Sources.Any(s => s.Text == source))?.FsId ?? 0; // 0: not watched
+            return new WatchedSource(source, fingerprint, dev, ino, fsId);
         }).ToList();
         return new FanotifyTracker(group, filesystems, unwatched, renames, options, roots);
     }
@@ -136,9 +129,8 @@ public sealed class FanotifyTracker : IDisposable
     }
 
     /// <summary>Registers a source under its filesystem, or says why it cannot be tracked.</summary>
-    private static string? AddSource(Dictionary<ulong, WatchedFilesystem> filesystems, string source, out ulong fsId)
+    private static string? AddSource(Dictionary<ulong, WatchedFilesystem> filesystems, string source)
     {
-        fsId = 0;
         var bytes = PathBytes.From(PathBytes.Normalize(source));
         var fd = FileHandles.OpenDirectory(bytes, out int errno);
         if (fd is null) return "cannot open the source root: " + Errno.Describe(errno);
@@ -153,7 +145,7 @@ public sealed class FanotifyTracker : IDisposable
                 : "file handles on this filesystem do not resolve back to the source root";
         }
 
-        fsId = FileHandles.FsId(fd);
+        ulong fsId = FileHandles.FsId(fd);
         if (!filesystems.TryGetValue(fsId, out var fs)) filesystems[fsId] = fs = new WatchedFilesystem(fsId);
         fs.Sources.Add((source, bytes));
         if (!fs.MountFds.TryAdd(mountId, fd)) fd.Dispose();
