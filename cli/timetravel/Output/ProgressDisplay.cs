@@ -34,7 +34,7 @@ public static class ProgressDisplay
     {
         if (!IsTerminal) return work();
         var original = Console.Error;
-        using var line = new Line(original, sample);
+        var line = new Line(original, sample);
         Console.SetError(line.Writer);
         try { return work(); }
         finally
@@ -64,7 +64,7 @@ public static class ProgressDisplay
         return text.Length < width ? text.ToString() : text.ToString(0, Math.Max(0, width - 1));
     }
 
-    private sealed class Line : IDisposable
+    private sealed class Line
     {
         private readonly TextWriter _out;
         private readonly Func<ProgressSample> _sample;
@@ -123,8 +123,6 @@ public static class ProgressDisplay
                 _stopped = true;
             }
         }
-
-        public void Dispose() { if (!_stopped) Stop(); }
     }
 
     // Standard error while the bar is up: whole lines go out with the bar cleared before and redrawn after.
