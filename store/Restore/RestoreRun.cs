@@ -277,6 +277,7 @@ internal sealed class RestoreRun(IRestoreSource source, RestoreOptions options, 
             return;
         }
         var suffix = PathBytes.From(options.BackupSuffix);
+        ulong? device = PosixFs.TryLStat(dir, out var d) ? d.Device : null;
         present.Sort((a, b) => a.Name.AsSpan().SequenceCompareTo(b.Name));
         foreach (var entry in present)
         {
@@ -285,7 +286,7 @@ internal sealed class RestoreRun(IRestoreSource source, RestoreOptions options, 
             var path = PathBytes.Join(dir, entry.Name);
             if (options.MayRemove is { } may && !may(path, entry.Name)) continue;
             // What no snapshot records: a socket, another filesystem mounted here.
-            if (!PosixFs.TryLStat(path, out var now) || now.Kind == FileKind.Socket || !SameDevice(dir, now)) continue;
+            if (!PosixFs.TryLStat(path, out var now) || now.Kind == FileKind.Socket || now.Device != device) continue;
             string shown = PathBytes.Display(path);
             string detail = options.KeepBackup ? $"kept as {PathBytes.Display(entry.Name)}{options.BackupSuffix}" : "removed";
             if (options.DryRun) { _actions.Add(new RestoreAction(RestoreAction.Remove, shown) { Detail = detail }); continue; }
@@ -305,8 +306,6 @@ internal sealed class RestoreRun(IRestoreSource source, RestoreOptions options, 
             }
         }
     }
-
-    private static bool SameDevice(byte[] dir, FileStatus entry) => PosixFs.TryLStat(dir, out var d) && d.Device == entry.Device;
 
     /// <summary>rm -r without following symlinks and without crossing into another filesystem mounted below.</summary>
     private static void RemoveTree(byte[] path, FileStatus st, ulong device)
