@@ -25,13 +25,16 @@ public sealed class StoreCatalog : IDisposable
     /// A reader opens it read-only (it works on a read-only filesystem and never writes a byte); only `create` may make
     /// a new file, so a missing or emptied catalog is an error naming the file, never a silently empty store.
     /// </summary>
-    public static StoreCatalog Open(string path, bool readOnly, bool create = false)
+    public static StoreCatalog Open(string path, bool readOnly, bool create = false) => Open(path, readOnly, create, check: true);
+
+    private static StoreCatalog Open(string path, bool readOnly, bool create, bool check)
     {
         var file = new FileInfo(path);
         if (!file.Exists && (!create || readOnly)) throw new StoreFormatException(path, "the catalog is missing; the store is damaged");
-        if (file.Exists) CheckFile(path, file.Length, readOnly);
-        // The writer reads everything read-only first: LiteDB opened for writing marks a file it finds damaged.
-        if (!readOnly && file.Exists) using (var probe = Open(path, readOnly: true)) probe.ReadEverything();
+        if (file.Exists && check) CheckFile(path, file.Length, readOnly);
+        // The writer reads everything read-only first: LiteDB opened for writing marks a file it finds damaged. The
+        // file was checked above as the writer's (a cut-short last page is the writer's to repair), not again as a reader's.
+        if (!readOnly && file.Exists) using (var probe = Open(path, readOnly: true, create: false, check: false)) probe.ReadEverything();
         StoreCatalog? catalog = null;
         try
         {

@@ -52,6 +52,25 @@ public class CatalogDamageTests : IDisposable
     }
 
     [Fact]
+    public void ACutShortCatalogIsRefusedByReadersAndRepairedByTheNextSnapshot()
+    {
+        long whole = new FileInfo(_catalog).Length;
+        using (var f = new FileStream(_catalog, FileMode.Append)) f.Write(new byte[100]); // a last page cut short
+        var list = TimeTravelCli.Run(_store, "list");
+        Assert.Equal(1, list.ExitCode);
+        Assert.Contains("not whole 8192-byte pages", list.Stderr);
+
+        File.WriteAllText(Path.Combine(_src, "b.txt"), "new\n");
+        var snap = TimeTravelCli.Run(_store, "snapshot", "--time", "2030-01-01T00:00:00Z");
+        Assert.True(snap.ExitCode == 0, snap.ToString());
+        Assert.Equal(0, new FileInfo(_catalog).Length % 8192);
+        var listed = TimeTravelCli.Run(_store, "list");
+        Assert.True(listed.ExitCode == 0, listed.ToString());
+        Assert.Equal(2, listed.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length - 1); // header and both snapshots
+        Assert.True(new FileInfo(_catalog).Length >= whole);
+    }
+
+    [Fact]
     public void EmptyCatalogFailsEveryCommandAndStaysEmpty()
     {
         File.WriteAllBytes(_catalog, []);
