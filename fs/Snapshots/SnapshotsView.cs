@@ -27,12 +27,8 @@ public sealed class SnapshotsView(Repository repo)
         {
             _checkedAt = now;
             var stamp = File.GetLastWriteTimeUtc(repo.Layout.Catalog);
-            if (stamp == _stamp) return _entries;
-            var list = RootListing.Build(repo.Catalog.Snapshots());
-            _byName = list.ToDictionary(e => e.Name, StringComparer.Ordinal);
-            _entries = list;
-            _stamp = stamp;
-            return list;
+            if (stamp != _stamp) Install(RootListing.Build(repo.Catalog.Snapshots()), stamp);
+            return _entries;
         }
     }
 
@@ -54,11 +50,17 @@ public sealed class SnapshotsView(Repository repo)
         var list = RootListing.Build(snapshots);
         lock (_lock)
         {
-            _byName = list.ToDictionary(e => e.Name, StringComparer.Ordinal);
-            _entries = list;
-            _stamp = catalogStamp;
+            Install(list, catalogStamp);
             _checkedAt = Environment.TickCount64;
         }
+    }
+
+    // Under _lock: the listing read from the catalog as it was at `stamp`.
+    private void Install(IReadOnlyList<RootEntry> list, DateTime stamp)
+    {
+        _byName = list.ToDictionary(e => e.Name, StringComparer.Ordinal);
+        _entries = list;
+        _stamp = stamp;
     }
 
     public RootEntry? Find(string name)
