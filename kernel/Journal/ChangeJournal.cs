@@ -67,7 +67,7 @@ public sealed class ChangeJournal : IChangeSink, IDisposable
         lock (_gate)
         {
             var marker = new IncompleteMarker(DateTimeOffset.UtcNow, source, reason);
-            if (_pendingKeys.Add(DedupKey(marker))) _pending.Add(marker);
+            if (_pendingKeys.Add(MarkerKey(marker))) _pending.Add(marker);
         }
     }
 
@@ -295,9 +295,12 @@ public sealed class ChangeJournal : IChangeSink, IDisposable
     private static byte[]? DedupKey(JournalRecord record) => record switch
     {
         ChangeEntry e => DedupKey(e.Change),
-        IncompleteMarker m => [(byte)'i', .. System.Text.Encoding.UTF8.GetBytes(m.Source ?? ""), 0, .. System.Text.Encoding.UTF8.GetBytes(m.Reason)],
+        IncompleteMarker m => MarkerKey(m),
         _ => null,
     };
+
+    private static byte[] MarkerKey(IncompleteMarker m) =>
+        [(byte)'i', .. System.Text.Encoding.UTF8.GetBytes(m.Source ?? ""), 0, .. System.Text.Encoding.UTF8.GetBytes(m.Reason)];
 
     /// <summary>For a modification of a path (not a rename), the key the same path has when journaled as new.</summary>
     private static byte[]? AsNew(byte[] key) => key[0] == (byte)'c' ? [(byte)'n', .. key.AsSpan(1)] : null;
