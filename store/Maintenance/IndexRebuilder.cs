@@ -37,15 +37,10 @@ public static class IndexRebuilder
         {
             string path = arenas.PathOf(n);
             var result = new ScanResult();
-            long done = 0;
             try
             {
-                ArenaHeader.Read(path, n);
-                foreach (var rec in ArenaScanner.Scan(path, 0, result))
+                foreach (var rec in ArenaPass.Records(path, n, result, progress))
                 {
-                    long end = rec.Offset + ArenaFormat.RecordHeaderSize + rec.Header.StoredLength;
-                    progress?.Add(0, end - done);
-                    done = end;
                     if (!seen.Add(rec.Header.Score)) continue; // stored twice (possible after a crash): the first copy wins
                     batch.Add(new IndexEntry(rec.Header.Score, rec.Location(n)));
                     total++;
@@ -53,7 +48,6 @@ public static class IndexRebuilder
                 }
             }
             catch (StoreFormatException e) { problems.Add(e.Message); report?.Invoke(e.Message); continue; }
-            finally { progress?.Add(1, Math.Max(0, new FileInfo(path).Length - done)); }
             foreach (var (offset, length) in result.Corrupt)
             {
                 var msg = $"{path}: {length} damaged bytes at offset {offset} skipped";

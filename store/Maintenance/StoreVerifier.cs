@@ -96,19 +96,8 @@ public sealed class StoreVerifier(Repository repo, Action<string>? report = null
         {
             string path = repo.Blocks.Arenas.PathOf(n);
             var result = new ScanResult();
-            long done = 0;
-            try
-            {
-                ArenaHeader.Read(path, n);
-                foreach (var rec in ArenaScanner.Scan(path, 0, result))
-                {
-                    long end = rec.Offset + ArenaFormat.RecordHeaderSize + rec.Header.StoredLength;
-                    _progress.Add(0, end - done);
-                    done = end;
-                }
-            }
+            try { foreach (var _ in ArenaPass.Records(path, n, result, _progress)) { } }
             catch (StoreFormatException e) { Problem(e.Message); continue; }
-            finally { _progress.Add(1, Math.Max(0, new FileInfo(path).Length - done)); }
             foreach (var (offset, length) in result.Corrupt) Problem($"{path}: {length} damaged bytes at offset {offset}");
             if (result.TornTail)
             {
