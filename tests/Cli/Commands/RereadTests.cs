@@ -119,14 +119,22 @@ public class RereadTests : IDisposable
         string f = Path.Combine(_src, "growing.log");
         File.WriteAllBytes(f, SourceFiles.Random(16 << 20, 53));
         using var stop = new CancellationTokenSource();
-        var appender = Task.Run(() =>
+        // A thread of its own, not the pool's: with other tests blocking pool threads the appender could start late,
+        // after the snapshot had read the file in peace. The snapshot starts only once the file is seen growing.
+        var appender = new Thread(() =>
         {
             using var log = new FileStream(f, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, bufferSize: 1);
             while (!stop.IsCancellationRequested) { log.WriteByte((byte)'x'); log.Flush(); }
-        });
+        }) { IsBackground = true };
+        appender.Start();
         CliResult r;
-        try { r = TimeTravelCli.Run(_store, "snapshot"); }
-        finally { stop.Cancel(); appender.Wait(); }
+        try
+        {
+            long start = new FileInfo(f).Length;
+            while (new FileInfo(f).Length == start) Thread.Sleep(1);
+            r = TimeTravelCli.Run(_store, "snapshot");
+        }
+        finally { stop.Cancel(); appender.Join(); }
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Contains($"{f}: kept changing while being read; recorded as unstable", r.Stderr);
         Assert.Contains("Unstable", Entry("growing.log").GetProperty("flags").GetString());

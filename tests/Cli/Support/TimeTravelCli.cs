@@ -60,7 +60,9 @@ public static class TimeTravelCli
         }
         public int Pid => _p.Id;
         public bool HasExited => _p.HasExited;
-        public void Kill9() { try { Process.Start("kill", ["-9", _p.Id.ToString()])!.WaitForExit(); } catch (InvalidOperationException) { } }
+        public void Kill9() => Signal("KILL");
+        /// <summary>Sends a signal by pid (STOP and CONT hold a writer still at a point of the test's choosing).</summary>
+        public void Signal(string name) { try { Process.Start("kill", ["-" + name, _p.Id.ToString()])!.WaitForExit(); } catch (InvalidOperationException) { } }
         public CliResult Wait(int timeoutMs = 120_000)
         {
             if (!_p.WaitForExit(timeoutMs)) { Kill9(); throw new TimeoutException($"timetravel {_p.StartInfo.ArgumentList.Last()} did not finish in {timeoutMs} ms"); }
