@@ -35,6 +35,11 @@ public sealed class SnapshotWriter
         _report = report ?? (_ => { });
         _chunker = new FileChunker(repo.Blocks, repo.Config.Chunker);
         _readers = new SemaphoreSlim(options.Parallelism);
+        // The readers block in read(2) on pool threads. The pool starts with one thread per core and adds more only
+        // slowly, so on a cold cache a core sat idle while its thread waited for the disk (measured: 8% slower on 2
+        // cores). Enough threads for every reader, the walk and a spare keep the cores busy.
+        ThreadPool.GetMinThreads(out int workers, out int io);
+        if (workers < options.Parallelism + 2) ThreadPool.SetMinThreads(options.Parallelism + 2, io);
     }
 
     public SnapshotResult Run()
