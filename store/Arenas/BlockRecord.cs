@@ -18,9 +18,23 @@ public static class BlockRecord
     /// </summary>
     public static byte[] Pack(ReadOnlySpan<byte> content, Score score, BlockType type, RecordCodecs codecs = RecordCodecs.Lz4)
     {
+        var record = new byte[Capacity(content.Length)];
+        int length = Pack(content, score, type, record, codecs);
+        return length == record.Length ? record : record[..length];
+    }
+
+    /// <summary>The most bytes the record of a block of <paramref name="contentLength"/> bytes can take.</summary>
+    public static int Capacity(int contentLength) => ArenaFormat.RecordHeaderSize + contentLength;
+
+    /// <summary>
+    /// Packs the record into <paramref name="record"/> (at least <see cref="Capacity"/> bytes) and returns its length:
+    /// the store's hot path packs into a pooled buffer, since a fresh array per block was gigabytes of garbage per snapshot.
+    /// </summary>
+    public static int Pack(ReadOnlySpan<byte> content, Score score, BlockType type, Span<byte> record, RecordCodecs codecs)
+    {
         if (content.Length > ArenaFormat.MaxBlockSize) throw new ArgumentException($"block of {content.Length} bytes exceeds the maximum");
-        var record = new byte[ArenaFormat.RecordHeaderSize + content.Length];
-        var payload = record.AsSpan(ArenaFormat.RecordHeaderSize);
+        if (record.Length < Capacity(content.Length)) throw new ArgumentException("the record buffer is too small");
+        var payload = record[ArenaFormat.RecordHeaderSize..Capacity(content.Length)];
         byte codec = ArenaFormat.CodecRaw;
         int stored = content.Length;
         if (content.Length > 64)
@@ -37,7 +51,7 @@ public static class BlockRecord
             }
         }
         if (codec == ArenaFormat.CodecRaw) content.CopyTo(payload);
-        var h = record.AsSpan();
+        var h = record;
         BinaryPrimitives.WriteUInt32LittleEndian(h, ArenaFormat.RecordMagic);
         h[ArenaFormat.R_VERSION] = 1;
         h[ArenaFormat.R_CODEC] = codec;
@@ -47,7 +61,7 @@ public static class BlockRecord
         BinaryPrimitives.WriteUInt32LittleEndian(h[ArenaFormat.R_STORED_LENGTH..], (uint)stored);
         score.Write(h[ArenaFormat.R_SCORE..]);
         BinaryPrimitives.WriteUInt32LittleEndian(h[ArenaFormat.R_CHECKSUM..], Checksum(h[..ArenaFormat.R_CHECKSUM], payload[..stored]));
-        return stored == content.Length ? record : record[..(ArenaFormat.RecordHeaderSize + stored)];
+        return ArenaFormat.RecordHeaderSize + stored;
     }
 
     /// <summary>Reads a header; null when the bytes are not a record header (bad magic, version, or sizes).</summary>

@@ -1,5 +1,6 @@
 // Blocks by score: the arenas plus the index. Readers get and check blocks; the writer also puts them,
 // storing each distinct content once. This is the narrow contract the rest of the store builds on.
+using System.Buffers;
 using System.Collections.Concurrent;
 using TimeTravel.Store.Arenas;
 using TimeTravel.Store.Index;
@@ -16,7 +17,7 @@ public interface IBlockSource
     /// The block's content in a buffer rented from `pool` (its first Length bytes), for a reader that hands buffers
     /// back and so keeps touching the same memory instead of fresh pages. Pooled false: a plain array.
     /// </summary>
-    (byte[] Buffer, int Length, bool Pooled) Rent(in Score score, System.Buffers.ArrayPool<byte> pool)
+    (byte[] Buffer, int Length, bool Pooled) Rent(in Score score, ArrayPool<byte> pool)
     {
         var content = Get(score);
         return (content, content.Length, false);
@@ -121,24 +122,27 @@ public sealed class BlockStore : IBlockSource, IDisposable
         if (_index.Contains(score)) return;
         var done = new ManualResetEventSlim(false);
         if (!_inflight.TryAdd(score, done)) return; // another thread is storing the same content right now
+        byte[]? buffer = null;
         try
         {
             if (_index.Contains(score)) return;
-            byte[] record = BlockRecord.Pack(content, score, type, _codecs);
+            buffer = ArrayPool<byte>.Shared.Rent(BlockRecord.Capacity(content.Length));
+            int length = BlockRecord.Pack(content, score, type, buffer, _codecs);
             lock (_appendLock)
             {
                 // Indexed under the append lock, so a commit (which holds it) sees every record appended before it.
-                _index.Add(score, _writer.Append(record, (uint)content.Length));
+                _index.Add(score, _writer.Append(buffer.AsSpan(0, length), (uint)content.Length));
                 // Memory stays bounded however large the snapshot: past the bound, commit now (blocks durable first,
                 // then the segment and the manifest). No snapshot names these blocks until its catalog record exists.
                 if (_index.PendingFull) CommitLocked();
             }
             Interlocked.Increment(ref _newBlocks);
             Interlocked.Add(ref _newRawBytes, content.Length);
-            Interlocked.Add(ref _newStoredBytes, record.Length);
+            Interlocked.Add(ref _newStoredBytes, length);
         }
         finally
         {
+            if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
             _inflight.TryRemove(score, out _);
             done.Set();
         }
@@ -154,7 +158,7 @@ public sealed class BlockStore : IBlockSource, IDisposable
         return Read(loc, score);
     }
 
-    public (byte[] Buffer, int Length, bool Pooled) Rent(in Score score, System.Buffers.ArrayPool<byte> pool)
+    public (byte[] Buffer, int Length, bool Pooled) Rent(in Score score, ArrayPool<byte> pool)
     {
         if (!_index.TryGet(score, out var loc))
         {

@@ -179,4 +179,20 @@ public class BlockRecordTests
     [Fact]
     public void BlocksAboveTheMaximumAreRefused() =>
         Assert.Throws<ArgumentException>(() => BlockRecord.Pack(new byte[ArenaFormat.MaxBlockSize + 1], Score.Zero, BlockType.Data));
+
+    // The store packs into pooled buffers, larger than the record and holding an earlier block's bytes.
+    [Theory]
+    [InlineData(RecordCodecs.Lz4OrZstd, 0)]   // zstd
+    [InlineData(RecordCodecs.Lz4, 0)]         // LZ4
+    [InlineData(RecordCodecs.Lz4OrZstd, 1)]   // raw
+    public void PackingIntoALargerBufferHoldingOldBytesGivesTheSameRecord(RecordCodecs codecs, int incompressible)
+    {
+        var content = incompressible == 1 ? new Random(3).GetItems<byte>(Enumerable.Range(0, 256).Select(i => (byte)i).ToArray(), 5000) : Compressible();
+        var score = Score.Of(content);
+        var buffer = new byte[BlockRecord.Capacity(content.Length) + 4096];
+        Array.Fill(buffer, (byte)0xA5);
+        int length = BlockRecord.Pack(content, score, BlockType.Data, buffer, codecs);
+        Assert.Equal(BlockRecord.Pack(content, score, BlockType.Data, codecs), buffer[..length]);
+        Assert.Throws<ArgumentException>(() => BlockRecord.Pack(content, score, BlockType.Data, new byte[BlockRecord.Capacity(content.Length) - 1], codecs));
+    }
 }
