@@ -1,6 +1,8 @@
 // FastCDC (Xia et al., 2016) with normalized chunking: a rolling gear hash cuts where its masked bits are zero,
 // so boundaries depend on nearby content only and an insertion moves just the chunks around it.
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace TimeTravel.Store.Chunking;
 
@@ -31,14 +33,18 @@ public sealed class FastCdc
         int normal = Math.Min(_avg, n);
         ulong hash = 0;
         int i = _min;
+        // The hot loop of a snapshot (every byte past the minimum goes through it): no bounds checks, since
+        // i < n <= data.Length and a byte always indexes the 256 gear entries.
+        ref byte d = ref MemoryMarshal.GetReference(data);
+        ref ulong gear = ref MemoryMarshal.GetArrayDataReference(Gear);
         for (; i < normal; i++)
         {
-            hash = (hash << 1) + Gear[data[i]];
+            hash = (hash << 1) + Unsafe.Add(ref gear, Unsafe.Add(ref d, i));
             if ((hash & _maskSmall) == 0) return i + 1;
         }
         for (; i < n; i++)
         {
-            hash = (hash << 1) + Gear[data[i]];
+            hash = (hash << 1) + Unsafe.Add(ref gear, Unsafe.Add(ref d, i));
             if ((hash & _maskLarge) == 0) return i + 1;
         }
         return n;
