@@ -76,4 +76,24 @@ public class FastCdcTests
     [InlineData(16, 64, 32)]
     public void InconsistentSizesAreRejected(int min, int avg, int max) =>
         Assert.Throws<ArgumentException>(() => new FastCdc(new ChunkerParameters(min, avg, max)));
+
+    // Cut points are part of the format: changed cuts would store every file again and dedup nothing against older
+    // snapshots. The input is generated here (SplitMix64), independent of any library's random numbers.
+    [Fact]
+    public void CutPointsOfAFixedInputNeverChange()
+    {
+        var data = new byte[4 << 20];
+        ulong x = 7;
+        for (int i = 0; i < data.Length; i += 8)
+        {
+            x += 0x9E3779B97F4A7C15;
+            ulong z = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EB;
+            BitConverter.TryWriteBytes(data.AsSpan(i), z ^ (z >> 31));
+        }
+        var lengths = Chunks(data).Select(c => c.Length).ToList();
+        Assert.Equal(58, lengths.Count);
+        Assert.Equal([68268, 33385, 86743, 105729, 66728, 68014, 69959, 43185], lengths.Take(8));
+        Assert.Equal(data.Length, lengths.Sum());
+    }
 }
