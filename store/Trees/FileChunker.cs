@@ -37,6 +37,8 @@ public sealed class FileChunker(BlockStore store, ChunkerParameters parameters)
                         if (n == 0) remaining = 0; // shrank while being read; the caller's stat check notices
                         filled += n; pos += n; remaining -= n; read += n;
                         progress?.Invoke(n);
+                        // The disk fetches the next buffer while this one is cut, hashed and compressed.
+                        if (remaining > 0) PosixFs.WillNeed(file, pos, Math.Min(remaining, capacity));
                     }
                     int start = 0;
                     while (filled - start >= _cdc.MaxSize || (remaining == 0 && filled > start))
