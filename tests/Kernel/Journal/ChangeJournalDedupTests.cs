@@ -34,35 +34,27 @@ public sealed class ChangeJournalDedupTests : IDisposable
         Assert.Equal(2, RecordsFor("/hot"));
     }
 
-    [Fact]
-    public void AChangeAfterACutByAnotherWriterIsNotSuppressed()
+    // The tracker journals /f as `before` and flushes; a snapshot (another writer) cuts; the tracker then buffers a
+    // modification of /f before it has seen the cut. Returns the changes journaled after the cut.
+    private List<ChangeEntry> ChangesAfterACutBetween(ChangeKind before)
     {
         using var tracker = ChangeJournal.Open(_dir.Path);
         using var snapshot = ChangeJournal.Open(_dir.Path);
-        tracker.Change(new ChangeRecord(ChangeKind.Modified, PathBytes.From("/f")));
+        tracker.Change(new ChangeRecord(before, PathBytes.From("/f")));
         tracker.Flush();
         long cut = snapshot.Cut(TimeSpan.Zero);
         tracker.Change(new ChangeRecord(ChangeKind.Modified, PathBytes.From("/f")));
         tracker.Flush();
-
-        var after = new JournalReader(_dir.Path).ReadAllSegments().Single(s => s.Number == cut + 1);
-        Assert.Single(after.Records.OfType<ChangeEntry>());
+        return new JournalReader(_dir.Path).ReadAllSegments().Single(s => s.Number == cut + 1).Records.OfType<ChangeEntry>().ToList();
     }
 
     [Fact]
-    public void AWriteAfterACutToAFileJournaledAsNewBeforeItIsNotSuppressed()
-    {
-        using var tracker = ChangeJournal.Open(_dir.Path);
-        using var snapshot = ChangeJournal.Open(_dir.Path);
-        tracker.Change(new ChangeRecord(ChangeKind.New, PathBytes.From("/f")));
-        tracker.Flush();
-        long cut = snapshot.Cut(TimeSpan.Zero);
-        tracker.Change(new ChangeRecord(ChangeKind.Modified, PathBytes.From("/f")));   // buffered before the tracker sees the cut
-        tracker.Flush();
+    public void AChangeAfterACutByAnotherWriterIsNotSuppressed() =>
+        Assert.Single(ChangesAfterACutBetween(ChangeKind.Modified));
 
-        var after = new JournalReader(_dir.Path).ReadAllSegments().Single(s => s.Number == cut + 1);
-        Assert.Equal(ChangeKind.Modified, Assert.Single(after.Records.OfType<ChangeEntry>()).Change.Kind);
-    }
+    [Fact]
+    public void AWriteAfterACutToAFileJournaledAsNewBeforeItIsNotSuppressed() =>
+        Assert.Equal(ChangeKind.Modified, Assert.Single(ChangesAfterACutBetween(ChangeKind.New)).Change.Kind);
 
     [Fact]
     public void AnIncompleteMarkerRepeatedAfterACutIsWrittenAgain()
