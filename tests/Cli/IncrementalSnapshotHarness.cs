@@ -121,7 +121,7 @@ public sealed class IncrementalSnapshotSandbox : IDisposable
         var stderr = p.StandardError.ReadToEndAsync();
         if (!p.WaitForExit(120_000))
         {
-            KillPid(p.Id, "KILL");
+            Support.TimeTravelCli.Signal(p.Id, "KILL");
             throw new TimeoutException($"timetravel {string.Join(' ', args)} did not finish in 120 s");
         }
         p.WaitForExit();
@@ -240,12 +240,6 @@ public sealed class IncrementalSnapshotSandbox : IDisposable
         return t;
     }
 
-    public static void KillPid(int pid, string signal)
-    {
-        using var k = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-" + signal, pid.ToString() }, RedirectStandardError = true })!;
-        k.WaitForExit();
-    }
-
     /// <summary>Unmounts what a test mounted under <see cref="Base"/>, also when it failed (see <see cref="Dispose"/>).</summary>
     public List<string> Mounts { get; } = [];
 
@@ -316,10 +310,10 @@ public sealed class TrackerProcess : IDisposable
     public void Stop(string signal = "TERM")
     {
         if (_p.HasExited) return;
-        IncrementalSnapshotSandbox.KillPid(_p.Id, signal);
+        Support.TimeTravelCli.Signal(_p.Id, signal);
         if (!_p.WaitForExit(15_000))
         {
-            IncrementalSnapshotSandbox.KillPid(_p.Id, "KILL");
+            Support.TimeTravelCli.Signal(_p.Id, "KILL");
             _p.WaitForExit(10_000);
         }
     }

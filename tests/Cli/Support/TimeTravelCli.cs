@@ -45,6 +45,13 @@ public static class TimeTravelCli
         return psi;
     }
 
+    /// <summary>`kill -SIGNAL PID`, waited for: tests stop exactly the processes they started, by pid.</summary>
+    public static void Signal(int pid, string signal)
+    {
+        using var k = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-" + signal, pid.ToString() }, RedirectStandardError = true })!;
+        k.WaitForExit();
+    }
+
     /// <summary>A running command, with its output collected in the background.</summary>
     public sealed class Running : IDisposable
     {
@@ -62,7 +69,7 @@ public static class TimeTravelCli
         public bool HasExited => _p.HasExited;
         public void Kill9() => Signal("KILL");
         /// <summary>Sends a signal by pid (STOP and CONT hold a writer still at a point of the test's choosing).</summary>
-        public void Signal(string name) { try { Process.Start("kill", ["-" + name, _p.Id.ToString()])!.WaitForExit(); } catch (InvalidOperationException) { } }
+        public void Signal(string name) { try { TimeTravelCli.Signal(_p.Id, name); } catch (InvalidOperationException) { } }
         public CliResult Wait(int timeoutMs = 120_000)
         {
             if (!_p.WaitForExit(timeoutMs)) { Kill9(); throw new TimeoutException($"timetravel {_p.StartInfo.ArgumentList.Last()} did not finish in {timeoutMs} ms"); }
