@@ -114,27 +114,31 @@ public class RereadTests : IDisposable
     }
 
     [Fact]
-    public void AFileThatKeepsChangingWhileReadIsRecordedAsUnstable()
+    public async Task AFileThatKeepsChangingWhileReadIsRecordedAsUnstable()
     {
         string f = Path.Combine(_src, "growing.log");
         File.WriteAllBytes(f, SourceFiles.Random(16 << 20, 53));
         using var stop = new CancellationTokenSource();
-        // A thread of its own, not the pool's: with other tests blocking pool threads the appender could start late,
-        // after the snapshot had read the file in peace. The snapshot starts only once the file is seen growing.
-        var appender = new Thread(() =>
+        // A thread of its own (LongRunning), not the pool's: with other tests blocking pool threads the appender could
+        // start late, after the snapshot had read the file in peace. The snapshot starts only once the file is seen growing.
+        var appender = Task.Factory.StartNew(() =>
         {
             using var log = new FileStream(f, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, bufferSize: 1);
             while (!stop.IsCancellationRequested) { log.WriteByte((byte)'x'); log.Flush(); }
-        }) { IsBackground = true };
-        appender.Start();
+        }, TaskCreationOptions.LongRunning);
         CliResult r;
         try
         {
             long start = new FileInfo(f).Length;
-            while (new FileInfo(f).Length == start) Thread.Sleep(1);
+            while (new FileInfo(f).Length == start)
+            {
+                if (appender.IsCompleted) await appender;   // its exception, if it failed before writing
+                Assert.False(appender.IsCompleted, "the appender stopped before it wrote a byte");
+                Thread.Sleep(1);
+            }
             r = TimeTravelCli.Run(_store, "snapshot");
         }
-        finally { stop.Cancel(); appender.Join(); }
+        finally { stop.Cancel(); await appender; }
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Contains($"{f}: kept changing while being read; recorded as unstable", r.Stderr);
         Assert.Contains("Unstable", Entry("growing.log").GetProperty("flags").GetString());
