@@ -287,10 +287,6 @@ public sealed class ChangeJournal : IChangeSink, IDisposable
         Directories.Sync(directory);
     }
 
-    /// <summary>
-    /// Two changes with the same key need only one record: New (the subtree may be new) and renames are kept apart
-    /// from plain changes, because a snapshot treats them differently.
-    /// </summary>
     // Changes and Incomplete markers are each written once per segment: keyed by what they say.
     private static byte[]? DedupKey(JournalRecord record) => record switch
     {
@@ -299,17 +295,21 @@ public sealed class ChangeJournal : IChangeSink, IDisposable
         _ => null,
     };
 
-    private static byte[] MarkerKey(IncompleteMarker m) =>
-        [(byte)'i', .. System.Text.Encoding.UTF8.GetBytes(m.Source ?? ""), 0, .. System.Text.Encoding.UTF8.GetBytes(m.Reason)];
-
-    /// <summary>For a modification of a path (not a rename), the key the same path has when journaled as new.</summary>
-    private static byte[]? AsNew(byte[] key) => key[0] == (byte)'c' ? [(byte)'n', .. key.AsSpan(1)] : null;
-
+    /// <summary>
+    /// Two changes with the same key need only one record: New (the subtree may be new) and renames are kept apart
+    /// from plain changes, because a snapshot treats them differently.
+    /// </summary>
     private static byte[] DedupKey(ChangeRecord c)
     {
         byte kind = c.Kind switch { ChangeKind.New => (byte)'n', ChangeKind.Renamed => (byte)'r', _ => (byte)'c' };
         return c.RenamedTo is null ? [kind, .. c.Path] : [kind, .. c.Path, 0, .. c.RenamedTo];
     }
+
+    private static byte[] MarkerKey(IncompleteMarker m) =>
+        [(byte)'i', .. System.Text.Encoding.UTF8.GetBytes(m.Source ?? ""), 0, .. System.Text.Encoding.UTF8.GetBytes(m.Reason)];
+
+    /// <summary>For a modification of a path (not a rename), the key the same path has when journaled as new.</summary>
+    private static byte[]? AsNew(byte[] key) => key[0] == (byte)'c' ? [(byte)'n', .. key.AsSpan(1)] : null;
 
     public void Dispose() => Flush();
 }
