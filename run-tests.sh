@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite. Installs what the tests need when it is missing (Debian 12, as root):
-# FUSE 3 and its headers (mount tests and the binding's layout test), attr/acl tools, a C compiler, the .NET 10 SDK.
+# FUSE 3 and its headers (mount tests and the binding's layout test), attr/acl tools, a C compiler, squashfs tools
+# (a foreign FUSE mount in the refusal tests), jq (the JSON output is checked with it), the .NET 10 SDK.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -14,6 +15,9 @@ command -v setfacl >/dev/null || need+=(acl)
 command -v mkfs.ext4 >/dev/null || need+=(e2fsprogs)
 command -v setpriv >/dev/null || need+=(util-linux)
 command -v rsync >/dev/null || need+=(rsync)
+command -v mksquashfs >/dev/null || need+=(squashfs-tools)
+command -v squashfuse >/dev/null || need+=(squashfuse)
+command -v jq >/dev/null || need+=(jq)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
