@@ -1,5 +1,6 @@
 // The reply buffer of one readdir/readdirplus request; the filesystem adds entries until it is full.
 using TimeTravel.Fs.Interop;
+using TimeTravel.Store.Interop;
 
 namespace TimeTravel.Fs.Fuse;
 

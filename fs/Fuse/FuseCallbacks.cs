@@ -1,6 +1,7 @@
 // The [UnmanagedCallersOnly] functions libfuse calls: each finds its FuseMount, calls the filesystem and replies once.
 using System.Runtime.InteropServices;
 using TimeTravel.Fs.Interop;
+using TimeTravel.Store.Interop;
 
 namespace TimeTravel.Fs.Fuse;
 

@@ -1,5 +1,6 @@
 // A mounted ILowLevelFileSystem: owns the libfuse session and the thread running its multi-threaded loop.
 using System.Runtime.InteropServices;
+using TimeTravel.Store.Interop;
 
 namespace TimeTravel.Fs.Fuse;
 
@@ -59,7 +60,7 @@ public sealed class FuseMount : IDisposable
     private void RunLoop()
     {
         try { _loopResult = _session.Loop(Options.MaxThreads, Options.CloneFd); }
-        catch (Exception e) { _loopResult = -Interop.Errno.EIO; ReportError("loop", e); }
+        catch (Exception e) { _loopResult = -Errno.EIO; ReportError("loop", e); }
         finally { _stopped.Set(); }
     }
 
@@ -103,7 +104,7 @@ public sealed class FuseMount : IDisposable
     public int InvalidateEntry(ulong parent, ReadOnlySpan<byte> name)
     {
         lock (_gate)
-            return _disposed ? Interop.Errno.EBADF : _session.InvalidateEntry(parent, name);
+            return _disposed ? Errno.EBADF : _session.InvalidateEntry(parent, name);
     }
 
     // Drop cached data of ino from offset for length bytes (0 = to the end; offset < 0 = attributes only).
@@ -111,7 +112,7 @@ public sealed class FuseMount : IDisposable
     public int InvalidateInode(ulong ino, long offset = 0, long length = 0)
     {
         lock (_gate)
-            return _disposed ? Interop.Errno.EBADF : _session.InvalidateInode(ino, offset, length);
+            return _disposed ? Errno.EBADF : _session.InvalidateInode(ino, offset, length);
     }
 
     internal void ReportError(string operation, Exception e)

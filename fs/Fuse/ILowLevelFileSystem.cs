@@ -1,5 +1,6 @@
 // A read-only filesystem as FuseMount serves it: inode-number operations with managed results and errno returns.
 using TimeTravel.Fs.Interop;
+using TimeTravel.Store.Interop;
 
 namespace TimeTravel.Fs.Fuse;
 

@@ -1,5 +1,6 @@
 // Managed result types to the libfuse structs they are replied as.
 using TimeTravel.Fs.Interop;
+using TimeTravel.Store.Interop;
 
 namespace TimeTravel.Fs.Fuse;
 

@@ -1,5 +1,6 @@
 // struct fuse_entry_param (176 bytes): the reply to lookup and each readdirplus entry.
 using System.Runtime.InteropServices;
+using TimeTravel.Store.Interop;
 
 namespace TimeTravel.Fs.Interop;
 

@@ -1,5 +1,6 @@
 // struct fuse_lowlevel_ops: 44 function pointers (352 bytes) in header order; fuse_session_new copies it.
 using System.Runtime.InteropServices;
+using TimeTravel.Store.Interop;
 
 namespace TimeTravel.Fs.Interop;
 

@@ -1,6 +1,7 @@
 // The libfuse3 (3.14) low-level entry points the host calls, one [LibraryImport] each, with their C declarations.
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using TimeTravel.Store.Interop;
 
 namespace TimeTravel.Fs.Interop;
 

@@ -6,6 +6,7 @@ using TimeTravel.Store;
 using TimeTravel.Store.History;
 using TimeTravel.Store.Catalog;
 using TimeTravel.Store.Posix;
+using TimeTravel.Store.Interop;
 
 namespace TimeTravel.Fs.Mounting;
 
@@ -30,7 +31,7 @@ public static class SnapshotMount
         // Mounts first: every stat of a dead FUSE mount fails, so it would look like a missing directory.
         if (MountInfo.IsMountPoint(mp))
         {
-            if (LibC.statvfs(mp, out _) != 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == Errno.ENOTCONN)
+            if (Libc.statvfs(mp, out _) != 0 && Errno.Last == Errno.ENOTCONN)
                 throw new StoreException($"{mp}: a dead mount is left there (its daemon is gone); run `timetravel umount {mp}` first");
             throw new StoreException($"{mp}: something is already mounted there (`timetravel umount {mp}` first)");
         }

@@ -9,6 +9,7 @@ using TimeTravel.Store;
 using TimeTravel.Store.Arenas;
 using TimeTravel.Store.Posix;
 using TimeTravel.Store.Trees;
+using TimeTravel.Store.Interop;
 
 namespace TimeTravel.Fs.Snapshots;
 

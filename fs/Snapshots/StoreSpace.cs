@@ -5,6 +5,7 @@
 using TimeTravel.Fs.Fuse;
 using TimeTravel.Fs.Interop;
 using TimeTravel.Store.Posix;
+using TimeTravel.Store.Interop;
 
 namespace TimeTravel.Fs.Snapshots;
 
@@ -23,7 +24,7 @@ public sealed class StoreSpace(string storeRoot)
         {
             long now = Environment.TickCount64;
             if (_takenAt >= 0 && now - _takenAt < KeepMs) return _stats;
-            if (LibC.statvfs(storeRoot, out StatVfs host) != 0)
+            if (Libc.statvfs(storeRoot, out StatVfs host) != 0)
                 throw new IOException($"{storeRoot}: statvfs: {PosixException.Describe(System.Runtime.InteropServices.Marshal.GetLastPInvokeError())}");
             ulong unit = host.f_frsize != 0 ? host.f_frsize : host.f_bsize;
             ulong free = host.f_bfree * unit / BlockSize, available = host.f_bavail * unit / BlockSize;

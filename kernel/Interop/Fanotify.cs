@@ -1,4 +1,6 @@
 // The safe face of fanotify for Tracking/: create a group, mark a filesystem, wait for and read event batches.
+using TimeTravel.Store.Interop;
+
 namespace TimeTravel.Kernel.Interop;
 
 internal static class Fanotify
@@ -6,7 +8,7 @@ internal static class Fanotify
     /// <summary>Creates a group, or returns null and the errno when the kernel refuses these flags.</summary>
     public static FileDescriptor? Init(uint flags, out int errno)
     {
-        var fd = Libc.FanotifyInit(flags, (uint)(FanotifyConstants.O_RDONLY | FanotifyConstants.O_CLOEXEC));
+        var fd = FanotifyCalls.FanotifyInit(flags, (uint)(Libc.O_RDONLY | Libc.O_CLOEXEC));
         errno = fd.IsInvalid ? Errno.Last : 0;
         if (fd.IsInvalid) { fd.Dispose(); return null; }
         return fd;
@@ -15,8 +17,8 @@ internal static class Fanotify
     /// <summary>Adds a FAN_MARK_FILESYSTEM mark on the filesystem holding <paramref name="path"/>; returns 0 or the errno.</summary>
     public static int MarkFilesystem(FileDescriptor group, ulong mask, byte[] path)
     {
-        int rc = Libc.FanotifyMark(group, FanotifyConstants.FAN_MARK_ADD | FanotifyConstants.FAN_MARK_FILESYSTEM,
-            mask, FanotifyConstants.AT_FDCWD, Paths.NulTerminated(path));
+        int rc = FanotifyCalls.FanotifyMark(group, FanotifyConstants.FAN_MARK_ADD | FanotifyConstants.FAN_MARK_FILESYSTEM,
+            mask, Libc.AT_FDCWD, Paths.NulTerminated(path));
         return rc == 0 ? 0 : Errno.Last;
     }
 
@@ -28,7 +30,7 @@ internal static class Fanotify
         try
         {
             var p = new PollFd { Fd = fd.Number, Events = PollFd.POLLIN };
-            int rc = Libc.Poll(ref p, 1, timeoutMs);
+            int rc = Libc.poll(ref p, 1, timeoutMs);
             if (rc < 0 && Errno.Last != Errno.EINTR) throw new IOException("poll failed: " + Errno.Describe(Errno.Last));
             return rc > 0;
         }
@@ -43,7 +45,7 @@ internal static class Fanotify
     {
         while (true)
         {
-            nint n = Libc.Read(fd, buffer, (nuint)buffer.Length);
+            nint n = Libc.read(fd, buffer, (nuint)buffer.Length);
             if (n >= 0) return (int)n;
             int errno = Errno.Last;
             if (errno == Errno.EAGAIN) return 0;

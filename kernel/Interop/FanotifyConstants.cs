@@ -42,13 +42,4 @@ internal static class FanotifyConstants
     public const byte FAN_EVENT_INFO_TYPE_DFID = 3;
     public const byte FAN_EVENT_INFO_TYPE_OLD_DFID_NAME = 10;
     public const byte FAN_EVENT_INFO_TYPE_NEW_DFID_NAME = 12;
-
-    // open(2) flags and *at() flags (identical on x86-64 and arm64)
-    public const int O_RDONLY = 0x0000;
-    public const int O_DIRECTORY = 0x1_0000;
-    public const int O_CLOEXEC = 0x8_0000;
-    public const int O_PATH = 0x20_0000;
-    public const int AT_FDCWD = -100;
-    public const int AT_EMPTY_PATH = 0x1000;
-    public const uint STATX_NLINK = 0x0004;
 }

@@ -1,6 +1,7 @@
 // The safe face of the handle syscalls: open a directory as a mount fd, read its fsid, and turn handles back into paths.
 using System.Buffers.Binary;
 using System.Text;
+using TimeTravel.Store.Interop;
 
 namespace TimeTravel.Kernel.Interop;
 
@@ -12,7 +13,7 @@ internal static class FileHandles
     /// </summary>
     public static FileDescriptor? OpenDirectory(byte[] path, out int errno)
     {
-        var fd = Libc.Open(Paths.NulTerminated(path), FanotifyConstants.O_RDONLY | FanotifyConstants.O_DIRECTORY | FanotifyConstants.O_CLOEXEC, 0);
+        var fd = Libc.open(Paths.NulTerminated(path), Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC, 0);
         errno = fd.IsInvalid ? Errno.Last : 0;
         if (fd.IsInvalid) { fd.Dispose(); return null; }
         return fd;
@@ -21,7 +22,7 @@ internal static class FileHandles
     /// <summary>The filesystem id (statfs f_fsid) fanotify reports for objects on the filesystem of <paramref name="fd"/>.</summary>
     public static ulong FsId(FileDescriptor fd)
     {
-        if (Libc.Fstatfs(fd, out var st) != 0) throw new IOException("fstatfs failed: " + Errno.Describe(Errno.Last));
+        if (Libc.fstatfs(fd, out var st) != 0) throw new IOException("fstatfs failed: " + Errno.Describe(Errno.Last));
         return Combine(st.Fsid0, st.Fsid1);
     }
 
@@ -32,7 +33,7 @@ internal static class FileHandles
     {
         var buffer = new byte[FileHandle.HeaderSize + FileHandle.MaxHandleSize];
         BinaryPrimitives.WriteUInt32LittleEndian(buffer, FileHandle.MaxHandleSize);
-        int rc = Libc.NameToHandleAt(FanotifyConstants.AT_FDCWD, Paths.NulTerminated(path), buffer, out mountId, 0);
+        int rc = FanotifyCalls.NameToHandleAt(Libc.AT_FDCWD, Paths.NulTerminated(path), buffer, out mountId, 0);
         errno = rc == 0 ? 0 : Errno.Last;
         if (rc != 0) return null;
         int used = (int)BinaryPrimitives.ReadUInt32LittleEndian(buffer);
@@ -57,7 +58,7 @@ internal static class FileHandles
 
         var link = Encoding.ASCII.GetBytes($"/proc/self/fd/{fd.Number}\0");
         var buffer = new byte[4096 + 1];
-        nint n = Libc.ReadLink(link, buffer, (nuint)buffer.Length);
+        nint n = Libc.readlink(link, buffer, (nuint)buffer.Length);
         if (n < 0) { errno = Errno.Last; return null; }
         if (n >= buffer.Length) { errno = Errno.EOVERFLOW; return null; }
         errno = 0;
@@ -81,7 +82,7 @@ internal static class FileHandles
     private static uint? NLink(FileDescriptor fd)
     {
         Span<byte> statx = stackalloc byte[256];
-        if (Libc.Statx(fd, [0], FanotifyConstants.AT_EMPTY_PATH, FanotifyConstants.STATX_NLINK, statx) != 0) return null;
+        if (Libc.statx(fd, [0], Libc.AT_EMPTY_PATH, Libc.STATX_NLINK, statx) != 0) return null;
         return BinaryPrimitives.ReadUInt32LittleEndian(statx[16..]);
     }
 
@@ -96,7 +97,7 @@ internal static class FileHandles
     {
         for (int attempt = 0; ; attempt++)
         {
-            var fd = Libc.OpenByHandleAt(mountFd, handle, FanotifyConstants.O_PATH | FanotifyConstants.O_CLOEXEC);
+            var fd = FanotifyCalls.OpenByHandleAt(mountFd, handle, Libc.O_PATH | Libc.O_CLOEXEC);
             if (!fd.IsInvalid) { errno = 0; return fd; }
             errno = Errno.Last;
             fd.Dispose();

@@ -8,6 +8,7 @@
 // skip (nothing is skipped for having been written when it is buffered), so a change after a cut is never suppressed.
 // A writer only ever appends to the journal it opened: if the journal's id changes under it (the directory was
 // deleted and made again), Flush fails instead of writing a running session into a journal that never saw it start.
+using TimeTravel.Store.Interop;
 using TimeTravel.Store.Posix;
 using TimeTravel.Kernel.Interop;
 using TimeTravel.Kernel.Tracking;
@@ -284,7 +285,7 @@ public sealed class ChangeJournal : IChangeSink, IDisposable
             stream.Write(JournalCodec.Magic);
             stream.Flush(flushToDisk: true);
         }
-        Directories.Sync(directory);
+        PosixFs.FsyncDirectory(directory);
     }
 
     // Changes and Incomplete markers are each written once per segment: keyed by what they say.

@@ -5,6 +5,8 @@
 // Segment N holds the records written after cut N-1, and its last record is SnapshotCut(N). Cutting appends that
 // record and creates segment N+1, so old intervals are whole files a prune can delete.
 using System.Globalization;
+using TimeTravel.Store.Interop;
+using TimeTravel.Store.Posix;
 
 namespace TimeTravel.Kernel.Journal;
 
@@ -57,7 +59,7 @@ internal static class JournalDirectory
             stream.Flush(flushToDisk: true);
         }
         File.Move(tmp, IdPath(directory), overwrite: true);
-        Interop.Directories.Sync(directory);
+        PosixFs.FsyncDirectory(directory);
         return id;
     }
 

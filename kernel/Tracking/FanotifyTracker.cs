@@ -6,6 +6,7 @@ using TimeTravel.Store.Posix;
 using TimeTravel.Kernel.Interop;
 using TimeTravel.Kernel.Journal;
 using static TimeTravel.Kernel.Interop.FanotifyConstants;
+using TimeTravel.Store.Interop;
 
 namespace TimeTravel.Kernel.Tracking;
 

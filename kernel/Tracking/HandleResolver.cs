@@ -8,6 +8,7 @@
 // covered because renames report both the old and the new path.
 using TimeTravel.Store.Posix;
 using TimeTravel.Kernel.Interop;
+using TimeTravel.Store.Interop;
 
 namespace TimeTravel.Kernel.Tracking;
 

@@ -1,5 +1,6 @@
 // One marked filesystem: its fsid, the source roots on it, and one directory descriptor per mount to resolve handles through.
 using TimeTravel.Kernel.Interop;
+using TimeTravel.Store.Interop;
 
 namespace TimeTravel.Kernel.Tracking;
 

@@ -8,12 +8,27 @@ internal static partial class Libc
     internal const int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0x40, O_EXCL = 0x80, O_TRUNC = 0x200;
     internal const int O_NOFOLLOW = 0x20000, O_CLOEXEC = 0x80000, O_DIRECTORY = 0x10000, O_NOATIME = 0x40000, O_NOCTTY = 0x100;
     internal const int SEEK_SET = 0, SEEK_DATA = 3, SEEK_HOLE = 4;
-    internal const int AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100;
+    internal const int O_PATH = 0x200000;
+    internal const int AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100, AT_EMPTY_PATH = 0x1000;
     internal const int LOCK_EX = 2, LOCK_NB = 4, LOCK_SH = 1, LOCK_UN = 8;
 
     // int open(const char *pathname, int flags, mode_t mode);
     [LibraryImport("libc", SetLastError = true)]
     internal static unsafe partial int open(byte* path, int flags, uint mode);
+
+    // The same calls on an owned descriptor and span paths, for code that keeps a descriptor open (the tracker).
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true)]
+    internal static partial FileDescriptor open(ReadOnlySpan<byte> nulTerminatedPath, int flags, uint mode);
+
+    // ssize_t read(int fd, void *buf, size_t count);
+    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
+    internal static partial nint read(FileDescriptor fd, Span<byte> buffer, nuint count);
+
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    internal static partial int fsync(FileDescriptor fd);
+
+    [LibraryImport("libc", EntryPoint = "readlink", SetLastError = true)]
+    internal static partial nint readlink(ReadOnlySpan<byte> nulTerminatedPath, Span<byte> buffer, nuint size);
 
     // int close(int fd);
     [LibraryImport("libc", SetLastError = true)]

@@ -5,8 +5,6 @@ namespace TimeTravel.Store.Interop;
 
 internal static partial class Libc
 {
-    internal const int ENODATA = 61, ENOTSUP = 95, ERANGE = 34, ENOENT = 2, EACCES = 13, EEXIST = 17, ENOSPC = 28, EWOULDBLOCK = 11, EINTR = 4, EPERM = 1;
-
     // ssize_t llistxattr(const char *path, char *list, size_t size);
     [LibraryImport("libc", SetLastError = true)]
     internal static unsafe partial nint llistxattr(byte* path, byte* list, nint size);

@@ -42,11 +42,11 @@ public static unsafe class PosixFs
         return FromStat(st);
     }
 
-    private static FileStatus FromStat(in StatBuf st) => new(
+    private static FileStatus FromStat(in Stat st) => new(
         st.st_dev, st.st_ino, st.st_nlink, st.st_mode, st.st_uid, st.st_gid, st.st_rdev, st.st_size, st.st_blocks,
-        st.st_mtime_sec * 1_000_000_000 + st.st_mtime_nsec,
-        st.st_ctime_sec * 1_000_000_000 + st.st_ctime_nsec,
-        st.st_atime_sec * 1_000_000_000 + st.st_atime_nsec);
+        st.st_mtime * 1_000_000_000 + st.st_mtime_nsec,
+        st.st_ctime * 1_000_000_000 + st.st_ctime_nsec,
+        st.st_atime * 1_000_000_000 + st.st_atime_nsec);
 
     /// <summary>The names in a directory (without . and ..), in the order the filesystem gives them.</summary>
     public static List<DirectoryEntryName> ReadDirectory(byte[] path)
@@ -127,7 +127,7 @@ public static unsafe class PosixFs
                 if (size < 0)
                 {
                     int err = Marshal.GetLastPInvokeError();
-                    if (err == Libc.ENOTSUP) return result;
+                    if (err == Errno.ENOTSUP) return result;
                     throw new PosixException("llistxattr", path, err);
                 }
                 if (size == 0) return result;
@@ -137,7 +137,7 @@ public static unsafe class PosixFs
                     nint got = Libc.llistxattr(p, l, size);
                     if (got >= 0) { list = list.AsSpan(0, (int)got).ToArray(); break; }
                     int err = Marshal.GetLastPInvokeError();
-                    if (err != Libc.ERANGE) throw new PosixException("llistxattr", path, err);
+                    if (err != Errno.ERANGE) throw new PosixException("llistxattr", path, err);
                 }
             }
             int start = 0;
@@ -164,7 +164,7 @@ public static unsafe class PosixFs
                 if (size < 0)
                 {
                     int err = Marshal.GetLastPInvokeError();
-                    if (err == Libc.ENODATA) return null; // removed between list and get
+                    if (err == Errno.ENODATA) return null; // removed between list and get
                     throw new PosixException($"lgetxattr {PathBytes.Display(name)}", path, err);
                 }
                 var value = new byte[size];
@@ -173,7 +173,7 @@ public static unsafe class PosixFs
                     nint got = Libc.lgetxattr(p, n, v, size);
                     if (got >= 0) return value.AsSpan(0, (int)got).ToArray();
                     int err = Marshal.GetLastPInvokeError();
-                    if (err != Libc.ERANGE) throw new PosixException($"lgetxattr {PathBytes.Display(name)}", path, err);
+                    if (err != Errno.ERANGE) throw new PosixException($"lgetxattr {PathBytes.Display(name)}", path, err);
                 }
             }
         }
@@ -196,7 +196,7 @@ public static unsafe class PosixFs
         fixed (byte* p = CString(path))
         {
             int fd = Libc.open(p, Libc.O_RDONLY | Libc.O_NOFOLLOW | Libc.O_CLOEXEC | Libc.O_NOATIME | Libc.O_NOCTTY, 0);
-            if (fd < 0 && Marshal.GetLastPInvokeError() == Libc.EPERM)
+            if (fd < 0 && Marshal.GetLastPInvokeError() == Errno.EPERM)
                 fd = Libc.open(p, Libc.O_RDONLY | Libc.O_NOFOLLOW | Libc.O_CLOEXEC | Libc.O_NOCTTY, 0);
             if (fd < 0) throw new PosixException("open", path, Marshal.GetLastPInvokeError());
             return new SafeFileHandle(fd, ownsHandle: true);
@@ -238,7 +238,7 @@ public static unsafe class PosixFs
             if (data < 0)
             {
                 int err = Marshal.GetLastPInvokeError();
-                if (err == 6 /* ENXIO: no more data */) break;
+                if (err == Errno.ENXIO) break;
                 return [(0, size)]; // filesystem without hole support: all data
             }
             if (data >= size) break;
@@ -307,7 +307,7 @@ public static unsafe class PosixFs
     {
         if (Libc.flock((int)handle.DangerousGetHandle(), Libc.LOCK_EX | Libc.LOCK_NB) == 0) return true;
         int err = Marshal.GetLastPInvokeError();
-        if (err == Libc.EWOULDBLOCK) return false;
+        if (err == Errno.EWOULDBLOCK) return false;
         throw new PosixException("flock", PathBytes.From(pathForErrors), err);
     }
 

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using TimeTravel.Fs.Interop;
 using Xunit;
+using TimeTravel.Store.Interop;
 
 namespace TimeTravel.Tests.Fs;
 

@@ -2,6 +2,7 @@
 using System.Text;
 using TimeTravel.Fs.Fuse;
 using TimeTravel.Fs.Interop;
+using TimeTravel.Store.Interop;
 
 namespace TimeTravel.Tests.Fs;
 

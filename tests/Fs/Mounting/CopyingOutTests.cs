@@ -3,6 +3,7 @@
 using TimeTravel.Store.Catalog;
 using TimeTravel.Tests.Fs.Mounting.Support;
 using Xunit;
+using TimeTravel.Store.Interop;
 
 namespace TimeTravel.Tests.Fs.Mounting;
 
@@ -19,7 +20,7 @@ public sealed class FullTreeMountFixture : IDisposable
     public FullTreeMountFixture()
     {
         Source = SourceTree.Full();
-        Store = Mounts.TempDir("tt-store-");
+        Store = TempDir.Create("tt-store-");
         try
         {
             Snapshot = Source.Snapshot(Store, Time);
@@ -47,6 +48,8 @@ public sealed class FullTreeMountFixture : IDisposable
     }
 }
 
+[NeedsRoot]
+[NeedsFuse]
 public sealed class CopyingOutTests(FullTreeMountFixture f) : IClassFixture<FullTreeMountFixture>
 {
     private static void AssertRsyncSeesNoDifference(string source, string copy)
@@ -58,7 +61,7 @@ public sealed class CopyingOutTests(FullTreeMountFixture f) : IClassFixture<Full
 
     private static void WithTempDir(Action<string> body)
     {
-        string dir = Mounts.TempDir("tt-copy-");
+        string dir = TempDir.Create("tt-copy-");
         try { body(dir); }
         finally { Mounts.RemoveTree(dir); }
     }

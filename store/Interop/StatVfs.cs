@@ -1,7 +1,7 @@
 // struct statvfs as glibc lays it out on x86_64 (112 bytes), the argument of fuse_reply_statfs.
 using System.Runtime.InteropServices;
 
-namespace TimeTravel.Fs.Interop;
+namespace TimeTravel.Store.Interop;
 
 // struct statvfs {
 //   unsigned long f_bsize, f_frsize;                 /* 0, 8 */

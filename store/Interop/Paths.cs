@@ -1,5 +1,5 @@
 // Byte-path helpers shared by the interop wrappers: Linux paths are bytes and need a trailing NUL.
-namespace TimeTravel.Kernel.Interop;
+namespace TimeTravel.Store.Interop;
 
 internal static class Paths
 {

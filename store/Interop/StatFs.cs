@@ -1,7 +1,7 @@
 // struct statfs as laid out on 64-bit Linux (x86-64, arm64); we only need f_type and f_fsid.
 using System.Runtime.InteropServices;
 
-namespace TimeTravel.Kernel.Interop;
+namespace TimeTravel.Store.Interop;
 
 // struct statfs {
 //     __fsword_t f_type; __fsword_t f_bsize; fsblkcnt_t f_blocks; fsblkcnt_t f_bfree; fsblkcnt_t f_bavail;

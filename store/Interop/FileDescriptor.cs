@@ -1,7 +1,7 @@
 // An owned Linux file descriptor; closing it is the only thing it knows how to do.
 using System.Runtime.InteropServices;
 
-namespace TimeTravel.Kernel.Interop;
+namespace TimeTravel.Store.Interop;
 
 internal sealed class FileDescriptor : SafeHandle
 {
@@ -12,5 +12,5 @@ internal sealed class FileDescriptor : SafeHandle
 
     public int Number => unchecked((int)handle.ToInt64());
 
-    protected override bool ReleaseHandle() => Libc.Close(Number) == 0;
+    protected override bool ReleaseHandle() => Libc.close(Number) == 0;
 }

@@ -1,7 +1,7 @@
 // struct pollfd, the single entry the tracker passes to poll(2).
 using System.Runtime.InteropServices;
 
-namespace TimeTravel.Kernel.Interop;
+namespace TimeTravel.Store.Interop;
 
 // struct pollfd { int fd; short events; short revents; };
 [StructLayout(LayoutKind.Sequential)]
