@@ -11,6 +11,8 @@ using Xunit;
 namespace TimeTravel.Tests.Cli.IncrementalSnapshots;
 
 [Collection("IncrementalSnapshot tracker")]
+[NeedsRoot]
+[NeedsFanotify]
 public sealed class IncrementalSnapshotFallbackTests
 {
     private static IncrementalSnapshotSandbox Prepared(out TrackerProcess tracker) => IncrementalSnapshotSandbox.Prepared(out tracker);

@@ -7,6 +7,8 @@ using Xunit;
 namespace TimeTravel.Tests.Cli.IncrementalSnapshots;
 
 [Collection("IncrementalSnapshot tracker")]
+[NeedsRoot]
+[NeedsFanotify]
 public sealed class IncrementalSnapshotHardLinkTests
 {
     [DllImport("libc", EntryPoint = "link", SetLastError = true)]

@@ -5,6 +5,8 @@ using Xunit;
 namespace TimeTravel.Tests.Cli.IncrementalSnapshots;
 
 [Collection("IncrementalSnapshot tracker")]
+[NeedsRoot]
+[NeedsFanotify]
 public sealed class IncrementalSnapshotImportTests
 {
     private static IncrementalSnapshotSandbox Prepared(out string file)

@@ -25,6 +25,8 @@ using Xunit.Abstractions;
 namespace TimeTravel.Tests.Cli.IncrementalSnapshots;
 
 [Collection("IncrementalSnapshot tracker")]   // one fanotify tracker at a time from this file: they share a machine
+[NeedsRoot]
+[NeedsFanotify]
 public sealed class IncrementalSnapshotPropertyTests(ITestOutputHelper output)
 {
     private const int Seeds = 20;

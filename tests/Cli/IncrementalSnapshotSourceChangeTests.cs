@@ -7,6 +7,9 @@ using Xunit;
 namespace TimeTravel.Tests.Cli.IncrementalSnapshots;
 
 [Collection("IncrementalSnapshot tracker")]
+[NeedsRoot]
+[NeedsFuse]
+[NeedsFanotify]
 public sealed class IncrementalSnapshotSourceChangeTests
 {
     private static readonly TimeSpan Restart = TimeSpan.FromSeconds(20);

@@ -12,6 +12,7 @@ public sealed class ReadOnlyMountFixture : IDisposable
     public void Dispose() => Mount.Dispose();
 }
 
+[NeedsFuse]
 public sealed class FuseMountTests(ReadOnlyMountFixture fixture) : IClassFixture<ReadOnlyMountFixture>
 {
     private readonly TestMount _m = fixture.Mount;
@@ -132,6 +133,7 @@ public sealed class FuseMountTests(ReadOnlyMountFixture fixture) : IClassFixture
     }
 }
 
+[NeedsFuse]
 public sealed class FuseMountLifecycleTests
 {
     [Fact]

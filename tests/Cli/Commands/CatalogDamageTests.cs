@@ -7,6 +7,7 @@ using Xunit;
 
 namespace TimeTravel.Tests.Cli.Commands;
 
+[NeedsFuse]
 public class CatalogDamageTests : IDisposable
 {
     private readonly TempDir _dir = new("tt-catalog");

@@ -7,6 +7,7 @@ using Xunit;
 
 namespace TimeTravel.Tests.Cli.Commands;
 
+[NeedsFuse]
 public sealed class DiskFullTests : IDisposable
 {
     private readonly TempDir _dir = new("tt-full");

@@ -8,6 +8,8 @@ using Xunit;
 
 namespace TimeTravel.Tests.Cli.Commands;
 
+[NeedsRoot]
+[NeedsFuse]
 public class RereadTests : IDisposable
 {
     private readonly TempDir _dir = new("tt-reread");

@@ -7,6 +7,7 @@ using Xunit;
 
 namespace TimeTravel.Tests.Cli.Commands;
 
+[NeedsRoot]
 public class SnapshotCommandTests : IDisposable
 {
     private readonly TempDir _dir = new("tt-clisnap");

@@ -6,6 +6,7 @@ using Xunit;
 
 namespace TimeTravel.Tests.Cli.History;
 
+[NeedsFuse]
 public class HistoryCommandTests(HistoryCliFixture f) : IClassFixture<HistoryCliFixture>
 {
     [Fact]

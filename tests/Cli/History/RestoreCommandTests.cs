@@ -7,6 +7,7 @@ using Xunit;
 
 namespace TimeTravel.Tests.Cli.History;
 
+[NeedsRoot]
 public class RestoreCommandTests : IDisposable
 {
     private readonly TempDir _dir = new("tt-clirest");

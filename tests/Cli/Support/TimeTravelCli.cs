@@ -91,6 +91,28 @@ public static class TimeTravelCli
         return r.Wait();
     }
 
+    /// <summary>Runs the program with exactly these arguments (no --store added: `umount`, or a test that places it).</summary>
+    public static CliResult Exec(params string[] args)
+    {
+        var psi = ExactInfo(args);
+        psi.RedirectStandardInput = true;
+        using var r = new Running(Process.Start(psi)!);
+        return r.Wait();
+    }
+
+    /// <summary>Starts the program with exactly these arguments; the caller reads its output and waits for it.</summary>
+    public static Process Spawn(params string[] args) =>
+        Process.Start(ExactInfo(args)) ?? throw new InvalidOperationException("cannot start timetravel");
+
+    private static ProcessStartInfo ExactInfo(string[] args)
+    {
+        var psi = new ProcessStartInfo(Command[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in Command[1..]) psi.ArgumentList.Add(a);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["LC_ALL"] = "C"; // English error messages
+        return psi;
+    }
+
     public static CliResult RunAs(string user, string store, params string[] args)
     {
         using var r = new Running(Process.Start(Info(store, args, user))!);

@@ -10,6 +10,8 @@ using InProcessMount = TimeTravel.Tests.Fs.Mounting.Support.InProcessMount;
 
 namespace TimeTravel.Tests.Cli.Yesterday;
 
+[NeedsRoot]
+[NeedsFuse]
 public sealed class YesterdayAotTests : IDisposable
 {
     private static readonly DateTimeOffset First = new(2026, 11, 20, 9, 15, 0, TimeZoneInfo.Local.GetUtcOffset(new DateTime(2026, 11, 20, 9, 15, 0)));

@@ -8,6 +8,7 @@ using Xunit;
 
 namespace TimeTravel.Tests.Cli.Yesterday;
 
+[NeedsRoot]
 public sealed class YesterdayCommandTests : IDisposable
 {
     private const long OwnedMTimeNs = 1_500_000_000_123_456_789;

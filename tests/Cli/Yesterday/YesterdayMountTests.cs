@@ -10,6 +10,8 @@ using Xunit;
 
 namespace TimeTravel.Tests.Cli.Yesterday;
 
+[NeedsRoot]
+[NeedsFuse]
 public sealed class YesterdayMountTests : IDisposable
 {
     private const string Nobody = "65534";

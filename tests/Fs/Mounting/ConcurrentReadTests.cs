@@ -1,5 +1,6 @@
 // Many readers through the mount while another process writes a new snapshot into the same store: every
 // reader gets its file's exact bytes, the writer finishes, and its snapshot then reads back correctly too.
+using TimeTravel.Tests.Cli.Support;
 using System.Diagnostics;
 using TimeTravel.Store;
 using TimeTravel.Store.Catalog;
@@ -8,6 +9,7 @@ using Xunit;
 
 namespace TimeTravel.Tests.Fs.Mounting;
 
+[NeedsFuse]
 public sealed class ConcurrentReadTests
 {
     private const string First = "2024-10-01_0900", Second = "2024-10-01_1000";
@@ -22,7 +24,7 @@ public sealed class ConcurrentReadTests
     {
         using var readSource = SourceTree.Empty("tt-src-read-");
         using var writeSource = SourceTree.Empty("tt-src-write-");
-        string store = Mounts.TempDir("tt-store-");
+        string store = TempDir.Create("tt-store-");
         Process? writer = null;
         try
         {
@@ -35,7 +37,7 @@ public sealed class ConcurrentReadTests
             using (var repo = Repository.OpenWriter(store, "test")) repo.Catalog.AddSource(new SourceRecord(writeSource.Root, []));
 
             using var m = new InProcessMount(store);
-            writer = TimeTravelCli.Start("--store", store, "snapshot", "--quiet", "--time", "2024-10-01T10:00:00+00:00");
+            writer = TimeTravelCli.Spawn("--store", store, "snapshot", "--quiet", "--time", "2024-10-01T10:00:00+00:00");
             var writerStderr = writer.StandardError.ReadToEndAsync();
             var writerStdout = writer.StandardOutput.ReadToEndAsync();
 

@@ -9,6 +9,7 @@ using Xunit;
 
 namespace TimeTravel.Tests.Fs.Mounting;
 
+[NeedsFuse]
 public sealed class DamagedStoreTests
 {
     private const string Name = "2024-08-01_1200";
@@ -17,7 +18,7 @@ public sealed class DamagedStoreTests
     public void A_corrupt_data_block_reads_as_EIO_never_as_wrong_data_and_the_mount_keeps_serving()
     {
         using var source = SourceTree.Empty();
-        string store = Mounts.TempDir("tt-store-");
+        string store = TempDir.Create("tt-store-");
         try
         {
             var victim = SourceTree.RandomBytes(3 << 20, 7);

@@ -2,12 +2,14 @@
 // fstab (mount -T), mount(8) running /sbin/mount.timetravel, which runs `timetravel` found through PATH. All of it
 // inside a private mount namespace (unshare -m) where two read-only overlays add the helper to /usr/sbin and a
 // `timetravel` wrapper to /usr/local/bin, so nothing on the host changes.
+using TimeTravel.Tests.Cli.Support;
 using System.Text.RegularExpressions;
 using TimeTravel.Tests.Fs.Mounting.Support;
 using Xunit;
 
 namespace TimeTravel.Tests.Fs.Mounting;
 
+[NeedsFuse]
 public sealed class FstabTests(SmallStoreFixture f) : IClassFixture<SmallStoreFixture>
 {
     // Runs in the namespace; prints "STEP status" lines. The EXIT trap unmounts and stops the daemon even on failure.
@@ -47,7 +49,7 @@ public sealed class FstabTests(SmallStoreFixture f) : IClassFixture<SmallStoreFi
     [Fact]
     public void An_fstab_line_mounts_with_mount_a_twice_and_unmounts_with_umount()
     {
-        string work = Mounts.TempDir("tt-fstab-"), mp = Path.Combine(work, "snapshots");
+        string work = TempDir.Create("tt-fstab-"), mp = Path.Combine(work, "snapshots");
         string helpers = Path.Combine(work, "helpers"), bin = Path.Combine(work, "bin"), fstab = Path.Combine(work, "fstab");
         int daemon = 0;
         try

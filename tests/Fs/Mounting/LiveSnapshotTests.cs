@@ -6,6 +6,7 @@ using Xunit;
 
 namespace TimeTravel.Tests.Fs.Mounting;
 
+[NeedsFuse]
 public sealed class LiveSnapshotTests
 {
     private static string[] RootNames(string mountPoint) =>
@@ -17,7 +18,7 @@ public sealed class LiveSnapshotTests
     public void A_snapshot_taken_while_mounted_appears_and_latest_moves_to_it()
     {
         using var source = SourceTree.Empty();
-        string store = Mounts.TempDir("tt-store-");
+        string store = TempDir.Create("tt-store-");
         try
         {
             File.WriteAllText(source["file.txt"], "first\n");
@@ -46,7 +47,7 @@ public sealed class LiveSnapshotTests
     public void A_snapshot_removed_while_mounted_disappears_and_latest_moves_back_while_open_files_still_read()
     {
         using var source = SourceTree.Empty();
-        string store = Mounts.TempDir("tt-store-");
+        string store = TempDir.Create("tt-store-");
         try
         {
             File.WriteAllText(source["file.txt"], "first\n");

@@ -1,5 +1,6 @@
 // `timetravel mount` and `timetravel umount` run as a user runs them: the CLI as a child process, the mount as a
 // background daemon. Refusals are clear and mount nothing; SIGTERM, kill -9 and umount all leave no mount behind.
+using TimeTravel.Tests.Cli.Support;
 using TimeTravel.Tests.Fs.Mounting.Support;
 using Xunit;
 
@@ -14,7 +15,7 @@ public sealed class SmallStoreFixture : IDisposable
     public SmallStoreFixture()
     {
         Source = SourceTree.Empty();
-        Store = Mounts.TempDir("tt-store-");
+        Store = TempDir.Create("tt-store-");
         try
         {
             File.WriteAllText(Source["hello.txt"], "hello from the daemon\n");
@@ -30,11 +31,12 @@ public sealed class SmallStoreFixture : IDisposable
     }
 }
 
+[NeedsFuse]
 public sealed class MountCommandTests(SmallStoreFixture f) : IClassFixture<SmallStoreFixture>
 {
     private static void WithMountPoint(Action<string> body)
     {
-        string mp = Mounts.TempDir("tt-mp-");
+        string mp = TempDir.Create("tt-mp-");
         try { body(mp); }
         finally
         {
@@ -45,7 +47,7 @@ public sealed class MountCommandTests(SmallStoreFixture f) : IClassFixture<Small
 
     private string Hello(string mp) => f.Source.In(mp, SmallStoreFixture.Name, "hello.txt");
 
-    private static void AssertRefused(TestMount.Result r, string message)
+    private static void AssertRefused(CliResult r, string message)
     {
         Assert.Equal(1, r.ExitCode);
         Assert.Contains(message, r.Stderr);
@@ -58,7 +60,7 @@ public sealed class MountCommandTests(SmallStoreFixture f) : IClassFixture<Small
     public void Mount_on_a_missing_mount_point_is_refused_and_mounts_nothing()
     {
         string mp = Path.Combine(Path.GetTempPath(), "tt-no-such-mp-" + Guid.NewGuid().ToString("N"));
-        AssertRefused(TimeTravelCli.Run("--store", f.Store, "mount", mp), "mount point does not exist");
+        AssertRefused(TimeTravelCli.Exec("--store", f.Store, "mount", mp), "mount point does not exist");
         Assert.False(Mounts.IsMounted(mp));
         Assert.False(Directory.Exists(mp));
     }
@@ -69,7 +71,7 @@ public sealed class MountCommandTests(SmallStoreFixture f) : IClassFixture<Small
         WithMountPoint(mp =>
         {
             string store = Path.Combine(Path.GetTempPath(), "tt-no-such-store-" + Guid.NewGuid().ToString("N"));
-            AssertRefused(TimeTravelCli.Run("--store", store, "mount", mp), "no such store");
+            AssertRefused(TimeTravelCli.Exec("--store", store, "mount", mp), "no such store");
             Assert.False(Mounts.IsMounted(mp));
             Assert.False(Directory.Exists(store));
         });
@@ -82,7 +84,7 @@ public sealed class MountCommandTests(SmallStoreFixture f) : IClassFixture<Small
         {
             using var first = new MountDaemon(f.Store, mp);
             Assert.True(first.StartResult.ExitCode == 0, first.StartResult.Stderr);
-            var second = TimeTravelCli.Run("--store", f.Store, "mount", mp);
+            var second = TimeTravelCli.Exec("--store", f.Store, "mount", mp);
             AssertRefused(second, "already mounted");
             Assert.Equal(1, Mounts.CountAt(mp));
             Assert.Equal("hello from the daemon\n", File.ReadAllText(Hello(mp)));
@@ -96,7 +98,7 @@ public sealed class MountCommandTests(SmallStoreFixture f) : IClassFixture<Small
         {
             using var daemon = new MountDaemon(f.Store, mp);
             Assert.True(daemon.StartResult.ExitCode == 0, daemon.StartResult.Stderr);
-            Assert.Contains("mounted", daemon.StartResult.Text);
+            Assert.Contains("mounted", daemon.StartResult.Stdout);
             Assert.True(daemon.IsAlive, $"no live daemon (pid {daemon.Pid})");
             Assert.True(Mounts.IsMounted(mp));
             Assert.Equal("hello from the daemon\n", File.ReadAllText(Hello(mp)));
@@ -149,13 +151,13 @@ public sealed class MountCommandTests(SmallStoreFixture f) : IClassFixture<Small
             Assert.True(daemon.StartResult.ExitCode == 0, daemon.StartResult.Stderr);
             Assert.Equal("hello from the daemon\n", File.ReadAllText(Hello(mp)));
 
-            var r = TimeTravelCli.Run("umount", mp);
+            var r = TimeTravelCli.Exec("umount", mp);
             Assert.True(r.ExitCode == 0, r.Stderr);
             Assert.False(Mounts.IsMounted(mp));
             Assert.True(Mounts.WaitUntil(() => !daemon.IsAlive, TimeSpan.FromSeconds(10)), "the daemon outlived its mount");
             Assert.False(File.Exists(daemon.PidFile));
 
-            AssertRefused(TimeTravelCli.Run("umount", mp), "nothing is mounted there");
+            AssertRefused(TimeTravelCli.Exec("umount", mp), "nothing is mounted there");
         });
     }
 }

@@ -2,19 +2,21 @@
 // file where the mount point should be, and a store whose snapshot list cannot be read (its catalog missing, empty,
 // a directory, random bytes). A refused mount writes nothing into the store. A store on a read-only filesystem is
 // served (readers open the catalog read-only), never mounted only to fail with EIO.
+using TimeTravel.Tests.Cli.Support;
 using System.Security.Cryptography;
 using TimeTravel.Tests.Fs.Mounting.Support;
 using Xunit;
 
 namespace TimeTravel.Tests.Fs.Mounting;
 
+[NeedsFuse]
 public sealed class MountRefusalTests
 {
     private const string Name = "2024-09-02_0700";
 
-    private static void AssertRefused(TestMount.Result r, params string[] messages)
+    private static void AssertRefused(CliResult r, params string[] messages)
     {
-        Assert.True(r.ExitCode == 1, $"exit {r.ExitCode}: {r.Text}{r.Stderr}");
+        Assert.True(r.ExitCode == 1, $"exit {r.ExitCode}: {r.Stdout}{r.Stderr}");
         Assert.StartsWith("timetravel: ", r.Stderr);
         foreach (var m in messages) Assert.Contains(m, r.Stderr);
         Assert.DoesNotContain("internal error", r.Stderr);
@@ -25,7 +27,7 @@ public sealed class MountRefusalTests
     private static void WithStore(Action<string, string, SourceTree> body)
     {
         using var source = SourceTree.Empty();
-        string store = Mounts.TempDir("tt-store-"), mp = Mounts.TempDir("tt-mp-");
+        string store = TempDir.Create("tt-store-"), mp = TempDir.Create("tt-mp-");
         try
         {
             File.WriteAllText(source["hello.txt"], "hello\n");
@@ -49,7 +51,7 @@ public sealed class MountRefusalTests
         WithStore((store, mp, _) =>
         {
             File.Delete(Catalog(store));
-            AssertRefused(TimeTravelCli.Run("--store", store, "mount", mp), Catalog(store), "the catalog is missing");
+            AssertRefused(TimeTravelCli.Exec("--store", store, "mount", mp), Catalog(store), "the catalog is missing");
             Assert.False(Mounts.IsMounted(mp));
             Assert.False(File.Exists(Catalog(store)), "the refused mount created a catalog");
         });
@@ -61,7 +63,7 @@ public sealed class MountRefusalTests
         WithStore((store, mp, _) =>
         {
             File.WriteAllBytes(Catalog(store), []);
-            AssertRefused(TimeTravelCli.Run("--store", store, "mount", mp), Catalog(store), "the catalog is empty");
+            AssertRefused(TimeTravelCli.Exec("--store", store, "mount", mp), Catalog(store), "the catalog is empty");
             Assert.False(Mounts.IsMounted(mp));
             Assert.Equal(0, new FileInfo(Catalog(store)).Length);
         });
@@ -75,7 +77,7 @@ public sealed class MountRefusalTests
         {
             var garbage = SourceTree.RandomBytes(64 << 10, 41);
             File.WriteAllBytes(Catalog(store), garbage);
-            AssertRefused(TimeTravelCli.Run("--store", store, "mount", mp), Catalog(store), "damaged");
+            AssertRefused(TimeTravelCli.Exec("--store", store, "mount", mp), Catalog(store), "damaged");
             Assert.False(Mounts.IsMounted(mp));
             Assert.Equal(SHA256.HashData(garbage), SHA256.HashData(File.ReadAllBytes(Catalog(store))));
         });
@@ -88,7 +90,7 @@ public sealed class MountRefusalTests
         {
             File.Delete(Catalog(store));
             Directory.CreateDirectory(Catalog(store));
-            AssertRefused(TimeTravelCli.Run("--store", store, "mount", mp), Catalog(store), "not a file");
+            AssertRefused(TimeTravelCli.Exec("--store", store, "mount", mp), Catalog(store), "not a file");
             Assert.False(Mounts.IsMounted(mp));
         });
     }
@@ -100,7 +102,7 @@ public sealed class MountRefusalTests
     {
         WithStore((store, mp, source) =>
         {
-            string ro = Mounts.TempDir("tt-ro-store-");
+            string ro = TempDir.Create("tt-ro-store-");
             try
             {
                 Assert.Equal(0, TestMount.Run("mount", "--bind", store, ro).ExitCode);
@@ -132,7 +134,7 @@ public sealed class MountRefusalTests
         {
             string file = Path.Combine(mp, "file");
             File.WriteAllText(file, "x");
-            AssertRefused(TimeTravelCli.Run("--store", store, "mount", file), file, "not a directory");
+            AssertRefused(TimeTravelCli.Exec("--store", store, "mount", file), file, "not a directory");
             Assert.False(Mounts.IsMounted(file));
             Assert.Equal("x", File.ReadAllText(file));
         });
@@ -158,10 +160,10 @@ public sealed class MountRefusalTests
                 var stat = TestMount.Run("stat", mp);
                 Assert.Contains("Transport endpoint is not connected", stat.Stderr);
 
-                AssertRefused(TimeTravelCli.Run("--store", store, "mount", mp), mp, "a dead mount is left there", $"timetravel umount {mp}");
+                AssertRefused(TimeTravelCli.Exec("--store", store, "mount", mp), mp, "a dead mount is left there", $"timetravel umount {mp}");
                 Assert.Equal(1, Mounts.CountAt(mp));
 
-                var umount = TimeTravelCli.Run("umount", mp);
+                var umount = TimeTravelCli.Exec("umount", mp);
                 Assert.True(umount.ExitCode == 0, umount.Stderr);
                 Assert.False(Mounts.IsMounted(mp));
             }

@@ -5,6 +5,8 @@ using Xunit;
 
 namespace TimeTravel.Tests.Fs.Mounting;
 
+[NeedsRoot]
+[NeedsFuse]
 public sealed class PermissionTests(FullTreeMountFixture f) : IClassFixture<FullTreeMountFixture>
 {
     private static TestMount.Result AsNobody(params string[] command) => As(65534, 65534, command);

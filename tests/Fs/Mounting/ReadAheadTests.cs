@@ -7,6 +7,7 @@ using Xunit;
 
 namespace TimeTravel.Tests.Fs.Mounting;
 
+[NeedsFuse]
 public sealed class ReadAheadTests(SmallStoreFixture f) : IClassFixture<SmallStoreFixture>
 {
     // Regression: init asked for 1 MiB of read-ahead, but the bdi stayed at 128 KiB, and so did every read request.

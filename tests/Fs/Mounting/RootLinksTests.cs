@@ -6,6 +6,7 @@ using Xunit;
 
 namespace TimeTravel.Tests.Fs.Mounting;
 
+[NeedsFuse]
 public sealed class RootLinksTests(SmallStoreFixture f) : IClassFixture<SmallStoreFixture>
 {
     private const string Name = SmallStoreFixture.Name;
@@ -34,7 +35,7 @@ public sealed class RootLinksTests(SmallStoreFixture f) : IClassFixture<SmallSto
     public void Cp_a_and_find_with_a_trailing_slash_go_into_the_snapshot_without_one_they_copy_the_link()
     {
         using var m = new InProcessMount(f.Store);
-        string dir = Mounts.TempDir("tt-copy-");
+        string dir = TempDir.Create("tt-copy-");
         try
         {
             var cp = TestMount.Run("cp", "-a", m["latest"] + "/", Path.Combine(dir, "copy"));

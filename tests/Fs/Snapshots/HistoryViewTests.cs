@@ -10,6 +10,7 @@ using Xunit;
 
 namespace TimeTravel.Tests.Fs.Snapshots;
 
+[NeedsFuse]
 public sealed class HistoryViewTests : IDisposable
 {
     private readonly TempDir _dir = new("tt-hist");

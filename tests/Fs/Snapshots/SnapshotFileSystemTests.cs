@@ -15,7 +15,7 @@ public sealed class SnapshotFileSystemTests : IDisposable
 {
     private const string Name = "2024-09-03_0900";
     private readonly SourceTree _source = SourceTree.Empty();
-    private readonly string _store = Mounts.TempDir("tt-store-");
+    private readonly string _store = TempDir.Create("tt-store-");
     private readonly Repository _repo;
     private readonly SnapshotFileSystem _fs;
     private readonly List<string> _log = [];

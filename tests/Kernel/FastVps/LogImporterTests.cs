@@ -12,25 +12,25 @@ namespace TimeTravel.Tests.Kernel.FastVps;
 
 public sealed class LogImporterTests : IDisposable
 {
-    private readonly TempDirectory _dir = new();
+    private readonly TempDir _dir = new();
     private static readonly WatchedSource[] Srv = [new("/srv", "rules", 0, 0, 0)];
 
     public void Dispose() => _dir.Dispose();
 
     private string Log(string name, string content)
     {
-        var path = _dir.Combine(name);
+        var path = _dir[name];
         File.WriteAllText(path, content);
         return path;
     }
 
     private (ImportResult Result, ChangeSet Set) Import(IReadOnlyList<string> files, Func<byte[], bool>? keep = null, bool requireTracker = true)
     {
-        using var journal = ChangeJournal.Open(_dir.Combine("journal"));
+        using var journal = ChangeJournal.Open(_dir["journal"]);
         long first = journal.Cut(TimeSpan.Zero);
         var result = LogImporter.Import(files, journal, keep, Srv);
         long second = journal.Cut(TimeSpan.Zero);
-        return (result, new JournalReader(_dir.Combine("journal")).ReadBetween(first, second, requireTracker));
+        return (result, new JournalReader(_dir["journal"]).ReadBetween(first, second, requireTracker));
     }
 
     private static List<string> Show(IEnumerable<byte[]> paths) => paths.Select(p => PathBytes.Display(p)).Order().ToList();
@@ -61,7 +61,7 @@ public sealed class LogImporterTests : IDisposable
     [Fact]
     public void AnUnreadableFileInTheMiddleIsReportedTheOthersAreImportedAndTheSetIsIncomplete()
     {
-        var missing = _dir.Combine("log1");
+        var missing = _dir["log1"];
         var (result, set) = Import([Log("log0", "0 MOD /srv/a\n"), missing, Log("log2", "0 MOD /srv/c\n")]);
         Assert.Contains(result.Errors, e => e.StartsWith(missing) && e.Contains("cannot read"));
         Assert.Equal(2, result.Imported);
@@ -83,13 +83,13 @@ public sealed class LogImporterTests : IDisposable
     [Fact]
     public void AnImportThatBeganButNeverFinishedLeavesTheIntervalIncomplete()
     {
-        using var journal = ChangeJournal.Open(_dir.Combine("journal"));
+        using var journal = ChangeJournal.Open(_dir["journal"]);
         long first = journal.Cut(TimeSpan.Zero);
         journal.WriteImport(new LogImported(DateTimeOffset.UtcNow, 5, Finished: false, Complete: false, ["log0"], Srv));
         journal.Change(new ChangeRecord(ChangeKind.Modified, PathBytes.From("/srv/a")));   // then the importer died
         LogImporter.Import([Log("log1", "0 MOD /srv/b\n")], journal, null, Srv);           // a later run finishes
         long second = journal.Cut(TimeSpan.Zero);
-        var set = new JournalReader(_dir.Combine("journal")).ReadBetween(first, second);
+        var set = new JournalReader(_dir["journal"]).ReadBetween(first, second);
         Assert.False(set.Complete);
         Assert.Contains("did not finish", set.WhyIncomplete);
     }

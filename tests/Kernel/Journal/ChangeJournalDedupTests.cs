@@ -9,7 +9,7 @@ namespace TimeTravel.Tests.Kernel.Journal;
 
 public sealed class ChangeJournalDedupTests : IDisposable
 {
-    private readonly TempDirectory _dir = new();
+    private readonly TempDir _dir = new();
 
     public void Dispose() => _dir.Dispose();
 

@@ -7,10 +7,12 @@ using Xunit;
 
 namespace TimeTravel.Tests.Kernel.Journal;
 
+[NeedsRoot]
+[NeedsFanotify]
 public sealed class JournalCompletenessTests : IDisposable
 {
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(10);
-    private readonly TempDirectory _dir = new();
+    private readonly TempDir _dir = new();
 
     public void Dispose() => _dir.Dispose();
 

@@ -30,9 +30,9 @@ public sealed class ScratchFilesystem : IDisposable
         try
         {
             using (var f = File.Create(_image)) f.SetLength(64L << 20);
-            Shell.Run($"mkfs.ext4 -q -F '{_image}'");
+            Shell.Bash($"mkfs.ext4 -q -F '{_image}'");
             Directory.CreateDirectory(_mountPoint);
-            Shell.Run($"mount -o loop '{_image}' '{_mountPoint}'");
+            Shell.Bash($"mount -o loop '{_image}' '{_mountPoint}'");
             Root = Path.Combine(_mountPoint, "scratch");
             Directory.CreateDirectory(Root);
         }
@@ -55,12 +55,12 @@ public sealed class ScratchFilesystem : IDisposable
     {
         if (_mountPoint is null)
         {
-            if (Root is not null && Directory.Exists(Root)) Shell.Run($"rm -rf '{Root}'");
+            if (Root is not null && Directory.Exists(Root)) Shell.Bash($"rm -rf '{Root}'");
             return;
         }
         if (Directory.Exists(_mountPoint))
         {
-            Shell.TryRun($"umount '{_mountPoint}' || umount -l '{_mountPoint}'");
+            Shell.TryBash($"umount '{_mountPoint}' || umount -l '{_mountPoint}'");
             try { Directory.Delete(_mountPoint, recursive: false); } catch (IOException) { }
         }
         if (_image is not null) File.Delete(_image);

@@ -9,6 +9,8 @@ using Xunit;
 
 namespace TimeTravel.Tests.Kernel.Tracking;
 
+[NeedsRoot]
+[NeedsFanotify]
 public sealed class ExcludedPathTests : IDisposable
 {
     private readonly TrackerHarness _h;

@@ -6,6 +6,8 @@ using Xunit;
 
 namespace TimeTravel.Tests.Kernel.Tracking;
 
+[NeedsRoot]
+[NeedsFanotify]
 public sealed class FanotifyTrackerTests : IDisposable
 {
     private readonly TrackerHarness _h = new(exclude: p => PathBytes.Display(p).EndsWith(".swp"), ignoreUnder: "store");
@@ -39,7 +41,7 @@ public sealed class FanotifyTrackerTests : IDisposable
         File.WriteAllText(_h.PathOf("a.txt"), "x");
         Directory.CreateDirectory(_h.PathOf("dir"));
         _h.Settle();
-        Shell.Run($"chmod 400 '{_h.PathOf("a.txt")}' && chmod 500 '{_h.PathOf("dir")}'");
+        Shell.Bash($"chmod 400 '{_h.PathOf("a.txt")}' && chmod 500 '{_h.PathOf("dir")}'");
         _h.Settle();
         Assert.True(_h.Sink.Has(ChangeKind.MetadataChanged, _h.PathOf("a.txt")));
         Assert.True(_h.Sink.Has(ChangeKind.MetadataChanged, _h.PathOf("dir")));
@@ -102,7 +104,7 @@ public sealed class FanotifyTrackerTests : IDisposable
     [Fact]
     public void NonUtf8NamesArriveAsTheirRawBytes()
     {
-        Shell.Run($"touch '{_h.Source}'/$'caf\\xe9 \\xff'");
+        Shell.Bash($"touch '{_h.Source}'/$'caf\\xe9 \\xff'");
         _h.Settle();
         byte[] expected = [.. PathBytes.From(_h.Source), (byte)'/', (byte)'c', (byte)'a', (byte)'f', 0xE9, (byte)' ', 0xFF];
         Assert.Contains(_h.Sink.Changes, c => c.Kind == ChangeKind.New && c.Path.AsSpan().SequenceEqual(expected));
@@ -168,12 +170,12 @@ public sealed class FanotifyTrackerTests : IDisposable
         File.WriteAllText(_h.PathOf("h"), "x");
         var h2 = Outside("h2");
         _h.Settle();
-        Shell.Run($"ln '{_h.PathOf("h")}' '{h2}'");
+        Shell.Bash($"ln '{_h.PathOf("h")}' '{h2}'");
         _h.Settle();
         Assert.True(SourceMadeIncomplete("hard links"), "ln: " + string.Join("; ", _h.Sink.Incompletes));
 
         _h.Sink.Incompletes.Clear();
-        Shell.Run($"echo CHANGED >> '{h2}'");
+        Shell.Bash($"echo CHANGED >> '{h2}'");
         _h.Settle();
         Assert.True(SourceMadeIncomplete("hard links"), "append: " + string.Join("; ", _h.Sink.Incompletes));
     }
@@ -183,7 +185,7 @@ public sealed class FanotifyTrackerTests : IDisposable
     {
         File.WriteAllText(_h.PathOf("h"), "x");
         _h.Settle();
-        Shell.Run($"ln '{_h.PathOf("h")}' '{_h.PathOf("h.swp")}' && echo more >> '{_h.PathOf("h.swp")}'");
+        Shell.Bash($"ln '{_h.PathOf("h")}' '{_h.PathOf("h.swp")}' && echo more >> '{_h.PathOf("h.swp")}'");
         _h.Settle();
         Assert.True(SourceMadeIncomplete("hard links"), string.Join("; ", _h.Sink.Incompletes));
         Assert.False(_h.Sink.Mentions(_h.PathOf("h.swp")));

@@ -9,10 +9,12 @@ using Xunit;
 
 namespace TimeTravel.Tests.Kernel.Tracking;
 
+[NeedsRoot]
+[NeedsFanotify]
 public sealed class QueueOverflowTests : IDisposable
 {
     private readonly TrackerHarness _h = new();
-    private readonly TempDirectory _journalDir = new();
+    private readonly TempDir _journalDir = new();
 
     public void Dispose()
     {

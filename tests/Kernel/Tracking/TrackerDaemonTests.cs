@@ -7,6 +7,8 @@ using Xunit;
 
 namespace TimeTravel.Tests.Kernel.Tracking;
 
+[NeedsRoot]
+[NeedsFanotify]
 public sealed class TrackerDaemonTests : IDisposable
 {
     private readonly ScratchFilesystem _scratch = new();

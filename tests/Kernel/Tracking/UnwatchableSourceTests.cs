@@ -4,6 +4,8 @@ using Xunit;
 
 namespace TimeTravel.Tests.Kernel.Tracking;
 
+[NeedsRoot]
+[NeedsFanotify]
 public sealed class UnwatchableSourceTests
 {
     [Fact]

@@ -12,6 +12,7 @@ using Xunit;
 
 namespace TimeTravel.Tests.Store.Restore;
 
+[NeedsFuse]
 public sealed class RestoreEdgeTests : IDisposable
 {
     private readonly TempDir _dir = new("tt-redge");

@@ -14,6 +14,7 @@ using Xunit;
 
 namespace TimeTravel.Tests.Store.Restore;
 
+[NeedsRoot]
 public class RestorerTests : IDisposable
 {
     private readonly TempDir _dir = new("tt-restore");

@@ -9,6 +9,7 @@ using Xunit;
 
 namespace TimeTravel.Tests.Store.Snapshots;
 
+[NeedsRoot]
 public class SnapshotWriterTests : IDisposable
 {
     private readonly TempDir _dir = new("tt-snap");

@@ -7,6 +7,7 @@ using TimeTravel.Fs.Fuse;
 using TimeTravel.Fs.Mounting;
 using TimeTravel.Fs.Snapshots;
 using TimeTravel.Store;
+using TimeTravel.Tests.Cli.Support;
 
 namespace TimeTravel.Tests.Fs.Mounting.Support;
 
@@ -44,8 +45,6 @@ internal static class Mounts
         if (IsMounted(path)) ForceUnmount(path);
         TestMount.Run("rm", "-rf", "--one-file-system", path);
     }
-
-    public static string TempDir(string prefix) => Directory.CreateTempSubdirectory(prefix).FullName;
 }
 
 /// <summary>A store mounted in this process exactly as `timetravel mount` mounts it (SnapshotMount.Options).</summary>
@@ -61,7 +60,7 @@ internal sealed class InProcessMount : IDisposable
     public InProcessMount(string store, string? mountPoint = null)
     {
         _ownsDirectory = mountPoint is null;
-        Path = mountPoint ?? Mounts.TempDir("tt-mnt-");
+        Path = mountPoint ?? TempDir.Create("tt-mnt-");
         Repository = Repository.OpenReader(store);
         try
         {
@@ -104,36 +103,19 @@ internal sealed class InProcessMount : IDisposable
     }
 }
 
-/// <summary>Runs the `timetravel` CLI as a child process (the program Cli.Support.TimeTravelCli.Command names).</summary>
-internal static class TimeTravelCli
-{
-    private static string[] Command => TimeTravel.Tests.Cli.Support.TimeTravelCli.Command;
-
-    public static TestMount.Result Run(params string[] args) => TestMount.Run(Command[0], [.. Command[1..], .. args]);
-
-    public static Process Start(params string[] args)
-    {
-        var psi = new ProcessStartInfo(Command[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in Command[1..]) psi.ArgumentList.Add(a);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["LC_ALL"] = "C";
-        return Process.Start(psi) ?? throw new InvalidOperationException("cannot start timetravel");
-    }
-}
-
 /// <summary>A background `timetravel mount` daemon; Dispose unmounts and kills it by its pid.</summary>
 internal sealed class MountDaemon : IDisposable
 {
     public string MountPoint { get; }
     public int Pid { get; private set; }
-    public TestMount.Result StartResult { get; }
+    public CliResult StartResult { get; }
 
     public MountDaemon(string store, string mountPoint)
     {
         MountPoint = mountPoint;
-        StartResult = TimeTravelCli.Run("--store", store, "mount", mountPoint);
+        StartResult = TimeTravelCli.Exec("--store", store, "mount", mountPoint);
         if (File.Exists(PidFile) && int.TryParse(File.ReadAllText(PidFile).Trim(), out int pid)) Pid = pid;
-        else if (System.Text.RegularExpressions.Regex.Match(StartResult.Text, @"\(pid (\d+)") is { Success: true } m) Pid = int.Parse(m.Groups[1].Value);
+        else if (System.Text.RegularExpressions.Regex.Match(StartResult.Stdout, @"\(pid (\d+)") is { Success: true } m) Pid = int.Parse(m.Groups[1].Value);
     }
 
     public string PidFile => MountCommand.PidFile(MountPoint);

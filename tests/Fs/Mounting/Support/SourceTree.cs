@@ -22,7 +22,7 @@ internal sealed class SourceTree : IDisposable
     /// <summary>An empty source directory, mode 0755 so other users can walk into it through the mount.</summary>
     public static SourceTree Empty(string prefix = "tt-src-")
     {
-        string root = Mounts.TempDir(prefix);
+        string root = TempDir.Create(prefix);
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(root, (UnixFileMode)0x1ED);
         return new SourceTree(root, []);
     }

@@ -1,8 +1,9 @@
-// A scratch directory under /tmp, removed with everything in it (odd modes, non-UTF-8 names) when the test ends.
+// A scratch directory under /tmp, removed with everything in it (odd modes, non-UTF-8 names) when the test ends;
+// Create() makes one whose removal the test arranges itself (Mounts.RemoveTree, after unmounting).
 using System.Diagnostics;
 using TimeTravel.Store.Posix;
 
-namespace TimeTravel.Tests.Store.Support;
+namespace TimeTravel.Tests;
 
 public sealed class TempDir : IDisposable
 {
@@ -14,6 +15,9 @@ public sealed class TempDir : IDisposable
         Directory.CreateDirectory(Path);
         File.SetUnixFileMode(Path, (UnixFileMode)0x1ED); // 0755: other users (nobody) may traverse it
     }
+
+    /// <summary>A new empty directory named PREFIX-random under the temp directory, not removed by anyone but the caller.</summary>
+    public static string Create(string prefix) => Directory.CreateTempSubdirectory(prefix).FullName;
 
     public string this[string relative] => System.IO.Path.Combine(Path, relative);
     public byte[] Bytes(string relative) => PathBytes.From(this[relative]);

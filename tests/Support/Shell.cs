@@ -1,7 +1,8 @@
-// Runs a system tool (setfacl, setfattr, mount) and fails the test with its stderr when it fails.
+// Runs a system tool (setfacl, setfattr, mkfs, mount) for test setup, and fails the test with its stderr when it
+// fails. Bash() is for what .NET cannot express directly (non-UTF-8 names in $'...', pipelines).
 using System.Diagnostics;
 
-namespace TimeTravel.Tests.Store.Support;
+namespace TimeTravel.Tests;
 
 public static class Shell
 {
@@ -21,6 +22,15 @@ public static class Shell
         if (code != 0) throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited {code}: {err}");
         return output;
     }
+
+    /// <summary>bash -c COMMAND; throws with its output when it fails.</summary>
+    public static void Bash(string command)
+    {
+        var (code, output, err) = Try("/bin/bash", "-c", command);
+        if (code != 0) throw new InvalidOperationException($"`{command}` exited {code}: {output}{err}");
+    }
+
+    public static bool TryBash(string command) => Try("/bin/bash", "-c", command).Code == 0;
 
     public static bool Exists(string tool) =>
         Environment.GetEnvironmentVariable("PATH")!.Split(':').Any(d => File.Exists(System.IO.Path.Combine(d, tool)));
