@@ -34,19 +34,31 @@ install -m 0644 docs/man/yesterday.1 "$PREFIX/share/man/man1/yesterday.1"
 install -d /usr/share/bash-completion/completions
 install -m 0644 docs/completion/timetravel.bash /usr/share/bash-completion/completions/timetravel
 ln -sf timetravel /usr/share/bash-completion/completions/yesterday
-install -m 0644 kernel/timetravel-track.service cli/systemd/timetravel-snapshot.service cli/systemd/timetravel-snapshot.timer /etc/systemd/system/
-echo "TIMETRAVEL_STORE=$STORE" > /etc/default/timetravel   # the units and every timetravel command started by them
+install -m 0644 kernel/timetravel-track.service cli/systemd/timetravel-snapshot.service cli/systemd/timetravel-snapshot.timer \
+  fs/timetravel-mount.service /etc/systemd/system/
+# The units and every timetravel command started by them.
+printf 'TIMETRAVEL_STORE=%s\nTIMETRAVEL_MOUNT=%s\n' "$STORE" "$MOUNT" > /etc/default/timetravel
+# The hardened units may write only the store: one kept elsewhere than /var/lib/timetravel is named in a drop-in.
+for unit in timetravel-track timetravel-snapshot; do
+  install -d "/etc/systemd/system/$unit.service.d"
+  printf '[Unit]\nRequiresMountsFor=%s\n[Service]\nReadWritePaths=%s\n' "$STORE" "$STORE" > "/etc/systemd/system/$unit.service.d/store.conf"
+done
+install -d /etc/systemd/system/timetravel-mount.service.d
+printf '[Unit]\nRequiresMountsFor=%s\n' "$STORE" > /etc/systemd/system/timetravel-mount.service.d/store.conf
 
 timetravel --store "$STORE" init "$@"
 timetravel --store "$STORE" snapshot || [ $? = 3 ]   # 3: taken, but some files could not be read
 mkdir -p "$MOUNT"
-if ! grep -q " $MOUNT " /proc/self/mountinfo; then timetravel --store "$STORE" mount "$MOUNT"; fi
-# Hourly snapshots and the change tracker, where systemd runs this machine (not in a container without it).
+# The mount (brought back at boot, restarted if its daemon dies), hourly snapshots and the change tracker, where
+# systemd runs this machine; in a container without it, the mount is started by hand and the rest is yours to run.
 if [ -d /run/systemd/system ]; then
   systemctl daemon-reload
-  systemctl enable --now timetravel-track.service timetravel-snapshot.timer
+  if grep -q " $MOUNT " /proc/self/mountinfo; then timetravel umount "$MOUNT"; fi   # a mount of an earlier install
+  systemctl enable --now timetravel-mount.service timetravel-track.service timetravel-snapshot.timer
+  for _ in $(seq 50); do grep -q " $MOUNT " /proc/self/mountinfo && break; sleep 0.1; done
 else
-  echo "systemd is not running here: start \`timetravel track\` and schedule \`timetravel snapshot\` (cron) yourself"
+  if ! grep -q " $MOUNT " /proc/self/mountinfo; then timetravel --store "$STORE" mount "$MOUNT"; fi
+  echo "systemd is not running here: the mount will not come back after a reboot; start \`timetravel track\` and schedule \`timetravel snapshot\` (cron) yourself"
 fi
 echo
 echo "Snapshots of $* are under $MOUNT:"

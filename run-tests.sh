@@ -20,6 +20,7 @@ command -v rsync >/dev/null || need+=(rsync)
 command -v mksquashfs >/dev/null || need+=(squashfs-tools)
 command -v squashfuse >/dev/null || need+=(squashfuse)
 command -v jq >/dev/null || need+=(jq)
+command -v systemd-analyze >/dev/null || need+=(systemd)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
