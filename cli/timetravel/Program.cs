@@ -1,6 +1,7 @@
 // The `timetravel` command: one subcommand per file under Commands/.
 using System.CommandLine;
 using TimeTravel.Cli.Commands;
+using TimeTravel.Store.Posix;
 
 namespace TimeTravel.Cli;
 
@@ -18,6 +19,7 @@ public static class Program
             TrackCommand.Create(), ImportLogCommand.Create(), HistoryCommand.Create(), DiffCommand.Create(), RestoreCommand.Create(),
         })
             root.Subcommands.Add(c);
-        return root.Parse(args).Invoke();
+        // Path arguments are bytes: the ones that are not UTF-8 come through as they were typed (CommandLineBytes).
+        return root.Parse(CommandLineBytes.Arguments(args)).Invoke();
     }
 }

@@ -11,19 +11,19 @@ public static class MountHistory
 {
     private const long CompareUpTo = 16 << 20; // larger versions of equal size are told apart by mtime alone
 
-    public static List<(SnapshotStamp Snap, FileStatus? Status, IReadOnlyList<string> Words)> Versions(MountPast past, string path)
+    public static List<(SnapshotStamp Snap, FileStatus? Status, IReadOnlyList<string> Words)> Versions(MountPast past, byte[] path)
     {
         var all = past.Snapshots;
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < all.Count; i++) index[all[i].Name] = i;
 
-        string dir = past.InHistory(path);
+        byte[] dir = past.InHistory(path);
         var found = new List<(int At, FileStatus St, byte[] File)>();
         try
         {
-            foreach (var e in PosixFs.ReadDirectory(PathBytes.FromDisplay(dir)))
+            foreach (var e in PosixFs.ReadDirectory(dir))
             {
-                var file = PathBytes.Join(PathBytes.FromDisplay(dir), e.Name);
+                var file = PathBytes.Join(dir, e.Name);
                 if (index.TryGetValue(PathBytes.Display(e.Name), out int at) && PosixFs.TryLStat(file, out var st) && st.Kind != FileKind.Directory)
                     found.Add((at, st, file));
             }
@@ -56,7 +56,7 @@ public static class MountHistory
     }
 
     // The first snapshot in [lo, hi] without the file, given that hi has none and the file, once gone, stays gone.
-    private static int FirstMissing(MountPast past, string path, int lo, int hi)
+    private static int FirstMissing(MountPast past, byte[] path, int lo, int hi)
     {
         while (lo < hi)
         {
@@ -80,19 +80,27 @@ public static class MountHistory
     // Null when either cannot be read by this user.
     private static bool? SameBytes(byte[] a, byte[] b)
     {
-        try { return File.ReadAllBytes(PathBytes.Display(a)).AsSpan().SequenceEqual(File.ReadAllBytes(PathBytes.Display(b))); }
+        try { return ReadAll(a).AsSpan().SequenceEqual(ReadAll(b)); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
     }
 
+    private static byte[] ReadAll(byte[] path)
+    {
+        using var h = PosixFs.OpenRead(path);
+        var buffer = new byte[RandomAccess.GetLength(h)];
+        for (int at = 0, n; at < buffer.Length && (n = RandomAccess.Read(h, buffer.AsSpan(at), at)) > 0;) at += n;
+        return buffer;
+    }
+
     // A directory: one version per change of its own kind, mode, owner or mtime (its entries changed) across the snapshots.
-    private static List<(SnapshotStamp, FileStatus?, IReadOnlyList<string>)> DirectoryVersions(MountPast past, string path)
+    private static List<(SnapshotStamp, FileStatus?, IReadOnlyList<string>)> DirectoryVersions(MountPast past, byte[] path)
     {
         var lines = new List<(SnapshotStamp, FileStatus?, IReadOnlyList<string>)>();
         FileStatus? previous = null;
         bool seen = false;
         foreach (var snap in past.Snapshots)
         {
-            FileStatus? st = PosixFs.TryLStat(PathBytes.FromDisplay(past.Exact(snap, path)), out var s) ? s : null;
+            FileStatus? st = PosixFs.TryLStat(past.Exact(snap, path), out var s) ? s : null;
             if (st is null && previous is null) continue;
             if (st is { } now && previous is { } was)
             {

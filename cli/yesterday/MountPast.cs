@@ -30,35 +30,37 @@ public sealed class MountPast : Past
     public override Func<byte[], byte[], bool>? WouldRecord => null;
 
     /// <summary>In some snapshot: the hidden .history directory has the path (reachable by name, even when deleted since).</summary>
-    public override bool Covers(string path)
+    public override bool Covers(byte[] path)
     {
-        try { PosixFs.LStat(PathBytes.FromDisplay(InHistory(path))); return true; }
+        try { PosixFs.LStat(InHistory(path)); return true; }
         catch (PosixException e) when (e.Errno is 2 or 20 /* ENOENT, ENOTDIR */) { return false; }
         catch (PosixException) { return true; } // there, but not for this user: Find says so
     }
 
-    public override Node? Find(SnapshotStamp snap, string path)
+    public override bool InSomeSnapshot(byte[] path) => PosixFs.TryLStat(InHistory(path), out _);
+
+    public override Node? Find(SnapshotStamp snap, byte[] path)
     {
-        var bytes = PathBytes.FromDisplay(Exact(snap, path));
+        var bytes = Exact(snap, path);
         try { PosixFs.LStat(bytes); }
         catch (PosixException e) when (e.Errno is 2 or 20 /* ENOENT, ENOTDIR */) { return null; }
         return _source.NodeAt(bytes);
     }
 
     /// <summary>Whether `snap` has a file (not a directory) at `path`.</summary>
-    public bool ExistsAsFile(SnapshotStamp snap, string path) =>
-        PosixFs.TryLStat(PathBytes.FromDisplay(Exact(snap, path)), out var st) && st.Kind != FileKind.Directory;
+    public bool ExistsAsFile(SnapshotStamp snap, byte[] path) =>
+        PosixFs.TryLStat(Exact(snap, path), out var st) && st.Kind != FileKind.Directory;
 
-    public override int History(string path, TextWriter output, TextWriter errors)
+    public override int History(byte[] path, TextWriter output, TextWriter errors)
     {
         var lines = MountHistory.Versions(this, path);
         if (lines.Count == 0)
         {
-            errors.WriteLine($"yesterday: {path} is in no snapshot");
+            errors.WriteLine($"yesterday: {PathBytes.Quoted(path)} is in no snapshot");
             return 1;
         }
         foreach (var (snap, st, words) in lines)
-            HistoryLine.Write(output, snap, st is { } s ? (s.Size, s.Uid, s.Gid) : null, words, st is null ? null : InMount(snap, path));
+            HistoryLine.Write(output, snap, st is { } s ? (s.Size, s.Uid, s.Gid) : null, words, st is null ? null : PathBytes.Quoted(InMount(snap, path)));
         return 0;
     }
 }

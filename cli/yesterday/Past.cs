@@ -27,23 +27,26 @@ public abstract class Past : IDisposable
     public abstract Func<byte[], byte[], bool>? WouldRecord { get; }
 
     /// <summary>Whether the snapshots can hold `path` at all: inside a source (store), or in some snapshot (mount).</summary>
-    public abstract bool Covers(string path);
+    public abstract bool Covers(byte[] path);
+
+    /// <summary>Whether some snapshot has `path` (for choosing between the readings of an escaped name).</summary>
+    public abstract bool InSomeSnapshot(byte[] path);
 
     /// <summary>What `snap` holds at the absolute `path`, or null; IOException when that cannot be told (permission).</summary>
-    public abstract Node? Find(SnapshotStamp snap, string path);
+    public abstract Node? Find(SnapshotStamp snap, byte[] path);
 
     /// <summary>`yesterday -a`: every distinct version of `path`, oldest first; the exit status.</summary>
-    public abstract int History(string path, TextWriter output, TextWriter errors);
+    public abstract int History(byte[] path, TextWriter output, TextWriter errors);
 
     /// <summary>Where `path` of `snap` is in the mount: under its day's name when it is that day's last snapshot.</summary>
-    public string InMount(SnapshotStamp snap, string path) =>
+    public byte[] InMount(SnapshotStamp snap, byte[] path) =>
         SnapshotPaths.InMount(MountPoint, SnapshotPaths.DirectoryName(snap, Snapshots), path);
 
     /// <summary>MOUNT/SNAPSHOT/path, by the snapshot's own name (its day's link may point elsewhere by now).</summary>
-    public string Exact(SnapshotStamp snap, string path) => SnapshotPaths.InMount(MountPoint, snap.Name, path);
+    public byte[] Exact(SnapshotStamp snap, byte[] path) => SnapshotPaths.InMount(MountPoint, snap.Name, path);
 
     /// <summary>MOUNT/.history/path: the versions of a file, the names ever under a directory.</summary>
-    public string InHistory(string path) => SnapshotPaths.InMount(MountPoint, ".history", path);
+    public byte[] InHistory(byte[] path) => SnapshotPaths.InMount(MountPoint, ".history", path);
 
     public virtual void Dispose() { }
 

@@ -2,6 +2,7 @@
 // or run a command with the old version bind-mounted over the current one. After Plan 9's yesterday.
 using System.CommandLine;
 using TimeTravel.Store;
+using TimeTravel.Store.Posix;
 
 namespace TimeTravel.Yesterday;
 
@@ -9,6 +10,8 @@ public static class Program
 {
     public static int Main(string[] argv)
     {
+        // Names are bytes: an argument that is not UTF-8 comes through as it was typed (CommandLineBytes).
+        argv = CommandLineBytes.Arguments(argv);
         // Plan 9 dates come as -0812; System.CommandLine wants an option name, and the -b command follows "--".
         int dashdash = Array.IndexOf(argv, "--");
         var own = (dashdash < 0 ? argv : argv[..dashdash])
@@ -59,6 +62,7 @@ public static class Program
                 if (mode != Mode.Bind && command.Length > 0) throw new ChoiceException("a command after -- goes with -b");
 
                 string storeRoot = r.GetValue(store) ?? (Environment.GetEnvironmentVariable("TIMETRAVEL_STORE") is { Length: > 0 } e ? e : StoreLayout.DefaultRoot);
+                if (CommandLineBytes.HasRawBytes(storeRoot)) throw new ChoiceException($"--store {PathBytes.Quoted(CommandLineBytes.Bytes(storeRoot))}: the store must be a UTF-8 path");
                 using var past = Past.Open(storeRoot);
                 return new Yesterday(past, Console.Out, Console.Error, r.GetValue(noBackup)).Run(r.GetValue(files)!, choice, now, mode, command);
             }

@@ -38,24 +38,30 @@ public sealed class StorePast : Past
     public override IRestoreSource Source { get; }
     public override Func<byte[], byte[], bool> WouldRecord { get; }
 
-    public override bool Covers(string path) => Sources.Any(s => SnapshotPaths.IsUnder(path, s));
+    public override bool Covers(byte[] path) => Sources.Any(s => SnapshotPaths.IsUnder(path, s));
 
-    public override Node? Find(SnapshotStamp snap, string path) =>
-        _repo.Trees.Resolve(_byName[snap.Name].Root, PathBytes.Components(PathBytes.FromDisplay(path)));
-
-    public override int History(string path, TextWriter output, TextWriter errors)
+    public override bool InSomeSnapshot(byte[] path)
     {
-        var versions = FileHistory.Of(_repo).Versions(_records, PathBytes.FromDisplay(path));
+        var parts = PathBytes.Components(path);
+        return _records.Any(r => _repo.Trees.Resolve(r.Root, parts) is not null);
+    }
+
+    public override Node? Find(SnapshotStamp snap, byte[] path) =>
+        _repo.Trees.Resolve(_byName[snap.Name].Root, PathBytes.Components(path));
+
+    public override int History(byte[] path, TextWriter output, TextWriter errors)
+    {
+        var versions = FileHistory.Of(_repo).Versions(_records, path);
         if (versions.Count == 0)
         {
-            errors.WriteLine($"yesterday: {path} is in no snapshot");
+            errors.WriteLine($"yesterday: {PathBytes.Quoted(path)} is in no snapshot");
             return 1;
         }
         foreach (var v in versions)
         {
             var stamp = SnapshotStamp.Of(v.Snapshot);
             HistoryLine.Write(output, stamp, v.Node is { } n ? (n.Size, n.Uid, n.Gid) : null,
-                VersionChanges.Words(v.Changes), v.Node is null ? null : InMount(stamp, path));
+                VersionChanges.Words(v.Changes), v.Node is null ? null : PathBytes.Quoted(InMount(stamp, path)));
         }
         return 0;
     }

@@ -19,7 +19,11 @@ public sealed class Yesterday(Past past, TextWriter output, TextWriter errors, b
     // Binds each SOURCE TARGET pair up to "--", then runs what follows, all inside the private mount namespace.
     private const string BindScript = "while [ \"$1\" != -- ]; do mount --bind \"$1\" \"$2\" || exit 125; shift 2; done; shift; exec \"$@\"";
 
-    private sealed record Old(string Path, SnapshotStamp Snapshot, Node Node);
+    // Path: the bytes the snapshot records and the file now has: looked up and written by the same bytes.
+    private sealed record Old(byte[] Path, SnapshotStamp Snapshot, Node Node)
+    {
+        public string Shown => PathBytes.Quoted(Path);
+    }
 
     public int Run(IReadOnlyList<string> files, SnapshotChoice choice, DateTimeOffset now, Mode mode, string[] command)
     {
@@ -33,43 +37,49 @@ public sealed class Yesterday(Past past, TextWriter output, TextWriter errors, b
     {
         if (mode == Mode.History) return SourcePathOf(file) is { } p ? past.History(p, output, errors) : 1;
         if (Resolve(file, choice, now) is not { } old) return 1;
-        string shown = past.InMount(old.Snapshot, old.Path);
-        string exact = past.Exact(old.Snapshot, old.Path);
+        byte[] shown = past.InMount(old.Snapshot, old.Path);
+        byte[] exact = past.Exact(old.Snapshot, old.Path);
         switch (mode)
         {
             case Mode.Print:
-                output.WriteLine(shown);
+                output.WriteLine(PathBytes.Quoted(shown));
                 if (!past.Mounted) errors.WriteLine($"yesterday: note: {past.MountPoint} is not mounted (`timetravel mount`)");
                 return 0;
             case Mode.Diff:
                 if (old.Node.Kind is not (FileKind.Regular or FileKind.Symlink))
                 {
-                    errors.WriteLine($"yesterday: {old.Path} is a {Kind(old.Node)} in snapshot {old.Snapshot.Name}; {(old.Node.Kind == FileKind.Directory ? "use -D" : "there is nothing to diff")}");
+                    errors.WriteLine($"yesterday: {old.Shown} is a {Kind(old.Node)} in snapshot {old.Snapshot.Name}; {(old.Node.Kind == FileKind.Directory ? "use -D" : "there is nothing to diff")}");
                     return 1;
                 }
-                if (past.Mounted) return Run("diff", ["-u", "--label", shown, "--label", old.Path, exact, old.Path]);
-                using (var temp = new PrivateTemp())
-                    return Run("diff", ["-u", "--label", shown, "--label", old.Path, Extract(old.Node, temp["old"]), old.Path]);
-            case Mode.DiffTree:
-                if (past.Mounted) return Run("diff", ["-ru", exact, old.Path]);
                 using (var temp = new PrivateTemp())
                 {
+                    string before = past.Mounted ? ProcessPath(exact, temp, "exact") : Extract(old.Node, temp["old"]);
+                    return Run("diff", ["-u", "--label", PathBytes.Quoted(shown), "--label", old.Shown, before, ProcessPath(old.Path, temp, "now")]);
+                }
+            case Mode.DiffTree:
+                using (var temp = new PrivateTemp())
+                {
+                    string current = ProcessPath(old.Path, temp, "now");
+                    if (past.Mounted) return Run("diff", ["-ru", ProcessPath(exact, temp, "exact"), current]);
                     string copy = temp["old"];
                     if (!Restore(old.Node, copy, new RestoreOptions { KeepBackup = false, SetOwners = Environment.IsPrivilegedProcess })) return 2;
-                    return Run("diff", ["-ru", copy, old.Path], (copy, shown)); // the old side is named by its snapshot path, not the scratch copy's
+                    return Run("diff", ["-ru", copy, current], (copy, PathBytes.Quoted(shown))); // the old side is named by its snapshot path, not the scratch copy's
                 }
             case Mode.Copy:
             case Mode.CopyIfDiffers:
                 if (past.WouldRecord is null && old.Node.Kind == FileKind.Directory)
-                    errors.WriteLine($"yesterday: note: read through the mount, which does not show what the sources exclude: {old.Path} is merged, not rolled back (entries made since stay)");
-                var actions = Restorer.Restore(past.Source, old.Node, PathBytes.From(old.Path), new RestoreOptions
+                    errors.WriteLine($"yesterday: note: read through the mount, which does not show what the sources exclude: {old.Shown} is merged, not rolled back (entries made since stay)");
+                var actions = Restorer.Restore(past.Source, old.Node, old.Path, new RestoreOptions
                 {
                     KeepBackup = !noBackup, OnlyIfDifferent = mode == Mode.CopyIfDiffers,
                     RemoveExtra = past.WouldRecord is not null, MayRemove = past.WouldRecord,
                     SetOwners = Environment.IsPrivilegedProcess,
                 }, m => errors.WriteLine($"yesterday: {m}"));
                 foreach (var a in actions.Where(a => a.Kind is RestoreAction.Create or RestoreAction.Replace or RestoreAction.Remove))
-                    output.WriteLine(a.Kind == RestoreAction.Remove ? $"remove {a.Path} ({a.Detail})" : $"{a.Kind} {a.Path}");
+                {
+                    string path = PathBytes.Quoted(PathBytes.FromDisplay(a.Path));
+                    output.WriteLine(a.Kind == RestoreAction.Remove ? $"remove {path} ({a.Detail})" : $"{a.Kind} {path}");
+                }
                 return Restorer.AnyFailed(actions) ? 1 : 0;
             default:
                 return 1;
@@ -79,24 +89,25 @@ public sealed class Yesterday(Past past, TextWriter output, TextWriter errors, b
     /// <summary>-b: every file's old version bound over it, then the command run once, in one private mount namespace.</summary>
     private int Bind(IReadOnlyList<string> files, SnapshotChoice choice, DateTimeOffset now, string[] command)
     {
-        using var temp = past.Mounted ? null : new PrivateTemp();
+        using var temp = new PrivateTemp();
         var pairs = new List<string>();
         foreach (var file in files)
         {
             if (Resolve(file, choice, now) is not { } old) return 1;
-            if (!PosixFs.TryLStat(PathBytes.From(old.Path), out _))
+            if (!PosixFs.TryLStat(old.Path, out _))
             {
-                errors.WriteLine($"yesterday: {old.Path} does not exist now; -b binds the old version over an existing file");
+                errors.WriteLine($"yesterday: {old.Shown} does not exist now; -b binds the old version over an existing file");
                 return 1;
             }
-            string source = past.Exact(old.Snapshot, old.Path);
-            if (temp is not null)
+            string source;
+            if (past.Mounted) source = ProcessPath(past.Exact(old.Snapshot, old.Path), temp, $"exact{pairs.Count}");
+            else
             {
                 source = temp[pairs.Count.ToString()];
                 if (!Restore(old.Node, source, new RestoreOptions { KeepBackup = false, SetOwners = Environment.IsPrivilegedProcess })) return 1;
             }
             pairs.Add(source);
-            pairs.Add(old.Path);
+            pairs.Add(ProcessPath(old.Path, temp, $"now{pairs.Count}"));
         }
         // Root makes the namespace directly; anyone else through a user namespace of their own (the command then runs as its root).
         string[] unshare = Environment.IsPrivilegedProcess ? ["--mount", "--propagation", "private"] : ["--user", "--map-root-user", "--mount", "--propagation", "private"];
@@ -109,19 +120,39 @@ public sealed class Yesterday(Past past, TextWriter output, TextWriter errors, b
         if (SourcePathOf(file) is not { } path) return null;
         var snap = choice.Pick(past.Snapshots, now);
         if (past.Find(snap, path) is { } node) return new Old(path, snap, node);
-        errors.WriteLine($"yesterday: {path} does not exist in snapshot {snap.Name}");
+        errors.WriteLine($"yesterday: {PathBytes.Quoted(path)} does not exist in snapshot {snap.Name}");
         return null;
     }
 
-    // The absolute path the snapshots record for what the user typed; null (after saying so) outside every source.
-    private string? SourcePathOf(string file)
+    // The absolute path the snapshots record for what the user typed (its bytes, PathArgument's rule for an escaped
+    // spelling: only when the name as typed is neither a file now nor in a snapshot); null (after saying so) outside
+    // every source.
+    private byte[]? SourcePathOf(string file)
     {
-        string path = SnapshotPaths.SourcePath(file, Environment.CurrentDirectory, past.MountPoint, past.Covers, out bool covered);
-        if (covered) return path;
+        byte[] cwd = PathArgument.CurrentDirectory();
+        var readings = PathArgument.Readings(CommandLineBytes.Bytes(file))
+            .Select(t => (Path: SnapshotPaths.SourcePath(t, cwd, past.MountPoint, past.Covers, out bool covered), Covered: covered)).ToList();
+        var chosen = PathArgument.Choose(readings.Select(r => r.Path).ToList(), p => PosixFs.TryLStat(p, out _) || past.InSomeSnapshot(p));
+        if (readings.First(r => r.Path == chosen).Covered) return chosen;
         errors.WriteLine(past.Sources is { } sources
-            ? $"yesterday: {path} is outside every source; the sources are {string.Join(", ", sources)}"
-            : $"yesterday: {path} is in no snapshot in {past.MountPoint}");
+            ? $"yesterday: {PathBytes.Quoted(chosen)} is outside every source; the sources are {string.Join(", ", sources)}"
+            : $"yesterday: {PathBytes.Quoted(chosen)} is in no snapshot in {past.MountPoint}");
         return null;
+    }
+
+    /// <summary>
+    /// A path to hand to another program (diff, mount): as text when it is UTF-8; else a symlink to it in the private
+    /// directory, since a program's arguments can only be passed as text from here. diff and mount follow it.
+    /// </summary>
+    private static string ProcessPath(byte[] path, PrivateTemp temp, string name)
+    {
+        try { return new System.Text.UTF8Encoding(false, true).GetString(path); }
+        catch (System.Text.DecoderFallbackException)
+        {
+            string link = temp[name];
+            PosixFs.Symlink(path, PathBytes.From(link));
+            return link;
+        }
     }
 
     private bool Restore(Node node, string destination, RestoreOptions options)

@@ -1,5 +1,6 @@
 // Turning the path a user typed into the absolute source path a snapshot records, and back into a path in the mount.
 // Shared by `yesterday` and `timetravel history`.
+using System.Text;
 using TimeTravel.Store.Posix;
 
 namespace TimeTravel.Store.History;
@@ -7,31 +8,34 @@ namespace TimeTravel.Store.History;
 public static class SnapshotPaths
 {
     /// <summary>
-    /// The absolute path a file had at snapshot time: relative paths against the current directory; a path inside
-    /// the mount (MOUNT/SNAPSHOT/etc/fstab, MOUNT/latest/..., MOUNT/.history/etc/fstab) means the path below the
-    /// snapshot directory.
+    /// The absolute path a file had at snapshot time: relative paths against the current directory (by name, as
+    /// PathArgument.Absolute); a path inside the mount (MOUNT/SNAPSHOT/etc/fstab, MOUNT/latest/...,
+    /// MOUNT/.history/etc/fstab) means the path below the snapshot directory.
     /// </summary>
-    public static string SourcePath(string typed, string cwd, string mountPoint)
+    public static byte[] SourcePath(byte[] typed, byte[] cwd, string mountPoint)
     {
-        string full = PathBytes.Normalize(Path.GetFullPath(typed, cwd));
-        string prefix = mountPoint.TrimEnd('/') + "/";
-        if (full.StartsWith(prefix, StringComparison.Ordinal))
+        byte[] full = PathArgument.Absolute(typed, cwd);
+        byte[] mount = PathArgument.Absolute(PathBytes.From(mountPoint), "/"u8.ToArray());
+        if (mount.Length > 1 && PathBytes.IsWithin(full, mount) && full.Length > mount.Length)
         {
-            string rest = full[prefix.Length..];
-            int slash = rest.IndexOf('/');
-            full = slash < 0 ? "/" : rest[slash..];
+            var rest = full.AsSpan(mount.Length + 1);
+            int slash = rest.IndexOf((byte)'/');
+            full = slash < 0 ? "/"u8.ToArray() : rest[slash..].ToArray();
         }
         return full;
     }
+
+    public static string SourcePath(string typed, string cwd, string mountPoint) =>
+        Encoding.UTF8.GetString(SourcePath(PathBytes.From(typed), PathBytes.From(cwd), mountPoint));
 
     /// <summary>
     /// SourcePath, then, when <paramref name="covers"/> says that is outside the snapshots, the same with its directory
     /// resolved through symlinks if that one is inside (usrmerge: /lib/x is recorded as /usr/lib/x). Otherwise the
     /// literal path, with <paramref name="covered"/> false.
     /// </summary>
-    public static string SourcePath(string typed, string cwd, string mountPoint, Func<string, bool> covers, out bool covered)
+    public static byte[] SourcePath(byte[] typed, byte[] cwd, string mountPoint, Func<byte[], bool> covers, out bool covered)
     {
-        string path = SourcePath(typed, cwd, mountPoint);
+        byte[] path = SourcePath(typed, cwd, mountPoint);
         covered = covers(path);
         if (covered) return path;
         if (WithRealDirectory(path) is not { } real || !covers(real)) return path;
@@ -39,19 +43,25 @@ public static class SnapshotPaths
         return real;
     }
 
+    public static string SourcePath(string typed, string cwd, string mountPoint, Func<string, bool> covers, out bool covered) =>
+        Encoding.UTF8.GetString(SourcePath(PathBytes.From(typed), PathBytes.From(cwd), mountPoint, p => covers(Encoding.UTF8.GetString(p)), out covered));
+
     /// <summary>
     /// The same path with its directory part resolved through symlinks (realpath), the last name kept as it is:
     /// /lib/x/libc.so.6 is /usr/lib/x/libc.so.6 where /lib links to usr/lib. Null when nothing on the way is a link
     /// or the directory does not exist.
     /// </summary>
-    public static string? WithRealDirectory(string full)
+    public static byte[]? WithRealDirectory(byte[] full)
     {
-        if (full == "/") return null;
-        string dir = Path.GetDirectoryName(full) ?? "/", name = Path.GetFileName(full);
-        string? real = RealPath(dir);
-        if (real is null || real == dir) return null;
-        return (real == "/" ? "" : real) + "/" + name;
+        int slash = full.AsSpan().LastIndexOf((byte)'/');
+        if (full.Length <= 1 || slash < 0) return null;
+        byte[] dir = slash == 0 ? "/"u8.ToArray() : full[..slash];
+        if (PosixFs.TryRealPath(dir, out _) is not { } real || real.AsSpan().SequenceEqual(dir)) return null;
+        return PathBytes.Join(real, full.AsSpan(slash + 1));
     }
+
+    public static string? WithRealDirectory(string full) =>
+        WithRealDirectory(PathBytes.From(full)) is { } real ? Encoding.UTF8.GetString(real) : null;
 
     /// <summary>realpath(3) of an absolute path: every symlink on the way followed; null when a part is missing.</summary>
     public static string? RealPath(string absolute) =>
@@ -68,6 +78,15 @@ public static class SnapshotPaths
     /// <summary>MOUNT/DIRECTORY/path: DIRECTORY is a snapshot's name, or (from DirectoryName) its day's name.</summary>
     public static string InMount(string mountPoint, string directory, string sourcePath) =>
         mountPoint.TrimEnd('/') + "/" + directory + (sourcePath == "/" ? "" : sourcePath);
+
+    /// <summary>MOUNT/DIRECTORY/path, in bytes.</summary>
+    public static byte[] InMount(string mountPoint, string directory, byte[] sourcePath)
+    {
+        byte[] dir = PathBytes.From(mountPoint.TrimEnd('/') + "/" + directory);
+        return sourcePath is [(byte)'/'] ? dir : [.. dir, .. sourcePath];
+    }
+
+    public static bool IsUnder(byte[] path, string root) => PathBytes.IsWithin(path, PathBytes.From(root));
 
     public static bool IsUnder(string path, string root) =>
         root == "/" || path == root || path.StartsWith(root.TrimEnd('/') + "/", StringComparison.Ordinal);

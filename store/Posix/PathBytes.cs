@@ -78,6 +78,44 @@ public static class PathBytes
         return bytes.ToArray();
     }
 
+    /// <summary>
+    /// A name or path as the commands print it, one rule for every listing and message: as it is when it is UTF-8
+    /// without control characters, backslashes or quotes; otherwise in the shell's $'...' quoting (\\ a backslash,
+    /// \' a quote, \n and \t, \xNN any other control character or byte that is not UTF-8). So a printed name is
+    /// one line, no two names print alike, and pasted into a shell it is the name's bytes again; PathArgument also
+    /// reads it back when it is given verbatim.
+    /// </summary>
+    public static string Quoted(ReadOnlySpan<byte> path)
+    {
+        if (!NeedsQuoting(path)) return Encoding.UTF8.GetString(path);
+        var sb = new StringBuilder("$'");
+        int i = 0;
+        while (i < path.Length)
+        {
+            byte b = path[i];
+            switch (b)
+            {
+                case (byte)'\\': sb.Append(@"\\"); i++; continue;
+                case (byte)'\'': sb.Append(@"\'"); i++; continue;
+                case (byte)'\n': sb.Append(@"\n"); i++; continue;
+                case (byte)'\t': sb.Append(@"\t"); i++; continue;
+            }
+            int len = b < 0x20 || b == 0x7f ? 0 : Utf8SequenceLength(path[i..]);
+            if (len > 0) { sb.Append(Encoding.UTF8.GetString(path.Slice(i, len))); i += len; }
+            else { sb.Append($"\\x{b:x2}"); i++; }
+        }
+        return sb.Append('\'').ToString();
+    }
+
+    private static bool NeedsQuoting(ReadOnlySpan<byte> path)
+    {
+        foreach (byte b in path)
+            if (b < 0x20 || b == 0x7f || b == (byte)'\\' || b == (byte)'\'') return true;
+        if (path.IndexOfAnyInRange((byte)0x80, (byte)0xff) < 0) return false;
+        try { StrictUtf8.GetString(path); return false; }
+        catch (DecoderFallbackException) { return true; }
+    }
+
     private static int Utf8SequenceLength(ReadOnlySpan<byte> s)
     {
         for (int len = 1; len <= 4 && len <= s.Length; len++)

@@ -22,6 +22,10 @@ internal sealed class RestoreRun(IRestoreSource source, RestoreOptions options, 
     private readonly long _nowNs = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100;
 
     public IReadOnlyList<RestoreAction> Actions => _actions;
+    /// <summary>The destination: a directory made there is marked unfinished (UnfinishedRestore) until it is through.</summary>
+    public byte[] Top { get; init; } = [];
+    /// <summary>Finishing an unfinished restore at Top: the temporary files the interrupted one left there go.</summary>
+    public bool Resuming { get; init; }
 
     // ---- Pass 1: read and check, write nothing ----
 
@@ -96,6 +100,8 @@ internal sealed class RestoreRun(IRestoreSource source, RestoreOptions options, 
             if (existing is { } inTheWay && isNew) PutAside(path, inTheWay);
             if (isNew) PosixFs.MakeDirectory(path, PrivateDirectory);
             self = RequireDirectory(path, null);
+            if (isNew && IsTop(path)) UnfinishedRestore.Mark(path, node);
+            if (Resuming && !isNew) RemoveTemporaries(path);
         }
         if (node.Flags.HasFlag(NodeFlags.Unreadable))
             report($"{PathBytes.Display(path)}: could not be read when the snapshot was taken; its contents were not recorded");
@@ -118,6 +124,7 @@ internal sealed class RestoreRun(IRestoreSource source, RestoreOptions options, 
         // Never remove anything on the strength of a listing that could not be read.
         if (options.RemoveExtra && !isNew && listed && !node.Flags.HasFlag(NodeFlags.Unreadable)) RemoveExtras(path, children, self);
         if (options.DryRun) return;
+        if (IsTop(path)) UnfinishedRestore.Done(path); // before its mode is set: a 0555 directory would keep the marker
 
         if (kind != RestoreAction.Unchanged)
         {
@@ -243,22 +250,51 @@ internal sealed class RestoreRun(IRestoreSource source, RestoreOptions options, 
             else RemoveTree(path, existing, existing.Device);
             return;
         }
-        var backup = ClearBackup(path);
-        if (existing.Kind == FileKind.Directory) { PosixFs.Rename(path, backup); return; }
+        var backup = FreeBackupName(path);
+        if (existing.Kind == FileKind.Directory) { RenameNoReplace(path, backup); return; }
         try { PosixFs.HardLink(path, backup); }
-        catch (PosixException) { PosixFs.Rename(path, backup); }
+        catch (PosixException e) when (e.Errno != 17 /* EEXIST: taken meanwhile; never overwrite a backup */) { RenameNoReplace(path, backup); }
     }
 
-    /// <summary>NAME.yesterday~, with an older backup of that name removed (an older backup directory only when empty: rmdir says so otherwise).</summary>
-    private byte[] ClearBackup(byte[] path)
+    /// <summary>
+    /// Where a replaced file is kept: NAME.yesterday~, or when that is taken (an earlier restore's backup, the unsaved
+    /// work it protects), NAME.yesterday~1~, ~2~, ... as `cp --backup=numbered` does: the first free number. No backup
+    /// is ever overwritten.
+    /// </summary>
+    private byte[] FreeBackupName(byte[] path)
     {
         var backup = Concat(path, PathBytes.From(options.BackupSuffix));
-        if (PosixFs.TryLStat(backup, out var old))
-        {
-            if (old.Kind == FileKind.Directory) PosixFs.RemoveDirectory(backup);
-            else PosixFs.Unlink(backup);
-        }
+        for (int n = 1; PosixFs.TryLStat(backup, out _); n++) backup = Concat(path, PathBytes.From($"{options.BackupSuffix}{n}~"));
         return backup;
+    }
+
+    // rename(2) replaces what is at `to`: check first, so that a backup made meanwhile is refused rather than lost.
+    private static void RenameNoReplace(byte[] from, byte[] to)
+    {
+        if (PosixFs.TryLStat(to, out _)) throw new IOException($"{PathBytes.Display(to)}: appeared while being made a backup; nothing replaced");
+        PosixFs.Rename(from, to);
+    }
+
+    /// <summary>NAME.yesterday~ or NAME.yesterday~N~: a backup that a rollback leaves alone.</summary>
+    private bool IsBackup(ReadOnlySpan<byte> name)
+    {
+        var suffix = PathBytes.From(options.BackupSuffix).AsSpan();
+        if (name.EndsWith(suffix)) return true;
+        int at = name.LastIndexOf(suffix);
+        if (at < 0) return false;
+        var number = name[(at + suffix.Length)..];
+        return number.Length >= 2 && number[^1] == (byte)'~' && number[..^1].IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0;
+    }
+
+    private bool IsTop(byte[] path) => path.AsSpan().SequenceEqual(Top);
+
+    /// <summary>The temporary files an interrupted restore left in a directory it was writing.</summary>
+    private void RemoveTemporaries(byte[] dir)
+    {
+        foreach (var e in PosixFs.ReadDirectory(dir))
+            if (e.Name.AsSpan().StartsWith(TemporaryPrefix) && !UnfinishedRestore.IsMarker(e.Name)
+                && PosixFs.TryLStat(PathBytes.Join(dir, e.Name), out var st) && st.Kind != FileKind.Directory)
+                PosixFs.Unlink(PathBytes.Join(dir, e.Name));
     }
 
     /// <summary>
@@ -276,25 +312,25 @@ internal sealed class RestoreRun(IRestoreSource source, RestoreOptions options, 
             report(_actions[^1].Detail!);
             return;
         }
-        var suffix = PathBytes.From(options.BackupSuffix);
         ulong? device = PosixFs.TryLStat(dir, out var d) ? d.Device : null;
         present.Sort((a, b) => a.Name.AsSpan().SequenceCompareTo(b.Name));
         foreach (var entry in present)
         {
             if (TreeReader.Find(children, entry.Name) is not null) continue;
-            if (entry.Name.AsSpan().EndsWith(suffix) || entry.Name.AsSpan().StartsWith(TemporaryPrefix)) continue;
+            if (IsBackup(entry.Name) || entry.Name.AsSpan().StartsWith(TemporaryPrefix)) continue;
             var path = PathBytes.Join(dir, entry.Name);
             if (options.MayRemove is { } may && !may(path, entry.Name)) continue;
             // What no snapshot records: a socket, another filesystem mounted here.
             if (!PosixFs.TryLStat(path, out var now) || now.Kind == FileKind.Socket || now.Device != device) continue;
             string shown = PathBytes.Display(path);
-            string detail = options.KeepBackup ? $"kept as {PathBytes.Display(entry.Name)}{options.BackupSuffix}" : "removed";
+            byte[] backup = FreeBackupName(path);
+            string detail = options.KeepBackup ? $"kept as {PathBytes.Display(backup.AsSpan(dir.Length + (dir is [(byte)'/'] ? 0 : 1)))}" : "removed";
             if (options.DryRun) { _actions.Add(new RestoreAction(RestoreAction.Remove, shown) { Detail = detail }); continue; }
             try
             {
                 RequireDirectory(dir, self);
                 if (!PosixFs.TryLStat(path, out var st)) continue; // gone meanwhile
-                if (options.KeepBackup) PosixFs.Rename(path, ClearBackup(path));
+                if (options.KeepBackup) RenameNoReplace(path, backup);
                 else if (st.Kind == FileKind.Directory) RemoveTree(path, st, self.Device);
                 else PosixFs.Unlink(path);
                 _actions.Add(new RestoreAction(RestoreAction.Remove, shown) { Detail = detail });

@@ -10,18 +10,19 @@ public static class CatCommand
     public static Command Create()
     {
         var snapshot = new Argument<string>("snapshot") { Description = "Snapshot name, id, or latest" };
-        var path = new Argument<string>("path") { Description = "Absolute path of a file inside the snapshot" };
+        var path = new Argument<string>("path") { Description = "The file as it was (absolute, or relative to the current directory)" };
         var cmd = new Command("cat", "Print a file of a snapshot") { snapshot, path };
         cmd.SetAction(r => CommonOptions.Run(() =>
         {
             using var repo = Repository.OpenReader(r.GetValue(CommonOptions.Store)!);
             var snap = repo.FindSnapshot(r.GetValue(snapshot)!);
-            string p = r.GetValue(path)!;
-            var node = repo.Trees.Resolve(snap.Root, PathBytes.Components(PathBytes.FromDisplay(p)))
-                ?? throw new StoreException($"{p}: not in snapshot {snap.Name}");
-            if (node.Kind == FileKind.Symlink) { Console.Out.Write(PathBytes.Display(node.LinkTarget!)); return CommonOptions.Ok; }
-            if (node.Kind != FileKind.Regular) throw new StoreException($"{p}: is a {node.Kind.ToString().ToLowerInvariant()}, not a file");
+            byte[] p = PathArguments.InSnapshots(repo, r.GetValue(path)!, b => repo.Trees.Resolve(snap.Root, PathBytes.Components(b)) is not null);
+            var node = repo.Trees.Resolve(snap.Root, PathBytes.Components(p))
+                ?? throw new StoreException($"{PathBytes.Quoted(p)}: not in snapshot {snap.Name}");
+            if (node.Kind != FileKind.Regular && node.Kind != FileKind.Symlink)
+                throw new StoreException($"{PathBytes.Quoted(p)}: is a {node.Kind.ToString().ToLowerInvariant()}, not a file");
             using var stdout = Console.OpenStandardOutput();
+            if (node.Kind == FileKind.Symlink) { stdout.Write(node.LinkTarget!); return CommonOptions.Ok; } // its target's bytes, as readlink prints them
             foreach (var leaf in repo.Trees.Streams.Leaves(node.Content))
             {
                 if (leaf.IsHole)

@@ -1,6 +1,7 @@
 // Options shared by every subcommand, and the error handling every command runs inside.
 using System.CommandLine;
 using TimeTravel.Store;
+using TimeTravel.Store.Posix;
 
 namespace TimeTravel.Cli.Commands;
 
@@ -12,6 +13,15 @@ public static class CommonOptions
         Recursive = true,
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TIMETRAVEL_STORE") is { Length: > 0 } s ? s : StoreLayout.DefaultRoot,
     };
+
+    static CommonOptions()
+    {
+        Store.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string>() is { } s && CommandLineBytes.HasRawBytes(s))
+                r.AddError($"--store {PathBytes.Quoted(CommandLineBytes.Bytes(s))}: the store must be a UTF-8 path");
+        });
+    }
 
     public static Option<bool> Json() => new("--json") { Description = "Print JSON instead of text" };
 

@@ -15,7 +15,7 @@ public static class DiffCommand
     {
         var a = new Argument<string>("snapshot-a") { Description = "The earlier snapshot: name, id, or latest" };
         var b = new Argument<string>("snapshot-b") { Description = "The later snapshot: name, id, or latest" };
-        var path = new Argument<string>("path") { Description = "Compare only below this absolute path", DefaultValueFactory = _ => "/" };
+        var path = new Argument<string>("path") { Description = "Compare only below this path (absolute, or relative to the current directory)", DefaultValueFactory = _ => "/" };
         var json = CommonOptions.Json();
         var cmd = new Command("diff", "List what changed between two snapshots") { a, b, path, json };
         cmd.SetAction(r => CommonOptions.Run(() =>
@@ -23,8 +23,8 @@ public static class DiffCommand
             using var repo = Repository.OpenReader(r.GetValue(CommonOptions.Store)!);
             var before = repo.FindSnapshot(r.GetValue(a)!);
             var after = repo.FindSnapshot(r.GetValue(b)!);
-            string p = HistoryCommand.AbsolutePath(r.GetValue(path)!);
-            var changes = TreeDiff.Of(repo).Between(before, after, PathBytes.FromDisplay(p));
+            byte[] p = PathArguments.InSnapshots(repo, r.GetValue(path)!, b => new[] { before, after }.Any(s => repo.Trees.Resolve(s.Root, PathBytes.Components(b)) is not null));
+            var changes = TreeDiff.Of(repo).Between(before, after, p);
             if (r.GetValue(json))
             {
                 JsonOut.Write(w =>
@@ -55,7 +55,7 @@ public static class DiffCommand
     public static string Line(TreeChange c)
     {
         var n = (c.After ?? c.Before)!;
-        string path = PathBytes.Display(c.Path) + (n.Kind == FileKind.Directory && c.Path is not [(byte)'/'] ? "/" : "");
+        string path = PathBytes.Quoted(c.Path) + (n.Kind == FileKind.Directory && c.Path is not [(byte)'/'] ? "/" : "");
         return c.Kind switch
         {
             TreeChangeKind.Added => $"added    {path}",

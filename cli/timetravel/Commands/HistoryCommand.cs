@@ -26,9 +26,11 @@ public static class HistoryCommand
             using var repo = Repository.OpenReader(r.GetValue(CommonOptions.Store)!);
             var (mountPoint, _) = MountLocator.Find(repo.Layout.Root);
             var sources = repo.Catalog.Sources().Select(s => s.Path).ToList();
-            string display = SnapshotPaths.SourcePath(r.GetValue(path)!, Environment.CurrentDirectory, mountPoint,
-                p => sources.Any(s => SnapshotPaths.IsUnder(p, s)), out _);
-            byte[] bytes = PathBytes.FromDisplay(display);
+            byte[] cwd = PathArgument.CurrentDirectory();
+            var readings = PathArgument.Readings(CommandLineBytes.Bytes(r.GetValue(path)!))
+                .Select(t => SnapshotPaths.SourcePath(t, cwd, mountPoint, p => sources.Any(s => SnapshotPaths.IsUnder(p, s)), out _)).ToList();
+            byte[] bytes = PathArgument.Choose(readings, p => PosixFs.TryLStat(p, out _) || PathArguments.InSomeSnapshot(repo, p));
+            string display = PathBytes.Quoted(bytes);
             var snapshots = repo.Catalog.Snapshots();
             if (snapshots.Count == 0) throw new StoreException($"{repo.Layout.Root}: the store has no snapshots yet; take one with `timetravel snapshot`");
             var versions = FileHistory.Of(repo).Versions(snapshots, bytes);
@@ -37,8 +39,8 @@ public static class HistoryCommand
                 Console.Error.WriteLine($"timetravel: {display}: in none of the {snapshots.Count} snapshots (from {snapshots[0].Name} to {snapshots[^1].Name})");
                 return CommonOptions.Failed;
             }
-            string InMount(SnapshotRecord snapshot) => SnapshotPaths.InMount(mountPoint, snapshot.Name, display);
-            if (r.GetValue(json)) { WriteJson(versions, InMount); return CommonOptions.Ok; }
+            string InMount(SnapshotRecord snapshot) => PathBytes.Quoted(SnapshotPaths.InMount(mountPoint, snapshot.Name, bytes));
+            if (r.GetValue(json)) { WriteJson(versions, s => PathBytes.Display(SnapshotPaths.InMount(mountPoint, s.Name, bytes))); return CommonOptions.Ok; }
             Console.WriteLine($"{"TIME",-26} {"SIZE",10} {"OWNER",-11} {"CHANGE",-18} PATH");
             for (int i = 0; i < versions.Count; i++)
             {
@@ -54,8 +56,6 @@ public static class HistoryCommand
         }));
         return cmd;
     }
-
-    public static string AbsolutePath(string typed) => PathBytes.Normalize(Path.GetFullPath(typed));
 
     private static void WriteJson(IReadOnlyList<FileVersion> versions, Func<SnapshotRecord, string> inMount) => JsonOut.Write(w =>
     {

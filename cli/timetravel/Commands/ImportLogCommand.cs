@@ -21,7 +21,7 @@ public static class ImportLogCommand
             var sources = repo.Catalog.Sources();
             var trie = SourceTrie.Build(sources, repo.Layout.Root);
             var journal = ChangeJournal.Open(repo.Layout.Journal);
-            var result = LogImporter.Import(r.GetValue(files)!, journal, trie.Covers, TrackCommand.Described(sources, repo.Layout.Root));
+            var result = LogImporter.Import(r.GetValue(files)!.Select(f => PathArguments.Text(f, "log file")).ToArray(), journal, trie.Covers, TrackCommand.Described(sources, repo.Layout.Root));
             foreach (var e in result.Errors) Console.Error.WriteLine($"timetravel: {e}");
             Console.WriteLine($"{result.Imported} changes imported" + (result.Dropped > 0 ? $", {result.Dropped} dropped (outside the sources, excluded, or in the store)" : "")
                 + (result.Clean ? "" : $"; {result.Errors.Count} problem(s) (malformed lines or unreadable files): the next snapshot walks every source"));

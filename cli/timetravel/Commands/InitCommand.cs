@@ -23,7 +23,7 @@ public static class InitCommand
             using var repo = Repository.Init(store, r.GetValue(arenaSize), r.GetValue(newCatalog));
             foreach (var s in r.GetValue(source) ?? [])
             {
-                string full = RealSource(s);
+                string full = RealSource(PathArguments.Text(s, "source"));
                 repo.Catalog.AddSource(new SourceRecord(full, r.GetValue(exclude) ?? []));
                 Console.WriteLine($"source {full} recorded in {repo.Layout.Root}");
             }

@@ -1,5 +1,6 @@
 // `timetravel ls SNAPSHOT [PATH]`: a directory (or one entry) of a snapshot, like `ls -l`. Names are shown as
-// PathBytes.Display writes them (\xNN for bytes that are not UTF-8, \\ for a backslash); --json adds the raw bytes.
+// PathBytes.Quoted writes them ($'...' for a name with a control character, a backslash, a quote or bytes that are
+// not UTF-8), one per line; --json adds the raw bytes.
 using System.CommandLine;
 using TimeTravel.Cli.Output;
 using TimeTravel.Store;
@@ -13,7 +14,7 @@ public static class LsCommand
     public static Command Create()
     {
         var snapshot = new Argument<string>("snapshot") { Description = "Snapshot name, id, or latest" };
-        var path = new Argument<string>("path") { Description = "Absolute path inside the snapshot", DefaultValueFactory = _ => "/" };
+        var path = new Argument<string>("path") { Description = "A directory or file as it was (absolute, or relative to the current directory)", DefaultValueFactory = _ => "/" };
         var json = CommonOptions.Json();
         var recursive = new Option<bool>("--recursive", "-R") { Description = "List everything below the path" };
         var cmd = new Command("ls", "List a directory of a snapshot") { snapshot, path, json, recursive };
@@ -21,11 +22,11 @@ public static class LsCommand
         {
             using var repo = Repository.OpenReader(r.GetValue(CommonOptions.Store)!);
             var snap = repo.FindSnapshot(r.GetValue(snapshot)!);
-            string p = r.GetValue(path)!;
-            var node = repo.Trees.Resolve(snap.Root, PathBytes.Components(PathBytes.FromDisplay(p)))
-                ?? throw new StoreException($"{p}: not in snapshot {snap.Name}");
+            byte[] p = PathArguments.InSnapshots(repo, r.GetValue(path)!, b => repo.Trees.Resolve(snap.Root, PathBytes.Components(b)) is not null);
+            var node = repo.Trees.Resolve(snap.Root, PathBytes.Components(p))
+                ?? throw new StoreException($"{PathBytes.Quoted(p)}: not in snapshot {snap.Name}");
             IEnumerable<(byte[] Path, Node Node)> entries = node.Kind != FileKind.Directory
-                ? [(PathBytes.FromDisplay(p), node)]
+                ? [(p, node)]
                 : r.GetValue(recursive) ? repo.Trees.Walk(node, []) : repo.Trees.ReadDirectory(node.Content).Select(n => (n.Name, n));
             if (r.GetValue(json))
             {
@@ -53,7 +54,7 @@ public static class LsCommand
                 });
                 return CommonOptions.Ok;
             }
-            foreach (var (name, n) in entries) Console.WriteLine(Human.LsLine(n, PathBytes.Display(name)));
+            foreach (var (name, n) in entries) Console.WriteLine(Human.LsLine(n, PathBytes.Quoted(name)));
             return CommonOptions.Ok;
         }));
         return cmd;

@@ -23,7 +23,8 @@ public static class MountCommand
             string store = Path.GetFullPath(r.GetValue(CommonOptions.Store)!);
             bool inForeground = r.GetValue(foreground);
             // In the foreground, Serve opens and checks the store itself, and keeps the snapshot list it read.
-            string mp = inForeground ? SnapshotMount.CheckMountPoint(r.GetValue(mountPoint)!) : SnapshotMount.Check(store, r.GetValue(mountPoint)!);
+            string given = PathArguments.Text(r.GetValue(mountPoint)!, "mount point");
+            string mp = inForeground ? SnapshotMount.CheckMountPoint(given) : SnapshotMount.Check(store, given);
             if (inForeground)
             {
                 WritePid(mp, Environment.ProcessId);
@@ -41,7 +42,7 @@ public static class MountCommand
         var cmd = new Command("umount", "Unmount the snapshots") { mountPoint };
         cmd.SetAction(r => CommonOptions.Run(() =>
         {
-            string mp = Path.GetFullPath(r.GetValue(mountPoint)!);
+            string mp = Path.GetFullPath(PathArguments.Text(r.GetValue(mountPoint)!, "mount point"));
             if (!MountInfo.IsMountPoint(mp)) throw new StoreException($"{mp}: nothing is mounted there");
             var p = Process.Start(new ProcessStartInfo("fusermount3", ["-u", mp]) { RedirectStandardError = true })!;
             string err = p.StandardError.ReadToEnd();

@@ -35,5 +35,5 @@ public static class Human
 
     public static string LsLine(Node n, string name) =>
         $"{Mode(n.Kind, n.Mode)} {n.NLink,3} {n.Uid,6} {n.Gid,6} {(n.Kind is FileKind.CharDevice or FileKind.BlockDevice ? $"{n.RDev >> 8 & 0xfff},{n.RDev & 0xff}" : n.Size.ToString()),12} {Time(n.MTimeNs):yyyy-MM-dd HH:mm:ss} {name}"
-        + (n.LinkTarget is { } t ? " -> " + PathBytes.Display(t) : "");
+        + (n.LinkTarget is { } t ? " -> " + PathBytes.Quoted(t) : "");
 }

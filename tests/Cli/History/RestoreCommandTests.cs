@@ -129,4 +129,43 @@ public class RestoreCommandTests : IDisposable
         Assert.Contains($"{_dir["missing/f"]}: cannot restore there: the directory {_dir["missing"]} does not exist", r.Stderr);
         Assert.DoesNotContain(".tt-restore-", r.Stderr);
     }
+
+    [Fact]
+    public void AnInterruptedRestoreToANewDirectoryIsFinishedByRunningItAgain()
+    {
+        // Regression: the second run saw NEW as an existing directory and restored into NEW/src instead.
+        string src = _dir["src"];
+        for (int d = 0; d < 4; d++)
+        {
+            Directory.CreateDirectory($"{src}/d{d}");
+            for (int f = 0; f < 1500; f++) File.WriteAllText($"{src}/d{d}/f{f}", $"file {d}/{f}\n");
+        }
+        Run("init", src);
+        Run("snapshot");
+        string dest = _dir["new"];
+
+        using (var first = TimeTravelCli.Start(_dir["store"], "restore", "latest", src, "--to", dest))
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (!(Directory.Exists(dest + "/d1") && Directory.EnumerateFileSystemEntries(dest + "/d1").Take(20).Count() == 20) && !first.HasExited && DateTime.UtcNow < deadline)
+                Thread.Sleep(1);
+            first.Kill9();
+            var killed = first.Wait();
+            Assert.True(killed.ExitCode == 137, $"the restore was to be killed midway: {killed}");
+        }
+        Assert.False(File.Exists(dest + "/d3/f1499"));
+
+        var again = Run("restore", "latest", src, "--to", dest);
+        Assert.False(Path.Exists(dest + "/src"), again.ToString());
+        foreach (var rel in TimeTravel.Tests.Store.Restore.RestoreAssert.RelativePaths(PathBytes.From(src)))
+            TimeTravel.Tests.Store.Restore.RestoreAssert.SameFile(PathBytes.Join(PathBytes.From(src), rel), PathBytes.Join(PathBytes.From(dest), rel));
+        TimeTravel.Tests.Store.Restore.RestoreAssert.SameFile(PathBytes.From(src), PathBytes.From(dest));
+        Assert.Equal(4, Directory.GetFileSystemEntries(dest).Length); // d0..d3: no marker, no temporaries, no backups
+        Assert.Empty(TimeTravel.Tests.Store.Restore.RestoreAssert.Leftovers(dest));
+        Assert.Empty(Directory.GetFiles(dest, "*.yesterday~*", SearchOption.AllDirectories));
+
+        // Done: a third run is an ordinary restore into the directory, as cp does.
+        var third = Run("restore", "latest", src + "/d0/f0", "--to", dest);
+        Assert.Contains($"create {dest}/f0", third.Stdout);
+    }
 }

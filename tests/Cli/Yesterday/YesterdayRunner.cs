@@ -15,6 +15,13 @@ public sealed record YesterdayRunner(string Store, string WorkingDirectory)
     public string? AsUser { get; init; }
     public Dictionary<string, string> Environment { get; init; } = [];
 
+    /// <summary>Runs it with argv bytes as given (names that are not UTF-8), through RawArgv; not as another user.</summary>
+    public CliResult RunBytes(params byte[][] args)
+    {
+        string[] program = Native is not null ? [Native] : ["dotnet", Path.Combine(AppContext.BaseDirectory, "yesterday.dll")];
+        return RawArgv.Run(program, [RawArgv.B("--store"), RawArgv.B(Store), .. args], WorkingDirectory, Environment);
+    }
+
     public CliResult Run(params string[] args)
     {
         var psi = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = WorkingDirectory };

@@ -89,12 +89,17 @@ public class RestorerTests : IDisposable
         Assert.Equal(oldInode, backup.Inode);                  // the old file itself, hard-linked aside
         Assert.Equal("edited since\n", File.ReadAllText(tree.Root + "/regular.txt.yesterday~"));
 
-        // Again: the backup is now the version being replaced.
+        // Again: the first backup stays (regression: it was overwritten, losing the unsaved work it held), the
+        // version replaced now is kept as a numbered backup, as cp --backup=numbered does.
+        SourceFiles.Write(file, "edited again\n"u8);
         Restorer.Restore(repo, NodeAt(repo, file), file, new RestoreOptions());
-        Assert.Equal("hello, time\n", File.ReadAllText(tree.Root + "/regular.txt.yesterday~"));
+        Assert.Equal("edited since\n", File.ReadAllText(tree.Root + "/regular.txt.yesterday~"));
+        Assert.Equal("edited again\n", File.ReadAllText(tree.Root + "/regular.txt.yesterday~1~"));
+        Restorer.Restore(repo, NodeAt(repo, file), file, new RestoreOptions());
+        Assert.Equal("hello, time\n", File.ReadAllText(tree.Root + "/regular.txt.yesterday~2~"));
 
         // Without backups nothing is left beside it, and a symlink at the name is replaced, not followed.
-        File.Delete(tree.Root + "/regular.txt.yesterday~");
+        foreach (var b in Directory.GetFiles(tree.Root, "regular.txt.yesterday~*")) File.Delete(b);
         File.Delete(tree.Root + "/regular.txt");
         File.WriteAllText(_dir["victim"], "must stay\n");
         PosixFs.Symlink(_dir.Bytes("victim"), file);

@@ -35,6 +35,7 @@ public sealed class RollbackTests : IDisposable
         File.WriteAllText(_dir["outside/precious"], "not ours\n");
         File.CreateSymbolicLink(_sub + "/link-out", _dir["outside"]);
         File.WriteAllText(_sub + "/old.yesterday~", "an earlier backup\n");
+        File.WriteAllText(_sub + "/old.yesterday~1~", "a later backup\n");
     }
 
     private IReadOnlyList<RestoreAction> Rollback(RestoreOptions options)
@@ -51,7 +52,7 @@ public sealed class RollbackTests : IDisposable
     {
         var actions = Rollback(new RestoreOptions());
         Assert.False(Restorer.AnyFailed(actions), string.Join("\n", actions));
-        Assert.Equal(["kept", "kept.yesterday~", "link-out.yesterday~", "new.yesterday~", "newdir.yesterday~", "old.yesterday~"], Names());
+        Assert.Equal(["kept", "kept.yesterday~", "link-out.yesterday~", "new.yesterday~", "newdir.yesterday~", "old.yesterday~", "old.yesterday~1~"], Names());
         Assert.Equal("as it was\n", File.ReadAllText(_sub + "/kept"));
         Assert.Equal("x\n", File.ReadAllText(_sub + "/newdir.yesterday~/deeper/f"));
         Assert.Equal("an earlier backup\n", File.ReadAllText(_sub + "/old.yesterday~"));
@@ -60,11 +61,26 @@ public sealed class RollbackTests : IDisposable
     }
 
     [Fact]
+    public void ASecondRollbackKeepsTheFirstBackupsAndNumbersTheNewOnes()
+    {
+        Rollback(new RestoreOptions());
+        File.WriteAllText(_sub + "/new", "made again\n");
+        File.WriteAllText(_sub + "/kept", "edited again\n");
+        var actions = Rollback(new RestoreOptions());
+        Assert.False(Restorer.AnyFailed(actions), string.Join("\n", actions));
+        Assert.Equal("made later\n", File.ReadAllText(_sub + "/new.yesterday~"));
+        Assert.Equal("made again\n", File.ReadAllText(_sub + "/new.yesterday~1~"));
+        Assert.Equal("edited\n", File.ReadAllText(_sub + "/kept.yesterday~"));
+        Assert.Equal("edited again\n", File.ReadAllText(_sub + "/kept.yesterday~1~"));
+        Assert.Contains(actions, a => a.Kind == RestoreAction.Remove && a.Detail == "kept as new.yesterday~1~");
+    }
+
+    [Fact]
     public void WithoutBackupsTheyAreRemovedAndALinkOutIsRemovedNotFollowed()
     {
         var actions = Rollback(new RestoreOptions { KeepBackup = false });
         Assert.False(Restorer.AnyFailed(actions), string.Join("\n", actions));
-        Assert.Equal(["kept", "old.yesterday~"], Names());
+        Assert.Equal(["kept", "old.yesterday~", "old.yesterday~1~"], Names());
         Assert.Equal("not ours\n", File.ReadAllText(_dir["outside/precious"]));
     }
 
@@ -109,7 +125,7 @@ public sealed class RollbackTests : IDisposable
             PosixFs.MakeNode(PathBytes.From(_sub + "/sock"), 0xC000 | 0x1ED, 0);
             var actions = Rollback(new RestoreOptions { KeepBackup = false });
             Assert.False(Restorer.AnyFailed(actions), string.Join("\n", actions));
-            Assert.Equal(["kept", "mnt", "old.yesterday~", "sock"], Names());
+            Assert.Equal(["kept", "mnt", "old.yesterday~", "old.yesterday~1~", "sock"], Names());
             Assert.Equal("not in any snapshot\n", File.ReadAllText(_sub + "/mnt/on-tmpfs"));
         }
         finally { Shell.Try("umount", "-l", _sub + "/mnt"); }
