@@ -33,10 +33,14 @@ public static class Restorer
             throw new IOException($"{PathBytes.Display(destination)}: cannot restore there: the directory {PathBytes.Display(destination.AsSpan(0, slash))} does not exist");
         // A directory that holds an unfinished restore of this very tree: finish it. Everything in it was written by
         // that restore, so what already matches stays, the rest is written without backups, and its leftovers go.
-        bool resuming = UnfinishedRestore.Of(destination) is { } unfinished
-            && (node.Kind == FileKind.Directory && UnfinishedRestore.IsOf(destination, node) ? true
-                : throw new RestoreRefusedException(destination, $"holds an unfinished restore of another directory (tree {unfinished}); run that restore again to finish it, or remove it"));
-        if (resuming) options = options with { OnlyIfDifferent = true, KeepBackup = false };
+        bool resuming = false;
+        if (UnfinishedRestore.Of(destination) is { } unfinished)
+        {
+            if (node.Kind != FileKind.Directory || !UnfinishedRestore.IsOf(destination, node))
+                throw new RestoreRefusedException(destination, $"holds an unfinished restore of another directory (tree {unfinished}); run that restore again to finish it, or remove it");
+            resuming = true;
+            options = options with { OnlyIfDifferent = true, KeepBackup = false };
+        }
         var run = new RestoreRun(source, options, report ?? (_ => { })) { Top = destination, Resuming = resuming };
         run.Check(node, destination, mayExist: true);
         run.Restore(node, destination, parentIsNew: false);

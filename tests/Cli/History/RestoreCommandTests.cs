@@ -154,6 +154,9 @@ public class RestoreCommandTests : IDisposable
             Assert.True(killed.ExitCode == 137, $"the restore was to be killed midway: {killed}");
         }
         Assert.False(File.Exists(dest + "/d3/f1499"));
+        var other = TimeTravelCli.Run(_dir["store"], "restore", "latest", src + "/d0", "--to", dest);
+        Assert.True(other.ExitCode == 1 && other.Stderr.Contains("holds an unfinished restore of another directory"), other.ToString());
+        Assert.False(Path.Exists(dest + "/d0/d0"));
 
         var again = Run("restore", "latest", src, "--to", dest);
         Assert.False(Path.Exists(dest + "/src"), again.ToString());
