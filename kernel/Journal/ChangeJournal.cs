@@ -8,6 +8,7 @@
 // skip (nothing is skipped for having been written when it is buffered), so a change after a cut is never suppressed.
 // A writer only ever appends to the journal it opened: if the journal's id changes under it (the directory was
 // deleted and made again), Flush fails instead of writing a running session into a journal that never saw it start.
+using TimeTravel.Store;
 using TimeTravel.Store.Interop;
 using TimeTravel.Store.Posix;
 using TimeTravel.Kernel.Interop;
@@ -37,7 +38,7 @@ public sealed class ChangeJournal : IChangeSink, IDisposable
     /// <summary>Opens (creating if needed) the journal in <paramref name="directory"/>, e.g. STORE/journal.</summary>
     public static ChangeJournal Open(string directory)
     {
-        System.IO.Directory.CreateDirectory(directory);
+        StoreFiles.CreateDirectory(directory);
         using (JournalDirectory.Lock(directory))
         {
             if (JournalDirectory.Current(directory) == 0) CreateSegment(directory, 1);
@@ -280,7 +281,7 @@ public sealed class ChangeJournal : IChangeSink, IDisposable
 
     private static void CreateSegment(string directory, long number)
     {
-        using (var stream = new FileStream(JournalDirectory.SegmentPath(directory, number), FileMode.CreateNew, FileAccess.Write))
+        using (var stream = StoreFiles.Open(JournalDirectory.SegmentPath(directory, number), FileMode.CreateNew, FileAccess.Write))
         {
             stream.Write(JournalCodec.Magic);
             stream.Flush(flushToDisk: true);

@@ -5,6 +5,7 @@
 // Segment N holds the records written after cut N-1, and its last record is SnapshotCut(N). Cutting appends that
 // record and creates segment N+1, so old intervals are whole files a prune can delete.
 using System.Globalization;
+using TimeTravel.Store;
 using TimeTravel.Store.Interop;
 using TimeTravel.Store.Posix;
 
@@ -53,7 +54,7 @@ internal static class JournalDirectory
     {
         var id = Guid.NewGuid().ToString("N");
         var tmp = IdPath(directory) + ".tmp";
-        using (var stream = new FileStream(tmp, FileMode.Create, FileAccess.Write))
+        using (var stream = StoreFiles.Open(tmp, FileMode.Create, FileAccess.Write))
         {
             stream.Write(System.Text.Encoding.ASCII.GetBytes(id + "\n"));
             stream.Flush(flushToDisk: true);
@@ -73,7 +74,7 @@ internal static class JournalDirectory
         {
             try
             {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                return StoreFiles.Open(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             }
             catch (IOException) when (DateTime.UtcNow < deadline)
             {

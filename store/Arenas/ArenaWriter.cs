@@ -28,7 +28,7 @@ public sealed class ArenaWriter : IDisposable
     {
         string path = _set.PathOf(number);
         bool exists = File.Exists(path);
-        var stream = new FileStream(path, exists ? FileMode.Open : FileMode.CreateNew, FileAccess.ReadWrite,
+        var stream = StoreFiles.Open(path, exists ? FileMode.Open : FileMode.CreateNew, FileAccess.ReadWrite,
             FileShare.ReadWrite | FileShare.Delete, 1 << 20, FileOptions.None);
         try
         {

@@ -36,7 +36,7 @@ public sealed record IndexManifest(uint WatermarkArena, long WatermarkOffset, IR
     {
         string path = Path.Combine(dir, FileName), tmp = path + ".tmp";
         var text = $"{FirstLine}\nwatermark {WatermarkArena} {WatermarkOffset}\n" + string.Concat(Segments.Select(s => $"segment {s}\n"));
-        using (var f = new FileStream(tmp, FileMode.Create, FileAccess.Write))
+        using (var f = StoreFiles.Open(tmp, FileMode.Create, FileAccess.Write))
         {
             f.Write(System.Text.Encoding.ASCII.GetBytes(text));
             f.Flush(true);

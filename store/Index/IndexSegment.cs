@@ -127,7 +127,7 @@ public sealed class IndexSegment : IDisposable
         var fence = new List<ulong>();
         long count = 0;
         var body = new Crc32();
-        using (var f = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
+        using (var f = StoreFiles.Open(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
         {
             f.Write(new byte[IndexFormat.HeaderSize]);
             var e = new byte[IndexFormat.EntrySize];

@@ -15,7 +15,7 @@ public static class IndexRebuilder
     {
         var problems = new List<string>();
         var arenas = new ArenaSet(layout.Arenas);
-        Directory.CreateDirectory(layout.Index); // the index is derived data: rebuilding must work after it was deleted
+        StoreFiles.CreateDirectory(layout.Index); // the index is derived data: rebuilding must work after it was deleted
         foreach (var f in Directory.EnumerateFiles(layout.Index)) File.Delete(f);
         var runs = new List<string>();
         var batch = new List<IndexEntry>();

@@ -45,6 +45,7 @@ public sealed class StoreVerifier(Repository repo, Action<string>? report = null
 
     public VerifyResult Run(bool readData)
     {
+        foreach (var p in StorePermissions.CheckFiles(repo.Layout)) Problem(p);
         CheckArenas();
         foreach (var seg in repo.Blocks.Index.Segments) if (seg.Check() is { } p) Problem(p);
         if (readData) ReadEveryBlock();

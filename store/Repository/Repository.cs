@@ -34,11 +34,11 @@ public sealed class Repository : IDisposable
         {
             if (Directory.Exists(layout.Root) && Directory.EnumerateFileSystemEntries(layout.Root).Any())
                 throw new StoreException($"{layout.Root}: directory exists, is not empty and is not a TimeTravel store");
-            Directory.CreateDirectory(layout.Root);
-            File.SetUnixFileMode(layout.Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            Directory.CreateDirectory(layout.Arenas);
-            Directory.CreateDirectory(layout.Index);
-            Directory.CreateDirectory(layout.Journal);
+            StoreFiles.CreateDirectory(layout.Root);
+            File.SetUnixFileMode(layout.Root, StoreFiles.DirectoryMode); // an existing empty directory too
+            StoreFiles.CreateDirectory(layout.Arenas);
+            StoreFiles.CreateDirectory(layout.Index);
+            StoreFiles.CreateDirectory(layout.Journal);
             StoreConfig.New(arenaSize).Save(layout.Config + ".tmp");
             File.Move(layout.Config + ".tmp", layout.Config); // the config appears last: a half-made store is not a store
             Posix.PosixFs.FsyncDirectory(layout.Root);
@@ -63,6 +63,7 @@ public sealed class Repository : IDisposable
         var layout = new StoreLayout(root);
         var config = StoreConfig.Load(layout.Config);
         RequireDirectories(layout);
+        StorePermissions.WarnAboutRoot(layout);
         RequireCatalog(layout);
         var catalog = StoreCatalog.Open(layout.Catalog, readOnly: true);
         try { return new Repository(layout, config, catalog, BlockStore.OpenReader(layout), null); }
@@ -76,11 +77,12 @@ public sealed class Repository : IDisposable
         var layout = new StoreLayout(root);
         var config = StoreConfig.Load(layout.Config);
         RequireDirectories(layout);
+        StorePermissions.WarnAboutRoot(layout);
         var writerLock = WriterLock.Acquire(layout, purpose);
         StoreCatalog? catalog = null;
         try
         {
-            Directory.CreateDirectory(layout.Journal);
+            StoreFiles.CreateDirectory(layout.Journal);
             if (!createCatalog) RequireCatalog(layout);
             catalog = StoreCatalog.Open(layout.Catalog, readOnly: false, create: createCatalog);
             // Once per catalog: a writer other than init has used it, so blocks without a snapshot under it come from

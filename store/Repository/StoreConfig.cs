@@ -22,7 +22,7 @@ public sealed record StoreConfig(string Id, DateTimeOffset Created, ChunkerParam
     {
         if (ArenaSize < 1 << 20 || ArenaSize > uint.MaxValue)
             throw new StoreException($"arena size {ArenaSize} is out of range (1 MiB to 4 GiB: offsets are 32 bits)");
-        using var f = new FileStream(path, FileMode.Create, FileAccess.Write);
+        using var f = StoreFiles.Open(path, FileMode.Create, FileAccess.Write);
         f.Write(System.Text.Encoding.ASCII.GetBytes(
             $"{Signature} {Version}\n" +
             $"id {Id}\n" +

@@ -1,0 +1,44 @@
+// Who may read a store: its owner only. Every store file is created 0600 (StoreFiles), but a store directory opened up
+// by mistake (`chmod -R 755`) would let any user read every backed-up file with `timetravel cat`. Each command that
+// opens a store warns loudly about a directory others may enter; `verify` reports it, and any store file they may read.
+namespace TimeTravel.Store;
+
+public static class StorePermissions
+{
+    private const UnixFileMode GroupOrOther =
+        UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
+        UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+
+    /// <summary>Where warnings go; the command-line program prints them on standard error.</summary>
+    public static Action<string> Warn { get; set; } = m => Console.Error.WriteLine($"timetravel: warning: {m}");
+
+    /// <summary>The store directory's problem, or null when only its owner may use it.</summary>
+    public static string? CheckRoot(StoreLayout layout)
+    {
+        var mode = File.GetUnixFileMode(layout.Root);
+        if ((mode & GroupOrOther) == 0) return null;
+        return $"{layout.Root}: the store directory has mode {Octal(mode)}: other users may read the backed-up files " +
+            $"in it (run `chmod 700 {layout.Root}`)";
+    }
+
+    /// <summary>Every store file and directory other users may read or enter, with its mode (for `verify`).</summary>
+    public static IEnumerable<string> CheckFiles(StoreLayout layout)
+    {
+        if (CheckRoot(layout) is { } root) yield return root;
+        foreach (var path in Directory.EnumerateFileSystemEntries(layout.Root, "*", SearchOption.AllDirectories))
+        {
+            UnixFileMode mode;
+            try { mode = File.GetUnixFileMode(path); }
+            catch (FileNotFoundException) { continue; }
+            if ((mode & GroupOrOther) != 0)
+                yield return $"{path}: mode {Octal(mode)} lets other users read it (store files are 0600, directories 0700; `chmod -R go= {layout.Root}`)";
+        }
+    }
+
+    public static void WarnAboutRoot(StoreLayout layout)
+    {
+        if (CheckRoot(layout) is { } m) Warn(m);
+    }
+
+    private static string Octal(UnixFileMode mode) => Convert.ToString((int)mode & 0xFFF, 8).PadLeft(4, '0');
+}
