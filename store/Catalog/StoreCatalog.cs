@@ -35,12 +35,14 @@ public sealed class StoreCatalog : IDisposable
         // The writer reads everything read-only first: LiteDB opened for writing marks a file it finds damaged. The
         // file was checked above as the writer's (a cut-short last page is the writer's to repair), not again as a reader's.
         if (!readOnly && file.Exists) using (var probe = Open(path, readOnly: true, create: false, check: false)) probe.ReadEverything();
+        if (!readOnly) CatalogRoom.Require(path, records: 0); // opening for writing may replay a log left behind
         StoreCatalog? catalog = null;
         try
         {
             var cs = new ConnectionString { Filename = path, Connection = ConnectionType.Shared, ReadOnly = readOnly };
             catalog = new StoreCatalog(new LiteDatabase(cs), path);
             catalog.Guard(() => catalog._db.GetCollectionNames().Count()); // LiteDB opens lazily: read the header now
+            if (!readOnly) MakePrivate(path);
             return catalog;
         }
         catch (StoreFormatException) { catalog?.Dispose(); throw; }
@@ -85,6 +87,21 @@ public sealed class StoreCatalog : IDisposable
         }
     }
 
+    // Every write goes through here: it starts only with room for it on the filesystem (see CatalogRoom).
+    private T Write<T>(Func<T> f, int records = 1)
+    {
+        CatalogRoom.Require(_path, records);
+        try { return Guard(f); }
+        finally { MakePrivate(_path); }
+    }
+
+    // LiteDB creates the catalog and its log with the umask's mode: store files are 0600 (see StoreFiles).
+    private static void MakePrivate(string path)
+    {
+        StoreFiles.MakePrivate(path);
+        StoreFiles.MakePrivate(Path.Combine(Path.GetDirectoryName(path)!, Path.GetFileNameWithoutExtension(path) + "-log" + Path.GetExtension(path)));
+    }
+
     private void ReadEverything()
     {
         Sources();
@@ -97,21 +114,21 @@ public sealed class StoreCatalog : IDisposable
             .Select(d => new SourceRecord(d["_id"].AsString, d["excludes"].AsArray.Select(x => x.AsString).ToList()))
             .OrderBy(s => s.Path, StringComparer.Ordinal).ToList());
 
-    public void AddSource(SourceRecord s) => Guard(() =>
+    public void AddSource(SourceRecord s) => Write(() =>
         _db.GetCollection("sources").Upsert(new BsonDocument
         {
             ["_id"] = s.Path,
             ["excludes"] = new BsonArray(s.Excludes.Select(e => new BsonValue(e))),
         }));
 
-    public bool RemoveSource(string path) => Guard(() => _db.GetCollection("sources").Delete(path));
+    public bool RemoveSource(string path) => Write(() => _db.GetCollection("sources").Delete(path));
 
     public string? Setting(string key) => Guard(() => _db.GetCollection("settings").FindById(key)?["value"].AsString);
-    public void SetSetting(string key, string value) => Guard(() =>
+    public void SetSetting(string key, string value) => Write(() =>
         _db.GetCollection("settings").Upsert(new BsonDocument { ["_id"] = key, ["value"] = value }));
 
     /// <summary>Records a snapshot; this insert is what makes it exist (blocks and index are durable before it).</summary>
-    public long AddSnapshot(SnapshotRecord s) => Guard(() =>
+    public long AddSnapshot(SnapshotRecord s) => Write(() =>
     {
         var col = _db.GetCollection("snapshots", BsonAutoId.Int64);
         var doc = ToDoc(s);
@@ -122,7 +139,7 @@ public sealed class StoreCatalog : IDisposable
     });
 
     /// <summary>Removes a snapshot's record (its blocks stay in the arenas); checkpointed so other readers see it.</summary>
-    public bool RemoveSnapshot(long id) => Guard(() =>
+    public bool RemoveSnapshot(long id) => Write(() =>
     {
         bool removed = _db.GetCollection("snapshots").Delete(id);
         _db.Checkpoint();

@@ -30,9 +30,18 @@ public sealed class WriterLock : IDisposable
             try { holder = File.ReadAllText(layout.LockOwner).Trim(); } catch (IOException) { }
             throw new StoreException($"{layout.Root}: the store is locked by {holder}; only one writer at a time (readers are never blocked)");
         }
-        File.WriteAllText(layout.LockOwner,
-            $"pid {Environment.ProcessId} on {Environment.MachineName} ({purpose}) since {DateTimeOffset.Now:yyyy-MM-dd HH:mm:ss}\n");
-        return new WriterLock(handle, layout.LockOwner);
+        var writerLock = new WriterLock(handle, layout.LockOwner);
+        try
+        {
+            StoreFiles.WriteAllText(layout.LockOwner,
+                $"pid {Environment.ProcessId} on {Environment.MachineName} ({purpose}) since {DateTimeOffset.Now:yyyy-MM-dd HH:mm:ss}\n");
+        }
+        catch (IOException e)
+        {
+            writerLock.Dispose(); // a half-written owner file (the disk is full) goes too
+            throw new IOException($"{layout.Root}: cannot take the writer lock: {e.Message}", e);
+        }
+        return writerLock;
     }
 
     public void Dispose()
