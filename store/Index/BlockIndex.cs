@@ -182,13 +182,18 @@ public sealed class BlockIndex : IDisposable
         }
     }
 
-    private string NextSegmentName()
+    private string NextSegmentName() => SegmentName(NextSegmentNumber(_dir));
+
+    /// <summary>A number above every segment file in the directory, named by the manifest or not.</summary>
+    public static uint NextSegmentNumber(string dir)
     {
         uint max = 0;
-        foreach (var f in Directory.EnumerateFiles(_dir, "*.tti"))
+        foreach (var f in Directory.EnumerateFiles(dir, "*.tti"))
             if (uint.TryParse(System.IO.Path.GetFileNameWithoutExtension(f), out uint n)) max = Math.Max(max, n);
-        return $"{max + 1:D8}.tti";
+        return max + 1;
     }
+
+    public static string SegmentName(uint number) => $"{number:D8}.tti";
 
     /// <summary>Deletes segment files no manifest names (left by a crash between segment write and manifest).</summary>
     public void RemoveOrphanSegments()

@@ -10,13 +10,18 @@ public static class IndexRebuilder
 {
     private const int EntriesPerRun = 4 << 20; // 192 MiB of entries in memory at most, then a sorted run on disk
 
-    /// <summary>The caller holds the writer lock. Replaces the index with one made by scanning every arena.</summary>
+    /// <summary>
+    /// The caller holds the writer lock. Replaces the index with one made by scanning every arena. The new segments are
+    /// written beside the old ones, numbered after them; the new manifest replacing the old one (a rename) is the switch,
+    /// so a rebuild killed at any point leaves the old index whole for readers, and its segments are orphans the next
+    /// writer deletes.
+    /// </summary>
     public static RebuildResult Rebuild(StoreLayout layout, Action<string>? report = null, WorkProgress? progress = null)
     {
         var problems = new List<string>();
         var arenas = new ArenaSet(layout.Arenas);
         StoreFiles.CreateDirectory(layout.Index); // the index is derived data: rebuilding must work after it was deleted
-        foreach (var f in Directory.EnumerateFiles(layout.Index)) File.Delete(f);
+        uint firstNumber = BlockIndex.NextSegmentNumber(layout.Index);
         var runs = new List<string>();
         var batch = new List<IndexEntry>();
         var seen = new HashSet<Scores.Score>();
@@ -28,7 +33,7 @@ public static class IndexRebuilder
         {
             if (batch.Count == 0) return;
             batch.Sort((a, b) => a.Score.CompareTo(b.Score));
-            string name = $"{runs.Count + 1:D8}.tti";
+            string name = BlockIndex.SegmentName(firstNumber + (uint)runs.Count);
             IndexSegment.Write(Path.Combine(layout.Index, name), batch, batch.Count);
             runs.Add(name);
             batch.Clear();
@@ -62,6 +67,8 @@ public static class IndexRebuilder
         }
         FlushRun();
         new IndexManifest(lastArena, lastEnd, runs).Save(layout.Index);
+        foreach (var f in Directory.EnumerateFiles(layout.Index))
+            if (!runs.Contains(Path.GetFileName(f)) && Path.GetFileName(f) != IndexManifest.FileName) File.Delete(f);
         using (var index = new BlockIndex(layout.Index)) index.Merge();
         arenas.Dispose();
         return new RebuildResult(total, numbers.Count, problems);
