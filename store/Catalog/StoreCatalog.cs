@@ -9,11 +9,14 @@ namespace TimeTravel.Store.Catalog;
 
 public sealed record SourceRecord(string Path, IReadOnlyList<string> Excludes);
 
+/// <summary>A snapshot record that fails its checksum or cannot be decoded: it costs that snapshot only.</summary>
+public sealed record DamagedSnapshotRecord(string Id, string Problem);
+
 public sealed class StoreCatalog : IDisposable
 {
     /// <summary>Settings that explain a store whose arenas hold blocks no snapshot names (see `timetravel verify`).</summary>
     public const string NewCatalogOverBlocks = "new-catalog-over-blocks", ForgottenSnapshots = "forgotten-snapshots",
-        FirstWriter = "first-writer";
+        FirstWriter = "first-writer", ChecksumsFrom = "record-checksums-from";
 
     private readonly LiteDatabase _db;
     private readonly string _path;
@@ -80,7 +83,7 @@ public sealed class StoreCatalog : IDisposable
     private T Guard<T>(Func<T> f)
     {
         try { return f(); }
-        catch (StoreFormatException) { throw; }
+        catch (Exception e) when (e is StoreFormatException or StoreException) { throw; }
         catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
         {
             throw new StoreFormatException(_path, $"catalog error (damaged?): {e.GetType().Name}: {e.Message}");
@@ -105,7 +108,7 @@ public sealed class StoreCatalog : IDisposable
     private void ReadEverything()
     {
         Sources();
-        Snapshots();
+        ReadSnapshots();
         Guard(() => _db.GetCollection("settings").FindAll().Count());
     }
 
@@ -127,16 +130,33 @@ public sealed class StoreCatalog : IDisposable
     public void SetSetting(string key, string value) => Write(() =>
         _db.GetCollection("settings").Upsert(new BsonDocument { ["_id"] = key, ["value"] = value }));
 
-    /// <summary>Records a snapshot; this insert is what makes it exist (blocks and index are durable before it).</summary>
+    /// <summary>
+    /// Records a snapshot; this insert is what makes it exist (blocks and index are durable before it). The record and
+    /// its checksum (which covers the id LiteDB gives it) are written in one transaction.
+    /// </summary>
     public long AddSnapshot(SnapshotRecord s) => Write(() =>
     {
-        var col = _db.GetCollection("snapshots", BsonAutoId.Int64);
-        var doc = ToDoc(s);
-        doc.Remove("_id");
-        var id = col.Insert(doc);
+        _db.BeginTrans();
+        long id;
+        try
+        {
+            var col = _db.GetCollection("snapshots", BsonAutoId.Int64);
+            var doc = ToDoc(s);
+            doc.Remove("_id");
+            id = col.Insert(doc).AsInt64;
+            doc["_id"] = id;
+            doc[RecordChecksum.Field] = RecordChecksum.Of(doc);
+            col.Update(doc);
+            // From this id on, a record without a checksum is damage (a changed letter in the field's name), not legacy.
+            var settings = _db.GetCollection("settings");
+            if (settings.FindById(ChecksumsFrom) is null)
+                settings.Insert(new BsonDocument { ["_id"] = ChecksumsFrom, ["value"] = id.ToString() });
+            _db.Commit();
+        }
+        catch { _db.Rollback(); throw; }
         _db.Checkpoint();
-        return id.AsInt64;
-    });
+        return id;
+    }, records: 2);
 
     /// <summary>Removes a snapshot's record (its blocks stay in the arenas); checkpointed so other readers see it.</summary>
     public bool RemoveSnapshot(long id) => Write(() =>
@@ -146,9 +166,81 @@ public sealed class StoreCatalog : IDisposable
         return removed;
     });
 
-    /// <summary>All snapshots, oldest first.</summary>
-    public List<SnapshotRecord> Snapshots() => Guard(() =>
-        _db.GetCollection("snapshots").FindAll().Select(FromDoc).OrderBy(s => s.Time).ThenBy(s => s.Id).ToList());
+    /// <summary>
+    /// Removes these snapshots' records and counts them in the ForgottenSnapshots setting, all in one transaction: a
+    /// forget killed part way removes every one of them or none. Their blocks stay in the arenas.
+    /// </summary>
+    public void ForgetSnapshots(IReadOnlyCollection<long> ids) => Write(() =>
+    {
+        _db.BeginTrans();
+        try
+        {
+            var col = _db.GetCollection("snapshots");
+            foreach (long id in ids)
+                if (!col.Delete(id)) throw new StoreException($"{_path}: snapshot id {id} is not in the catalog; nothing was forgotten");
+            var settings = _db.GetCollection("settings");
+            long before = long.TryParse(settings.FindById(ForgottenSnapshots)?["value"].AsString, out long n) ? n : 0;
+            settings.Upsert(new BsonDocument { ["_id"] = ForgottenSnapshots, ["value"] = (before + ids.Count).ToString() });
+            _db.Commit();
+        }
+        catch { _db.Rollback(); throw; }
+        _db.Checkpoint();
+        return ids.Count;
+    }, records: ids.Count + 1);
+
+    /// <summary>All snapshots whose records are intact, oldest first; a damaged record is left out (and warned about).</summary>
+    public List<SnapshotRecord> Snapshots()
+    {
+        var (good, damaged, _) = ReadSnapshots();
+        foreach (var d in damaged)
+            if (_warned.Add(d.Id)) StoreWarnings.Warn($"{_path}: snapshot record {d.Id} is damaged and left out: {d.Problem} (`timetravel verify` lists every one)");
+        return good;
+    }
+
+    private readonly HashSet<string> _warned = [];
+
+
+    private static readonly HashSet<string> RecordFields =
+    [
+        "_id", "name", "timeNs", "offsetMin", "sources", "root", "stats", "complete", "method", "reason", "changed",
+        "changedCount", "changedSince", "journalCut", "journalId", RecordChecksum.Field,
+    ];
+
+    /// <summary>
+    /// Every snapshot record, checked: the intact ones (oldest first), the damaged ones (failing their checksum or their
+    /// decoding), and how many intact ones were written before records carried checksums (read unchecked). Each record
+    /// stands alone: a damaged one costs that snapshot, never the others.
+    /// </summary>
+    public (List<SnapshotRecord> Good, List<DamagedSnapshotRecord> Damaged, int Legacy) ReadSnapshots() => Guard(() =>
+    {
+        long checksumsFrom = long.TryParse(Setting(ChecksumsFrom), out long from) ? from : long.MaxValue;
+        var good = new List<SnapshotRecord>();
+        var damaged = new List<DamagedSnapshotRecord>();
+        int legacy = 0;
+        foreach (var doc in _db.GetCollection("snapshots").FindAll())
+        {
+            string id = doc["_id"].IsInt64 ? doc["_id"].AsInt64.ToString() : doc["_id"].ToString();
+            try
+            {
+                if (doc.Keys.FirstOrDefault(k => !RecordFields.Contains(k)) is { } unknown)
+                    throw new InvalidDataException($"it has a field '{unknown}' no record is written with");
+                if (doc[RecordChecksum.Field].IsNull)
+                {
+                    if (doc["_id"].AsInt64 >= checksumsFrom) throw new InvalidDataException("its checksum is missing");
+                    legacy++;
+                }
+                else if (!doc[RecordChecksum.Field].IsInt64 || doc[RecordChecksum.Field].AsInt64 != RecordChecksum.Of(doc))
+                    throw new InvalidDataException("it does not match its checksum (a changed digit or letter)");
+                good.Add(FromDoc(doc));
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                string name = doc["name"].IsString ? $" ('{doc["name"].AsString}')" : "";
+                damaged.Add(new DamagedSnapshotRecord(id + name, e is InvalidDataException ? e.Message : $"{e.GetType().Name}: {e.Message}"));
+            }
+        }
+        return (good.OrderBy(s => s.Time).ThenBy(s => s.Id).ToList(), damaged, legacy);
+    });
 
     public int SnapshotCount() => Guard(() => _db.GetCollection("snapshots").Count());
 

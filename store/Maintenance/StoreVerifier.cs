@@ -49,8 +49,11 @@ public sealed class StoreVerifier(Repository repo, Action<string>? report = null
         CheckArenas();
         foreach (var seg in repo.Blocks.Index.Segments) if (seg.Check() is { } p) Problem(p);
         if (readData) ReadEveryBlock();
-        var snapshots = repo.Catalog.Snapshots();
-        CheckSnapshotsExist(snapshots.Count);
+        var (snapshots, damagedRecords, legacy) = repo.Catalog.ReadSnapshots();
+        foreach (var d in damagedRecords)
+            Problem($"{repo.Layout.Catalog}: snapshot record {d.Id} is damaged and left out: {d.Problem}; every other snapshot is unaffected");
+        if (legacy > 0) Note($"{repo.Layout.Catalog}: {legacy} snapshot records were written before records carried checksums; they are read unchecked");
+        CheckSnapshotsExist(snapshots.Count + damagedRecords.Count);
         _progress.Begin("snapshots", snapshots.Count);
         foreach (var s in snapshots) { CheckTree(s, s.Root, "/"u8.ToArray()); _progress.Add(1, 0); }
         // Every path of every snapshot that uses a bad block, not only the first one met (subtrees are shared).

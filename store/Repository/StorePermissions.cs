@@ -9,9 +9,6 @@ public static class StorePermissions
         UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
         UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
 
-    /// <summary>Where warnings go; the command-line program prints them on standard error.</summary>
-    public static Action<string> Warn { get; set; } = m => Console.Error.WriteLine($"timetravel: warning: {m}");
-
     /// <summary>The store directory's problem, or null when only its owner may use it.</summary>
     public static string? CheckRoot(StoreLayout layout)
     {
@@ -37,7 +34,7 @@ public static class StorePermissions
 
     public static void WarnAboutRoot(StoreLayout layout)
     {
-        if (CheckRoot(layout) is { } m) Warn(m);
+        if (CheckRoot(layout) is { } m) StoreWarnings.Warn(m);
     }
 
     private static string Octal(UnixFileMode mode) => Convert.ToString((int)mode & 0xFFF, 8).PadLeft(4, '0');

@@ -34,12 +34,7 @@ public static class ForgetCommand
             }
             if (chosen.Count == all.Count && !r.GetValue(force))
                 throw new StoreException($"that would forget every snapshot in {repo.Layout.Root}; add --force to do so; nothing was forgotten");
-            if (!dry)
-            {
-                foreach (var s in chosen) repo.Catalog.RemoveSnapshot(s.Id);
-                long before = long.TryParse(repo.Catalog.Setting(StoreCatalog.ForgottenSnapshots), out long n) ? n : 0;
-                repo.Catalog.SetSetting(StoreCatalog.ForgottenSnapshots, (before + chosen.Count).ToString());
-            }
+            if (!dry) repo.Catalog.ForgetSnapshots(chosen.Select(s => s.Id).ToList()); // all or none
             if (r.GetValue(json))
             {
                 JsonOut.Write(w =>

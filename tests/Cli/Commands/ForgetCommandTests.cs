@@ -93,4 +93,32 @@ public class ForgetCommandTests : IDisposable
         Assert.True(verify.ExitCode == 0, verify.ToString());
         Assert.Contains("3 forgotten", verify.Stderr);
     }
+
+    // A forget of many snapshots killed with SIGKILL at many moments removes all of them or none: one transaction.
+    [Fact]
+    public void AKilledForgetRemovesEverySnapshotItNamedOrNone()
+    {
+        for (int i = 0; i < 27; i++)
+            Assert.Equal(0, TimeTravelCli.Run(_store, "snapshot", "--time", $"2026-02-01T10:{i:D2}:00+00:00").ExitCode);
+        var before = Names();
+        Assert.Equal(30, before.Count);
+        string lockOwner = Path.Combine(_store, "lock.owner");
+        for (int delayMs = 0; delayMs <= 150; delayMs += 3)
+        {
+            using (var forget = TimeTravelCli.Start(_store, ["forget", .. before.Skip(1)]))
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                while (!(File.Exists(lockOwner) && File.ReadAllText(lockOwner).StartsWith($"pid {forget.Pid} ")) && !forget.HasExited
+                       && clock.ElapsedMilliseconds < 20_000)
+                    Thread.Sleep(1);
+                Thread.Sleep(delayMs);
+                forget.Kill9();
+                try { forget.Wait(); } catch (TimeoutException) { }
+            }
+            var after = Names();
+            Assert.True(after.Count == 30 || after.SequenceEqual(before.Take(1)),
+                $"a forget killed {delayMs} ms in left {after.Count} of the 30 snapshots");
+            if (after.Count == 1) break;
+        }
+    }
 }
