@@ -82,6 +82,7 @@ public sealed class Repository : IDisposable
         StoreCatalog? catalog = null;
         try
         {
+            StorePermissions.MakeEverythingBelowRootPrivate(layout);
             StoreFiles.CreateDirectory(layout.Journal);
             if (!createCatalog) RequireCatalog(layout);
             catalog = StoreCatalog.Open(layout.Catalog, readOnly: false, create: createCatalog);

@@ -32,6 +32,25 @@ public static class StorePermissions
         }
     }
 
+    /// <summary>
+    /// Takes group and other permissions from every file and directory below the store's root: stores made before
+    /// files were created 0600 hold 0644 arenas and catalogs. Run by a writer, under the writer lock. The root itself
+    /// is left as the admin set it, and warned about.
+    /// </summary>
+    public static void MakeEverythingBelowRootPrivate(StoreLayout layout)
+    {
+        foreach (var path in Directory.EnumerateFileSystemEntries(layout.Root, "*", SearchOption.AllDirectories))
+        {
+            try
+            {
+                var mode = File.GetUnixFileMode(path);
+                if ((mode & GroupOrOther) != 0) File.SetUnixFileMode(path, mode & ~GroupOrOther);
+            }
+            catch (FileNotFoundException) { }
+            catch (DirectoryNotFoundException) { }
+        }
+    }
+
     public static void WarnAboutRoot(StoreLayout layout)
     {
         if (CheckRoot(layout) is { } m) StoreWarnings.Warn(m);

@@ -110,4 +110,21 @@ public sealed class StorePermissionTests : IDisposable
         Assert.Equal(1, verify.ExitCode);
         Assert.Contains($"{config}: mode 0644 lets other users read it", verify.Stderr);
     }
+
+    // Regression: a store made before files were created 0600 kept its 0644 arenas and catalog, and `verify` failed on
+    // it for ever after; the next writer makes everything below the root private (the root is the admin's to set).
+    [Fact]
+    public void TheNextWriterMakesTheFilesOfAnOlderStorePrivate()
+    {
+        UseTheStore();
+        foreach (var f in Directory.EnumerateFiles(_store, "*", SearchOption.AllDirectories)) File.SetUnixFileMode(f, (UnixFileMode)0x1A4);
+        foreach (var d in Directory.EnumerateDirectories(_store, "*", SearchOption.AllDirectories)) File.SetUnixFileMode(d, (UnixFileMode)0x1ED);
+        Assert.Equal(1, TimeTravelCli.Run(_store, "verify").ExitCode);
+
+        Ok("snapshot");
+        foreach (var e in Directory.EnumerateFileSystemEntries(_store, "*", SearchOption.AllDirectories))
+            Assert.True((File.GetUnixFileMode(e) & (UnixFileMode)0x3F) == 0, $"{e} has mode {File.GetUnixFileMode(e)}");
+        var verify = TimeTravelCli.Run(_store, "verify");
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+    }
 }
