@@ -4,6 +4,9 @@
 // The patch ends lines with \n alone, so a line ending in \r (a log that went through a CRLF conversion) is malformed:
 // stripping the \r could turn a real name ending in \r into another file, and keeping it would journal a path that
 // does not exist. Either way the next snapshot walks, which finds the truth.
+// A path is journaled in the one form a snapshot visits: repeated slashes, "." components and a trailing slash are
+// dropped. A ".." component is an error: whether "/a/b/.." is "/a" depends on whether b was a symlink when the kernel
+// logged it, which nobody can know now, so the line makes the journal incomplete and the next snapshot walks.
 using TimeTravel.Store.Posix;
 using System.Buffers.Text;
 using TimeTravel.Kernel.Tracking;
@@ -56,6 +59,23 @@ public static class FastVpsParser
             throw new FastVpsParseException(file, lineNumber, "the path must be absolute");
         if (path.IndexOf((byte)0) >= 0)
             throw new FastVpsParseException(file, lineNumber, "the path contains a NUL byte");
-        return new FastVpsLine(number, kind, path.ToArray());
+        return new FastVpsLine(number, kind, Canonical(file, lineNumber, path));
+    }
+
+    /// <summary>The path without empty and "." components; throws for a ".." component (see the top of the file).</summary>
+    private static byte[] Canonical(string file, int lineNumber, ReadOnlySpan<byte> path)
+    {
+        var result = new List<byte>(path.Length);
+        foreach (var range in path.Split((byte)'/'))
+        {
+            var part = path[range];
+            if (part.IsEmpty || part.SequenceEqual("."u8)) continue;
+            if (part.SequenceEqual(".."u8))
+                throw new FastVpsParseException(file, lineNumber,
+                    $"the path {PathBytes.Display(path)} has a '..' component, which cannot be resolved from the log alone");
+            result.Add((byte)'/');
+            result.AddRange(part);
+        }
+        return result.Count == 0 ? "/"u8.ToArray() : [.. result];
     }
 }

@@ -64,4 +64,44 @@ public sealed class IncrementalSnapshotImportTests
         Assert.Contains("could not be read", s.Reason);
         Assert.Equal("changed", box.ContentOf(s.Name, file));
     }
+
+    // Regression: `import-log` took "//", "/./" and trailing "/" in a path as written; the journal snapshot visited
+    // nothing (no path matched) and kept the old content.
+    [Fact, NeedsRoot]
+    public void AnImportedPathWithDoubleSlashesOrDotsIsCanonicalisedAndTheChangeIsSeen()
+    {
+        using var box = Prepared(out var file);
+        var other = Path.Combine(box.Source, "a", "other.txt");
+        File.WriteAllText(file, "changed, logged with a double slash");
+        File.WriteAllText(other, "new, logged with /./");
+        var log = Path.Combine(box.Base, "2026-01-02.log");
+        string dir = Path.GetDirectoryName(file)!;
+        File.WriteAllText(log, $"0 MOD {dir}//file.txt\n0 NEW {box.Source}/./a/other.txt/\n");
+        var import = box.Cli("import-log", log);
+        Assert.True(import.ExitCode == 0, import.ToString());
+        Assert.Contains("2 changes imported", import.Stdout);
+
+        var s = box.Snapshot();
+        Assert.True(s.Method == "journal", s.ToString());
+        Assert.Equal("changed, logged with a double slash", box.ContentOf(s.Name, file));
+        Assert.Equal("new, logged with /./", box.ContentOf(s.Name, other));
+        box.AssertSameAsFullWalk(s);
+    }
+
+    [Fact, NeedsRoot]
+    public void AnImportedPathWithDotDotMakesTheNextSnapshotWalkAndSaysWhy()
+    {
+        using var box = Prepared(out var file);
+        File.WriteAllText(file, "changed, logged through ..");
+        var log = Path.Combine(box.Base, "2026-01-03.log");
+        File.WriteAllText(log, $"0 MOD {box.Source}/a/../a/file.txt\n");
+        var import = box.Cli("import-log", log);
+        Assert.NotEqual(0, import.ExitCode);
+        Assert.Contains("'..'", import.Stderr);
+
+        var s = box.Snapshot();
+        Assert.Equal("walk", s.Method);
+        Assert.Contains("'..'", s.Reason);
+        Assert.Equal("changed, logged through ..", box.ContentOf(s.Name, file));
+    }
 }

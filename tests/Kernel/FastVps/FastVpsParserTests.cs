@@ -52,4 +52,27 @@ public sealed class FastVpsParserTests
         Assert.Equal(2, error.Line);
         Assert.StartsWith("/var/log/backup/2013-08-12.log:2:", error.Message);
     }
+
+    // Regression: "0 MOD /src//a/./f" was journaled as written, matched no path a snapshot visits, and the change was missed.
+    [Theory]
+    [InlineData("0 MOD //src//a/./f", "/src/a/f")]
+    [InlineData("0 MOD /src/./a/f/", "/src/a/f")]
+    [InlineData("0 NEW /src/a/.", "/src/a")]
+    [InlineData("0 REM /", "/")]
+    public void RepeatedSlashesAndDotComponentsAreCanonicalised(string line, string expected)
+    {
+        var parsed = FastVpsParser.ParseLine("f", 1, System.Text.Encoding.UTF8.GetBytes(line));
+        Assert.Equal(expected, PathBytes.Display(parsed.Path));
+    }
+
+    // ".." cannot be resolved from the text alone (the directory before it may have been a symlink): the line is an
+    // error, which makes the journal incomplete, so the next snapshot walks.
+    [Theory]
+    [InlineData("0 MOD /src/a/../b")]
+    [InlineData("0 MOD /src/..")]
+    public void APathWithADotDotComponentIsAnError(string line)
+    {
+        var e = Assert.Throws<FastVpsParseException>(() => FastVpsParser.ParseLine("day.log", 3, System.Text.Encoding.UTF8.GetBytes(line)));
+        Assert.Contains("'..'", e.Message);
+    }
 }
