@@ -192,7 +192,10 @@ public sealed class SnapshotFileSystem : ILowLevelFileSystem
             // and tells find(1) not to count subdirectories.
             NLink = Math.Max(1, n.NLink),
             Uid = n.Uid, Gid = n.Gid, Rdev = n.RDev,
-            Size = n.Size, Blocks = n.Blocks, BlockSize = 128 * 1024,
+            // A regular file serves its stored stream: older snapshots recorded a file that grew while it was read
+            // with a size larger than the content stored.
+            Size = n.Kind == FileKind.Regular && (n.Flags & NodeFlags.Unreadable) == 0 ? n.Content.Length : n.Size,
+            Blocks = n.Blocks, BlockSize = 128 * 1024,
             ATime = UnixTime.FromNanoseconds(mtime), MTime = UnixTime.FromNanoseconds(mtime), CTime = UnixTime.FromNanoseconds(ctime),
         };
     }

@@ -147,6 +147,9 @@ internal sealed class RestoreRun(IRestoreSource source, RestoreOptions options, 
             Skip(path, "could not be read when the snapshot was taken; there is no content to restore");
             return;
         }
+        if (node.Kind == FileKind.Regular && node.Flags.HasFlag(NodeFlags.Unstable))
+            report($"{PathBytes.Display(path)}: kept changing while the snapshot read it; the content restored is what was read " +
+                $"({node.Size} bytes), possibly a mix of older and newer data");
         if (existing is { Kind: FileKind.Directory } && !options.KeepBackup && !options.RemoveExtra)
         {
             Skip(path, "a directory is in the way (keep backups to have it moved aside)");

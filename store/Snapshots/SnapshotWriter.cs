@@ -230,7 +230,9 @@ public sealed class SnapshotWriter
                         var (stream, read) = _chunker.Write(handle, before.Size, path, _progress.AddRead);
                         var after = PosixFs.FStat(handle, path);
                         node.Content = stream;
-                        node.Size = after.Size; node.Blocks = after.Blocks; node.MTimeNs = after.MTimeNs; node.CTimeNs = after.CTimeNs;
+                        // The size is that of the content stored (the size when reading began): a file that grew while
+                        // it was read must not claim bytes the store does not hold.
+                        node.Size = stream.Length; node.Blocks = after.Blocks; node.MTimeNs = after.MTimeNs; node.CTimeNs = after.CTimeNs;
                         if (before.StableAgainst(after) && read <= after.Size) return node;
                         if (attempt >= _options.StabilityRetries)
                         {

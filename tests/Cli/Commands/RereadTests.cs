@@ -119,16 +119,42 @@ public class RereadTests : IDisposable
     public async Task AFileThatKeepsChangingWhileReadIsRecordedAsUnstable()
     {
         string f = Path.Combine(_src, "growing.log");
+        var r = await SnapshotWhileAppendingTo(f);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains($"{f}: kept changing while being read; recorded as unstable", r.Stderr);
+        Assert.Contains("Unstable", Entry("growing.log").GetProperty("flags").GetString());
+    }
+
+    // Regression: the file was recorded with its size after the read (larger than the content stored), and restore
+    // put it back without a word.
+    [Fact]
+    public async Task AnUnstableFileIsRecordedWithTheSizeOfItsContentAndRestoreSaysItIsUnstable()
+    {
+        string f = Path.Combine(_src, "growing.log");
+        var r = await SnapshotWhileAppendingTo(f);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var content = TimeTravelCli.Run(_store, "cat", "latest", f).StdoutBytes;
+        Assert.Equal(content.Length, Entry("growing.log").GetProperty("size").GetInt64());
+
+        string to = _dir["restored.log"];
+        var restore = TimeTravelCli.Run(_store, "restore", "latest", f, "--to", to);
+        Assert.True(restore.ExitCode == 0, restore.ToString());
+        Assert.Contains($"{to}: kept changing while the snapshot read it", restore.Stderr);
+        Assert.Equal(content.Length, new FileInfo(to).Length);
+    }
+
+    // Takes a snapshot while another thread appends to f, started only once the file is seen growing.
+    private async Task<CliResult> SnapshotWhileAppendingTo(string f)
+    {
         File.WriteAllBytes(f, SourceFiles.Random(16 << 20, 53));
         using var stop = new CancellationTokenSource();
         // A thread of its own (LongRunning), not the pool's: with other tests blocking pool threads the appender could
-        // start late, after the snapshot had read the file in peace. The snapshot starts only once the file is seen growing.
+        // start late, after the snapshot had read the file in peace.
         var appender = Task.Factory.StartNew(() =>
         {
             using var log = new FileStream(f, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, bufferSize: 1);
             while (!stop.IsCancellationRequested) { log.WriteByte((byte)'x'); log.Flush(); }
         }, TaskCreationOptions.LongRunning);
-        CliResult r;
         try
         {
             long start = new FileInfo(f).Length;
@@ -138,11 +164,8 @@ public class RereadTests : IDisposable
                 Assert.False(appender.IsCompleted, "the appender stopped before it wrote a byte");
                 Thread.Sleep(1);
             }
-            r = TimeTravelCli.Run(_store, "snapshot");
+            return TimeTravelCli.Run(_store, "snapshot");
         }
         finally { stop.Cancel(); await appender; }
-        Assert.True(r.ExitCode == 0, r.ToString());
-        Assert.Contains($"{f}: kept changing while being read; recorded as unstable", r.Stderr);
-        Assert.Contains("Unstable", Entry("growing.log").GetProperty("flags").GetString());
     }
 }
