@@ -5,9 +5,14 @@ namespace TimeTravel.Store.Catalog;
 
 public sealed record SnapshotStats
 {
+    // What the snapshot holds (see Snapshots.SnapshotTotals); -1 when not known: a journal snapshot recorded before
+    // totals were counted from the trees stored what it visited, which VisitedFiles and VisitedDirectories now hold.
     public long Files { get; init; }
     public long Directories { get; init; }
     public long LogicalBytes { get; init; }   // sum of regular file sizes
+    public bool TotalsCounted { get; init; }  // true: the three above were counted from the trees, so the next snapshot may carry them forward
+    public long VisitedFiles { get; init; }   // what the snapshot looked at: everything for a walk, the changes for a journal snapshot
+    public long VisitedDirectories { get; init; }
     public long BytesRead { get; init; }      // content actually read this time
     public long NewBlocks { get; init; }
     public long NewBytes { get; init; }       // uncompressed bytes of new blocks

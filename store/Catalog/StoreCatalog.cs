@@ -257,6 +257,7 @@ public sealed class StoreCatalog : IDisposable
             ["files"] = s.Stats.Files, ["dirs"] = s.Stats.Directories, ["logical"] = s.Stats.LogicalBytes,
             ["read"] = s.Stats.BytesRead, ["newBlocks"] = s.Stats.NewBlocks, ["newBytes"] = s.Stats.NewBytes,
             ["stored"] = s.Stats.StoredBytes, ["ms"] = s.Stats.DurationMs, ["errors"] = s.Stats.Errors,
+            ["visitedFiles"] = s.Stats.VisitedFiles, ["visitedDirs"] = s.Stats.VisitedDirectories, ["counted"] = s.Stats.TotalsCounted,
         },
         ["complete"] = s.Complete,
         ["method"] = s.Method,
@@ -312,12 +313,7 @@ public sealed class StoreCatalog : IDisposable
             Time = new DateTimeOffset(DateTime.UnixEpoch.Ticks + ns / 100, TimeSpan.Zero).ToOffset(offset),
             Sources = d["sources"].AsArray.Select(x => x.AsString).ToList(),
             Root = NodeFrom(d["root"]),
-            Stats = new SnapshotStats
-            {
-                Files = st["files"].AsInt64, Directories = st["dirs"].AsInt64, LogicalBytes = st["logical"].AsInt64,
-                BytesRead = st["read"].AsInt64, NewBlocks = st["newBlocks"].AsInt64, NewBytes = st["newBytes"].AsInt64,
-                StoredBytes = st["stored"].AsInt64, DurationMs = st["ms"].AsInt64, Errors = st["errors"].AsInt64,
-            },
+            Stats = StatsFrom(st, d["method"].AsString),
             Complete = d["complete"].AsBoolean,
             Method = d["method"].AsString,
             MethodReason = d["reason"].AsString is { Length: > 0 } r ? r : null,
@@ -326,6 +322,23 @@ public sealed class StoreCatalog : IDisposable
             ChangedSince = d["changedSince"].IsNull ? -1 : d["changedSince"].AsInt64,
             JournalCut = d["journalCut"].IsNull ? -1 : d["journalCut"].AsInt64,
             JournalId = d["journalId"].IsNull || d["journalId"].AsString.Length == 0 ? null : d["journalId"].AsString,
+        };
+    }
+
+    // Records from before "visitedFiles" stored what the snapshot visited as its files, dirs and bytes: the totals for a
+    // walk, but only the changes for a journal snapshot, whose totals are then unknown (-1).
+    private static SnapshotStats StatsFrom(BsonValue st, string method)
+    {
+        bool old = st["visitedFiles"].IsNull;
+        bool unknown = old && method != "walk";
+        return new SnapshotStats
+        {
+            Files = unknown ? -1 : st["files"].AsInt64, Directories = unknown ? -1 : st["dirs"].AsInt64,
+            LogicalBytes = unknown ? -1 : st["logical"].AsInt64, TotalsCounted = !old && st["counted"].AsBoolean,
+            VisitedFiles = old ? st["files"].AsInt64 : st["visitedFiles"].AsInt64,
+            VisitedDirectories = old ? st["dirs"].AsInt64 : st["visitedDirs"].AsInt64,
+            BytesRead = st["read"].AsInt64, NewBlocks = st["newBlocks"].AsInt64, NewBytes = st["newBytes"].AsInt64,
+            StoredBytes = st["stored"].AsInt64, DurationMs = st["ms"].AsInt64, Errors = st["errors"].AsInt64,
         };
     }
 

@@ -7,6 +7,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using TimeTravel.Store.Arenas;
 using TimeTravel.Store.Catalog;
+using TimeTravel.Store.History;
 using TimeTravel.Store.Posix;
 using TimeTravel.Store.Trees;
 
@@ -53,8 +54,12 @@ public sealed class SnapshotWriter
 
         var root = BuildSynthetic("/"u8.ToArray(), "/"u8.ToArray(), trie, previous?.Root).GetAwaiter().GetResult()
             ?? throw new StoreException("the root directory / cannot be read");
-        var changed = ChangeList.Compute(_repo.Trees, previous?.Root, root);
+        var diff = new TreeDiff(_repo.Trees).Compare(previous?.Root, root, "/"u8.ToArray()).ToList();
+        var changed = ChangeList.PathsOf(diff);
         var changedPaths = ChangeList.Write(_chunker, changed);
+        var totals = previous is { Stats: { TotalsCounted: true } p }
+            ? new SnapshotTotals(p.Files, p.Directories, p.LogicalBytes).Apply(_repo.Trees, diff)
+            : SnapshotTotals.Count(_repo.Trees, root);
 
         _repo.Blocks.Commit();
         var record = new SnapshotRecord
@@ -73,7 +78,8 @@ public sealed class SnapshotWriter
             ChangedCount = changed.Count,
             Stats = new SnapshotStats
             {
-                Files = _progress.Files, Directories = _progress.Directories, LogicalBytes = _progress.LogicalBytes,
+                Files = totals.Files, Directories = totals.Directories, LogicalBytes = totals.Bytes, TotalsCounted = true,
+                VisitedFiles = _progress.Files, VisitedDirectories = _progress.Directories,
                 BytesRead = _progress.BytesRead, NewBlocks = _repo.Blocks.NewBlocks, NewBytes = _repo.Blocks.NewRawBytes,
                 StoredBytes = _repo.Blocks.NewStoredBytes, DurationMs = clock.ElapsedMilliseconds, Errors = Interlocked.Read(ref _errors),
             },

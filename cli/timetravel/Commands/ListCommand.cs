@@ -22,13 +22,23 @@ public static class ListCommand
                 JsonOut.Write(w => { w.WriteStartArray(); foreach (var s in snaps) WriteSnapshot(w, s); w.WriteEndArray(); });
                 return CommonOptions.Ok;
             }
-            Console.WriteLine($"{"NAME",-20} {"TIME",-25} {"FILES",10} {"SIZE",11} {"NEW",11} {"SECONDS",8}  HOW");
+            // FILES and SIZE are what each snapshot holds; VISITED the files it looked at (a journal snapshot: only the changes).
+            Console.WriteLine($"{"NAME",-20} {"TIME",-25} {"FILES",10} {"SIZE",11} {"VISITED",10} {"NEW",11} {"SECONDS",8}  HOW");
             foreach (var s in snaps)
-                Console.WriteLine($"{s.Name,-20} {s.Time:yyyy-MM-dd HH:mm:ss zzz}  {s.Stats.Files,10} {Human.Bytes(s.Stats.LogicalBytes),11} " +
-                    $"{Human.Bytes(s.Stats.NewBytes),11} {s.Stats.DurationMs / 1000.0,8:0.00}  {s.Method}{(s.Complete ? "" : " partial")}");
+                Console.WriteLine($"{s.Name,-20} {s.Time:yyyy-MM-dd HH:mm:ss zzz}  {Count(s.Stats.Files),10} {(s.Stats.LogicalBytes < 0 ? "?" : Human.Bytes(s.Stats.LogicalBytes)),11} " +
+                    $"{s.Stats.VisitedFiles,10} {Human.Bytes(s.Stats.NewBytes),11} {s.Stats.DurationMs / 1000.0,8:0.00}  {s.Method}{(s.Complete ? "" : " partial")}");
             return CommonOptions.Ok;
         }));
         return cmd;
+    }
+
+    // -1: a journal snapshot from before totals were counted (see SnapshotStats).
+    private static string Count(long n) => n < 0 ? "?" : n.ToString();
+
+    private static void WriteCount(Utf8JsonWriter w, string name, long n)
+    {
+        if (n < 0) w.WriteNull(name);
+        else w.WriteNumber(name, n);
     }
 
     public static void WriteSnapshot(Utf8JsonWriter w, SnapshotRecord s)
@@ -43,9 +53,11 @@ public static class ListCommand
         w.WriteString("method", s.Method);
         if (s.MethodReason != null) w.WriteString("reason", s.MethodReason);
         if (s.ChangedCount >= 0) w.WriteNumber("changedPaths", s.ChangedCount);
-        w.WriteNumber("files", s.Stats.Files);
-        w.WriteNumber("directories", s.Stats.Directories);
-        w.WriteNumber("logicalBytes", s.Stats.LogicalBytes);
+        WriteCount(w, "files", s.Stats.Files);
+        WriteCount(w, "directories", s.Stats.Directories);
+        WriteCount(w, "logicalBytes", s.Stats.LogicalBytes);
+        w.WriteNumber("visitedFiles", s.Stats.VisitedFiles);
+        w.WriteNumber("visitedDirectories", s.Stats.VisitedDirectories);
         w.WriteNumber("bytesRead", s.Stats.BytesRead);
         w.WriteNumber("newBlocks", s.Stats.NewBlocks);
         w.WriteNumber("newBytes", s.Stats.NewBytes);

@@ -54,14 +54,14 @@ public static class SnapshotCommand
                 Time = r.GetValue(At) is { } t ? DateTimeOffset.Parse(t) : null,
             };
             var progress = new SnapshotProgress();
-            long expected = repo.Catalog.Snapshots().LastOrDefault()?.Stats.LogicalBytes ?? 0;
+            long expected = Math.Max(0, repo.Catalog.Snapshots().LastOrDefault()?.Stats.LogicalBytes ?? 0);
             var result = ProgressDisplay.Run(progress, expected,
                 () => Take(repo, options, plan, progress, m => Console.Error.WriteLine($"timetravel: {m}")));
             var s = result.Record;
             if (r.GetValue(json)) JsonOut.Write(w => ListCommand.WriteSnapshot(w, s));
             else if (!r.GetValue(quiet))
                 Console.WriteLine($"snapshot {s.Name}{(s.Complete ? "" : " (partial)")}: {s.Stats.Files} files, {s.Stats.Directories} dirs, " +
-                    $"{Human.Bytes(s.Stats.LogicalBytes)}; read {Human.Bytes(s.Stats.BytesRead)}, new {Human.Bytes(s.Stats.NewBytes)} " +
+                    $"{Human.Bytes(s.Stats.LogicalBytes)} (visited {s.Stats.VisitedFiles} files, {s.Stats.VisitedDirectories} dirs); read {Human.Bytes(s.Stats.BytesRead)}, new {Human.Bytes(s.Stats.NewBytes)} " +
                     $"({Human.Bytes(s.Stats.StoredBytes)} stored) in {s.Stats.DurationMs / 1000.0:0.00} s [{s.Method}: {s.MethodReason}]");
             return s.Complete ? CommonOptions.Ok : CommonOptions.Partial;
         }));
