@@ -52,6 +52,8 @@ public static class TrackerDaemon
     /// <summary>Runs until <paramref name="stop"/> is cancelled; returns 0 after a clean stop, 1 after an error.</summary>
     public static int Run(Func<TrackerOptions> load, Func<string?>? configStamp, string journalDirectory, TextWriter log, CancellationToken stop)
     {
+        // Before the journal is touched: a refused second tracker must write nothing into the running one's journal.
+        using var held = TrackerLock.Acquire(journalDirectory);
         var journal = ChangeJournal.Open(journalDirectory);
         string? stamp = configStamp?.Invoke();
         var options = load();
