@@ -12,8 +12,11 @@ public sealed class ChangeSet
     /// <summary>True when every change in the interval is listed; otherwise walk what <see cref="NeedsFullWalk"/> says.</summary>
     public bool Complete => WhyIncomplete is null;
 
-    /// <summary>The reasons the set is incomplete, joined; null when complete.</summary>
-    public string? WhyIncomplete { get; init; }
+    /// <summary>The reasons the set is incomplete, summarised (see ReasonSummary); null when complete.</summary>
+    public string? WhyIncomplete => Problems.Count == 0 ? null : Planning.ReasonSummary.Summarise(Problems);
+
+    /// <summary>Every reason the set is incomplete, one entry per problem found.</summary>
+    public IReadOnlyList<string> Problems { get; init; } = [];
 
     /// <summary>True when the gap is not limited to particular sources (tracker gap, overflow, damage, no earlier cut).</summary>
     public bool AllSourcesIncomplete { get; init; }

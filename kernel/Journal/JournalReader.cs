@@ -52,7 +52,7 @@ public sealed class JournalReader(string directory)
         {
             SinceCut = sinceCut,
             UntilCut = untilCut,
-            WhyIncomplete = problems.Count == 0 ? null : string.Join("; ", problems.Distinct()),
+            Problems = problems,
             AllSourcesIncomplete = allSources,
             IncompleteSources = incompleteSources,
             Changed = changed,
