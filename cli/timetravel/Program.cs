@@ -9,7 +9,6 @@ public static class Program
 {
     public static int Main(string[] args)
     {
-        SnapshotCommand.Take = IncrementalSnapshot.Take;
         var root = new RootCommand("TimeTravel: snapshots of your files as dated read-only directories.");
         root.Options.Add(CommonOptions.Store);
         foreach (var c in new[]

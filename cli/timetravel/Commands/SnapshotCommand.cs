@@ -1,6 +1,7 @@
 // `timetravel snapshot`: takes a snapshot of every source. Exit 0 complete, 3 partial (some files unreadable), 1 failed.
 using System.CommandLine;
 using TimeTravel.Cli.Output;
+using TimeTravel.Kernel.Planning;
 using TimeTravel.Store;
 using TimeTravel.Store.Snapshots;
 
@@ -16,10 +17,6 @@ public static class SnapshotCommand
         Description = "Walk every source when the last full walk is older than this (30m, 12h, 1d, 7d; 'never'); default 1d",
         DefaultValueFactory = _ => "1d",
     };
-
-    /// <summary>How a snapshot is taken (Program sets IncrementalSnapshot.Take, which uses the change journal).</summary>
-    public static Func<Repository, SnapshotOptions, SnapshotPlan, SnapshotProgress, Action<string>, SnapshotResult> Take =
-        (repo, options, plan, progress, report) => new SnapshotWriter(repo, options, progress, report).Run();
 
     /// <summary>Parses a duration: a number with s, m, h or d, or "never".</summary>
     public static TimeSpan ParseInterval(string text)
@@ -46,7 +43,7 @@ public static class SnapshotCommand
         var cmd = new Command("snapshot", "Take a snapshot of every source") { Full, Reread, At, FullWalkEvery, json, quiet };
         cmd.SetAction(r => CommonOptions.Run(() =>
         {
-            var plan = new SnapshotPlan(r.GetValue(Full), ParseInterval(r.GetValue(FullWalkEvery)!));
+            var policy = new SnapshotPolicy(r.GetValue(Full), ParseInterval(r.GetValue(FullWalkEvery)!));
             using var repo = Repository.OpenWriter(r.GetValue(CommonOptions.Store)!, "timetravel snapshot");
             var options = new SnapshotOptions
             {
@@ -56,7 +53,7 @@ public static class SnapshotCommand
             var progress = new SnapshotProgress();
             long expected = Math.Max(0, repo.Catalog.Snapshots().LastOrDefault()?.Stats.LogicalBytes ?? 0);
             var result = ProgressDisplay.Run(progress, expected,
-                () => Take(repo, options, plan, progress, m => Console.Error.WriteLine($"timetravel: {m}")));
+                () => IncrementalSnapshot.Take(repo, options, policy, progress, m => Console.Error.WriteLine($"timetravel: {m}")));
             var s = result.Record;
             if (r.GetValue(json)) JsonOut.Write(w => ListCommand.WriteSnapshot(w, s));
             else if (!r.GetValue(quiet))
