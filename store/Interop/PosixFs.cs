@@ -7,7 +7,7 @@ namespace TimeTravel.Store.Posix;
 
 public readonly record struct DirectoryEntryName(byte[] Name, FileKind? Kind);
 
-public static unsafe class PosixFs
+public static unsafe partial class PosixFs
 {
     private static byte[] CString(ReadOnlySpan<byte> path)
     {
@@ -51,10 +51,16 @@ public static unsafe class PosixFs
     /// <summary>The names in a directory (without . and ..), in the order the filesystem gives them.</summary>
     public static List<DirectoryEntryName> ReadDirectory(byte[] path)
     {
-        var result = new List<DirectoryEntryName>();
         nint dir;
         fixed (byte* p = CString(path)) dir = Libc.opendir(p);
         if (dir == 0) throw new PosixException("opendir", path, Marshal.GetLastPInvokeError());
+        return ReadEntries(dir, path);
+    }
+
+    // Reads a directory stream to its end and closes it.
+    private static List<DirectoryEntryName> ReadEntries(nint dir, byte[] path)
+    {
+        var result = new List<DirectoryEntryName>();
         try
         {
             while (true)
@@ -114,10 +120,13 @@ public static unsafe class PosixFs
     }
 
     /// <summary>Every extended attribute of the file itself (not a symlink's target), sorted by name.</summary>
-    public static List<KeyValuePair<byte[], byte[]>> ReadXattrs(byte[] path)
+    public static List<KeyValuePair<byte[], byte[]>> ReadXattrs(byte[] path) => ReadXattrs(path, path);
+
+    // `target` is what the calls are given (a path, or a /proc/self/fd one); `path` names it in errors.
+    private static List<KeyValuePair<byte[], byte[]>> ReadXattrs(byte[] target, byte[] path)
     {
         var result = new List<KeyValuePair<byte[], byte[]>>();
-        byte[] cpath = CString(path);
+        byte[] cpath = CString(target);
         byte[] list;
         fixed (byte* p = cpath)
         {

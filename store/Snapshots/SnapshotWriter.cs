@@ -2,9 +2,12 @@
 // stays on one filesystem, never follows symlinks, reuses the content of files whose size, mtime and ctime did not
 // change since the previous snapshot (or whose new ctime a visible metadata change explains), reads the rest in
 // parallel, and records the list of changed paths. Commit order: blocks durable, then the index, then the catalog
-// record that makes the snapshot exist.
+// record that makes the snapshot exist. Below a source root every directory is opened from its parent's descriptor
+// (openat, fstatat), so paths longer than PATH_MAX are walked like any other; a directory with an entry that could
+// not be recorded is flagged Unreadable, never stored as if complete.
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Microsoft.Win32.SafeHandles;
 using TimeTravel.Store.Arenas;
 using TimeTravel.Store.Catalog;
 using TimeTravel.Store.History;
@@ -103,9 +106,14 @@ public sealed class SnapshotWriter
         {
             bool full = _options.Changes is not { } changes || previous is null || changes.MustWalk(PathBytes.Display(path))
                 || changes.IsNewSubtree(path);
-            return st.Kind == FileKind.Directory
-                ? await WalkDirectory(path, name, st, previous, st.Device, trie.Source, full)
-                : await Entry(path, name, st, previous);
+            if (st.Kind != FileKind.Directory)
+            {
+                using var parent = OpenDirectory(null, ParentOf(path), ParentOf(path));
+                return parent is null ? null : await Entry(parent, path, name, st, previous);
+            }
+            using var dir = OpenDirectory(null, path, path);
+            if (dir is null) return Unreadable(name, st);
+            return await WalkDirectory(dir, path, name, st, previous, st.Device, trie.Source, full);
         }
         if (st.Kind != FileKind.Directory) { Problem($"{PathBytes.Display(path)}: on the way to a source but not a directory"); return null; }
         var node = Node.FromStatus(name, st);
@@ -125,14 +133,15 @@ public sealed class SnapshotWriter
 
     // `full`: visit every entry. Otherwise (a journal-based snapshot) entries the journal does not touch keep their
     // recorded node without even a stat.
-    private async Task<Node> WalkDirectory(byte[] path, byte[] name, FileStatus st, Node? previous, ulong device, ExcludeRules excludes, bool full)
+    // `dir` is the directory itself, open; it stays open until every entry in it has been read.
+    private async Task<Node> WalkDirectory(SafeFileHandle dir, byte[] path, byte[] name, FileStatus st, Node? previous, ulong device, ExcludeRules excludes, bool full)
     {
         _progress.CurrentPath = PathBytes.Display(path);
         var node = Node.FromStatus(name, st);
-        node.Xattrs = Xattrs(path);
+        node.Xattrs = Xattrs(dir, "."u8.ToArray(), path);
         _progress.AddDirectory();
         List<DirectoryEntryName> names;
-        try { names = PosixFs.ReadDirectory(path); }
+        try { names = PosixFs.ReadDirectory(dir, path); }
         catch (PosixException e) { Problem(e.Message); node.Flags |= NodeFlags.Unreadable; return node; }
         names.Sort((a, b) => a.Name.AsSpan().SequenceCompareTo(b.Name));
         var previousChildren = previous is { Kind: FileKind.Directory, Flags: NodeFlags.None } ? _repo.Trees.ReadDirectory(previous.Content) : [];
@@ -147,7 +156,11 @@ public sealed class SnapshotWriter
                 pending.Add(Task.FromResult(prev));
                 continue;
             }
-            if (!TryStat(childPath, out var cst)) continue; // vanished since the listing
+            if (!TryStat(dir, entry.Name, childPath, out var cst, out bool vanished))
+            {
+                if (!vanished) node.Flags |= NodeFlags.Unreadable; // an entry is missing: the directory is incomplete
+                continue;
+            }
             if (cst.Kind == FileKind.Directory)
             {
                 if (cst.Device != device)
@@ -160,19 +173,43 @@ public sealed class SnapshotWriter
                 else
                 {
                     bool childFull = full || prev is null || _options.Changes!.IsNewSubtree(childPath);
-                    pending.Add(Task.FromResult(await WalkDirectory(childPath, entry.Name, cst, prev, device, excludes, childFull)));
+                    using var childDir = OpenDirectory(dir, entry.Name, childPath);
+                    pending.Add(Task.FromResult(childDir is null ? Unreadable(entry.Name, cst)
+                        : await WalkDirectory(childDir, childPath, entry.Name, cst, prev, device, excludes, childFull)));
                 }
                 continue;
             }
             if (cst.Kind == FileKind.Socket) { Problem($"{PathBytes.Display(childPath)}: socket skipped (sockets cannot be stored)", isError: false); continue; }
-            pending.Add(Entry(childPath, entry.Name, cst, prev));
+            pending.Add(Entry(dir, childPath, entry.Name, cst, prev));
         }
         var children = await Task.WhenAll(pending);
         node.Content = StoreDirectory(children);
         return node;
     }
 
-    private Task<Node> Entry(byte[] path, byte[] name, FileStatus st, Node? previous)
+    private static byte[] ParentOf(byte[] path)
+    {
+        int slash = path.AsSpan().LastIndexOf((byte)'/');
+        return slash <= 0 ? "/"u8.ToArray() : path[..slash];
+    }
+
+    // A directory that could not be opened: its metadata, flagged, with no entries.
+    private Node Unreadable(byte[] name, FileStatus st)
+    {
+        _progress.AddDirectory();
+        var node = Node.FromStatus(name, st);
+        node.Flags |= NodeFlags.Unreadable;
+        return node;
+    }
+
+    private SafeFileHandle? OpenDirectory(SafeFileHandle? parent, byte[] name, byte[] path)
+    {
+        try { return PosixFs.OpenDirectoryAt(parent, name, path); }
+        catch (PosixException e) { Problem(e.Message); return null; }
+    }
+
+    // `dir` is the open directory holding `name`.
+    private Task<Node> Entry(SafeFileHandle dir, byte[] path, byte[] name, FileStatus st, Node? previous)
     {
         // Other names of a hard-linked file may lie where the journal does not look: only a walk gets their content,
         // link count and ctime right. This holds for names in walked subtrees too (their other names need not be),
@@ -180,23 +217,23 @@ public sealed class SnapshotWriter
         if (_options.Changes is not null && st.Kind != FileKind.Directory && (st.Links > 1 || previous is { LinkId: not 0 }))
             throw new HardLinkChangedException(PathBytes.Display(path));
         var node = Node.FromStatus(name, st);
-        node.Xattrs = Xattrs(path);
+        node.Xattrs = Xattrs(dir, name, path);
         switch (st.Kind)
         {
             case FileKind.Symlink:
-                try { node.LinkTarget = PosixFs.ReadLink(path); }
+                try { node.LinkTarget = PosixFs.ReadLinkAt(dir, name, path); }
                 catch (PosixException e) { Problem(e.Message); node.Flags |= NodeFlags.Unreadable; node.LinkTarget = []; }
                 _progress.AddFile(0);
                 return Task.FromResult(node);
             case FileKind.Regular:
-                return RegularFile(path, node, st, previous);
+                return RegularFile(dir, path, node, st, previous);
             default:
                 _progress.AddFile(0);
                 return Task.FromResult(node);
         }
     }
 
-    private async Task<Node> RegularFile(byte[] path, Node node, FileStatus st, Node? previous)
+    private async Task<Node> RegularFile(SafeFileHandle dir, byte[] path, Node node, FileStatus st, Node? previous)
     {
         _progress.AddFile(st.Size);
         if (st.Size == 0) return node;
@@ -208,7 +245,7 @@ public sealed class SnapshotWriter
         if (node.LinkId != 0)
         {
             // Names of one file: read it once, give every name the same content.
-            var first = _hardLinks.GetOrAdd(node.LinkId, _ => ReadContent(path, node));
+            var first = _hardLinks.GetOrAdd(node.LinkId, _ => ReadContent(dir, path, node));
             if (!ReferenceEquals(await first, node))
             {
                 var read = await first;
@@ -217,10 +254,10 @@ public sealed class SnapshotWriter
             }
             return node;
         }
-        return await ReadContent(path, node);
+        return await ReadContent(dir, path, node);
     }
 
-    private async Task<Node> ReadContent(byte[] path, Node node)
+    private async Task<Node> ReadContent(SafeFileHandle dir, byte[] path, Node node)
     {
         await _readers.WaitAsync();
         try
@@ -231,7 +268,7 @@ public sealed class SnapshotWriter
                 {
                     try
                     {
-                        using var handle = PosixFs.OpenRead(path);
+                        using var handle = PosixFs.OpenReadAt(dir, node.Name, path);
                         var before = PosixFs.FStat(handle, path);
                         var (stream, read) = _chunker.Write(handle, before.Size, path, _progress.AddRead);
                         var after = PosixFs.FStat(handle, path);
@@ -289,5 +326,26 @@ public sealed class SnapshotWriter
     {
         try { return PosixFs.ReadXattrs(path); }
         catch (PosixException e) { Problem(e.Message); return []; }
+    }
+
+    private List<KeyValuePair<byte[], byte[]>> Xattrs(SafeFileHandle dir, byte[] name, byte[] path)
+    {
+        try { return PosixFs.ReadXattrsAt(dir, name, path); }
+        catch (PosixException e) { Problem(e.Message); return []; }
+    }
+
+    // `vanished`: removed since the listing (ENOENT), which is no error.
+    private bool TryStat(SafeFileHandle dir, byte[] name, byte[] path, out FileStatus st, out bool vanished)
+    {
+        _progress.AddStat();
+        vanished = false;
+        try { st = PosixFs.LStatAt(dir, name, path); return true; }
+        catch (PosixException e)
+        {
+            st = default;
+            vanished = e.Errno == 2;
+            if (!vanished) Problem(e.Message);
+            return false;
+        }
     }
 }
