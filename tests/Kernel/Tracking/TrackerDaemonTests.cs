@@ -25,9 +25,9 @@ public sealed class TrackerDaemonTests : IDisposable
         Directory.CreateDirectory(store);
 
         using var stop = new CancellationTokenSource();
-        var log = new StringWriter();
+        var log = new SharedLog();
         var options = new TrackerOptions { Sources = [source], IgnoreRoot = store };
-        var daemon = Task.Run(() => TrackerDaemon.Run(options, journalDir, TextWriter.Synchronized(log), stop.Token));
+        var daemon = Task.Run(() => TrackerDaemon.Run(options, journalDir, log, stop.Token));
         try
         {
             var deadline = DateTime.UtcNow.AddSeconds(10);
@@ -64,7 +64,7 @@ public sealed class TrackerDaemonTests : IDisposable
     private static List<JournalRecord> AllRecords(string journalDir) =>
         new JournalReader(journalDir).ReadAllSegments().SelectMany(s => s.Records).ToList();
 
-    private static void WaitFor(Func<bool> condition, string what, StringWriter log, int seconds = 15)
+    private static void WaitFor(Func<bool> condition, string what, SharedLog log, int seconds = 15)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (!condition())
@@ -90,9 +90,9 @@ public sealed class TrackerDaemonTests : IDisposable
             Fingerprints = new Dictionary<string, string> { [a] = "fa", [b] = "fb" },
         };
         using var stop = new CancellationTokenSource();
-        var log = new StringWriter();
+        var log = new SharedLog();
         var daemon = Task.Run(() => TrackerDaemon.Run(Load, () => Volatile.Read(ref stamp).ToString(), journalDir,
-            TextWriter.Synchronized(log), stop.Token));
+            log, stop.Token));
         try
         {
             WaitFor(() => Directory.Exists(journalDir) && AllRecords(journalDir).OfType<Watching>().Any(), "the first watch", log);
@@ -127,9 +127,9 @@ public sealed class TrackerDaemonTests : IDisposable
         var journalDir = Path.Combine(_scratch.Root, "store", "journal");
         Directory.CreateDirectory(source);
         using var stop = new CancellationTokenSource();
-        var log = new StringWriter();
+        var log = new SharedLog();
         var options = new TrackerOptions { Sources = [source] };
-        var daemon = Task.Run(() => TrackerDaemon.Run(options, journalDir, TextWriter.Synchronized(log), stop.Token));
+        var daemon = Task.Run(() => TrackerDaemon.Run(options, journalDir, log, stop.Token));
         try
         {
             WaitFor(() => Directory.Exists(journalDir) && AllRecords(journalDir).OfType<Watching>().Any(), "the first watch", log);
@@ -149,5 +149,17 @@ public sealed class TrackerDaemonTests : IDisposable
             stop.Cancel();
             Assert.Equal(0, await daemon.WaitAsync(TimeSpan.FromSeconds(10)));
         }
+    }
+
+    // The daemon writes its log on its own thread while the test reads it: both take one lock (a StringWriter read
+    // during a write threw from StringBuilder.ToString under load).
+    private sealed class SharedLog : TextWriter
+    {
+        private readonly System.Text.StringBuilder _text = new();
+        public override System.Text.Encoding Encoding => System.Text.Encoding.UTF8;
+        public override void Write(char value) { lock (_text) _text.Append(value); }
+        public override void Write(string? value) { lock (_text) _text.Append(value); }
+        public override void WriteLine(string? value) { lock (_text) _text.Append(value).Append('\n'); }
+        public override string ToString() { lock (_text) return _text.ToString(); }
     }
 }
