@@ -17,25 +17,31 @@ public sealed class FileHistory(TreeReader trees)
     /// <summary>
     /// Every distinct version of the absolute `path` in `snapshots` (taken oldest first, as the catalog lists them).
     /// Snapshots before the path first appears give nothing; a snapshot without it after it existed gives a Deleted
-    /// version (node null). Empty when the path is in no snapshot.
+    /// version (node null). Empty when the path is in no snapshot. With `reaches`, only the snapshots it accepts
+    /// count (it sees the nodes along the path in each): the others are passed over as if they had not been taken,
+    /// so a version is named by the first accepted snapshot that had it.
     /// </summary>
-    public IReadOnlyList<FileVersion> Versions(IReadOnlyList<SnapshotRecord> snapshots, byte[] path)
+    public IReadOnlyList<FileVersion> Versions(IReadOnlyList<SnapshotRecord> snapshots, byte[] path, Reaches? reaches = null)
     {
         var resolver = new SnapshotPathResolver(trees, PathBytes.Components(path));
         var versions = new List<FileVersion>();
         Node? current = null;
-        bool everSeen = false;
+        bool everSeen = false, beforeCounted = false;
         SnapshotRecord? before = null;
         foreach (var snap in snapshots)
         {
-            bool unchanged = before is not null && snap.Root.Content != before.Root.Content && ProvesUnchanged(snap, before, path);
+            // Proven unchanged: the same nodes along the path as in `before` (and the same root, for `reaches`), so it counts as `before` did.
+            bool unchanged = before is not null && snap.Root.Content != before.Root.Content && ProvesUnchanged(snap, before, path)
+                && (reaches is null || SameAccess(snap.Root, before.Root));
             before = snap;
             if (unchanged)
             {
-                if (versions.Count > 0) versions[^1] = versions[^1] with { LastSeen = snap };
+                if (beforeCounted && versions.Count > 0) versions[^1] = versions[^1] with { LastSeen = snap };
                 continue;
             }
             var node = resolver.Resolve(snap.Root);
+            beforeCounted = reaches is null || reaches(resolver.Nodes);
+            if (!beforeCounted) continue;
             var changes = NodeComparison.Between(current, node);
             if (versions.Count > 0 && changes == VersionChange.None)
             {
@@ -50,6 +56,11 @@ public sealed class FileHistory(TreeReader trees)
         }
         return versions;
     }
+
+    // The root's own mode, owner and xattrs (ACLs) are in the catalog, not in any change list.
+    private static bool SameAccess(Node a, Node b) =>
+        a.Mode == b.Mode && a.Uid == b.Uid && a.Gid == b.Gid && a.Xattrs.Count == b.Xattrs.Count
+        && a.Xattrs.Zip(b.Xattrs).All(p => p.First.Key.AsSpan().SequenceEqual(p.Second.Key) && p.First.Value.AsSpan().SequenceEqual(p.Second.Value));
 
     /// <summary>True when `snap`'s change list is against `before` and names neither `path`, nor a directory above it,
     /// nor anything below it: the path is then exactly as it was in `before`.</summary>
@@ -79,8 +90,9 @@ public sealed class FileHistory(TreeReader trees)
     /// Every name ever directly below the directory `path`, sorted by bytes, with the newest node it had as a
     /// directory (null if it never was one) and the newest node it had at all. One pass over the snapshots that
     /// decodes each distinct directory once, so listing a directory costs names + snapshots, not names × snapshots.
+    /// With `reaches`, only the snapshots it accepts count (it sees the nodes from the root to the directory).
     /// </summary>
-    public IReadOnlyList<ChildEver> ChildrenEverUnder(IReadOnlyList<SnapshotRecord> snapshots, byte[] path)
+    public IReadOnlyList<ChildEver> ChildrenEverUnder(IReadOnlyList<SnapshotRecord> snapshots, byte[] path, Reaches? reaches = null)
     {
         var resolver = new SnapshotPathResolver(trees, PathBytes.Components(path));
         var children = new Dictionary<byte[], ChildEver>(PathBytes.EqualityComparer);
@@ -89,6 +101,7 @@ public sealed class FileHistory(TreeReader trees)
         {
             var dir = resolver.Resolve(snap.Root);
             if (dir is not { Kind: FileKind.Directory } || dir.Content == previous) continue;
+            if (reaches is not null && !reaches(resolver.Nodes)) continue;
             previous = dir.Content;
             foreach (var child in trees.ReadDirectory(dir.Content)) // oldest to newest: the last seen is the newest
                 children[child.Name] = new ChildEver(child.Name,
@@ -99,6 +112,9 @@ public sealed class FileHistory(TreeReader trees)
         return sorted;
     }
 }
+
+/// <summary>Whether a snapshot counts for a history, given the nodes along the path in it (SnapshotPathResolver.Nodes).</summary>
+public delegate bool Reaches(ReadOnlySpan<Node> along);
 
 /// <summary>A name once below a directory: the newest node it had as a directory (or null) and the newest it had at all.</summary>
 public sealed record ChildEver(byte[] Name, Node? NewestDirectory, Node Latest);
