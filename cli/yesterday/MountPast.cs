@@ -47,9 +47,16 @@ public sealed class MountPast : Past
         return _source.NodeAt(bytes);
     }
 
-    /// <summary>Whether `snap` has a file (not a directory) at `path`.</summary>
-    public bool ExistsAsFile(SnapshotStamp snap, byte[] path) =>
-        PosixFs.TryLStat(Exact(snap, path), out var st) && st.Kind != FileKind.Directory;
+    /// <summary>
+    /// Whether `snap` has a file (not a directory) at `path`, as far as this user can tell: a path they may not look
+    /// at in that snapshot counts as there, since it is not known to be gone (.history shows them no version of it).
+    /// </summary>
+    public bool ExistsAsFile(SnapshotStamp snap, byte[] path)
+    {
+        try { return PosixFs.LStat(Exact(snap, path)).Kind != FileKind.Directory; }
+        catch (PosixException e) when (e.Errno is 2 or 20 /* ENOENT, ENOTDIR */) { return false; }
+        catch (PosixException) { return true; }
+    }
 
     public override int History(byte[] path, TextWriter output, TextWriter errors)
     {

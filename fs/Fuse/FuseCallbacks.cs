@@ -89,7 +89,7 @@ internal static unsafe class FuseCallbacks
         try
         {
             var fs = MountOf(req).FileSystem;
-            int err = fs.Lookup(parent, MemoryMarshal.CreateReadOnlySpanFromNullTerminated(name), out FuseEntry entry);
+            int err = fs.Lookup(parent, MemoryMarshal.CreateReadOnlySpanFromNullTerminated(name), new Caller(req), out FuseEntry entry);
             if (err != 0) { LibFuse.fuse_reply_err(req, Positive(err)); return; }
             FuseEntryParam e = NativeConvert.ToEntryParam(entry);
             LibFuse.fuse_reply_entry(req, &e);
@@ -206,7 +206,7 @@ internal static unsafe class FuseCallbacks
     {
         byte[] scratch = ScratchBuffer.Get((int)size);
         var buffer = new DirectoryBuffer(req, scratch.AsSpan(0, (int)size), plus);
-        int err = MountOf(req).FileSystem.ReadDir(ino, fi->fh, off, ref buffer);
+        int err = MountOf(req).FileSystem.ReadDir(ino, fi->fh, off, new Caller(req), ref buffer);
         if (err != 0) { LibFuse.fuse_reply_err(req, Positive(err)); return; }
         fixed (byte* p = scratch) LibFuse.fuse_reply_buf(req, p, (nuint)buffer.Length);
     }

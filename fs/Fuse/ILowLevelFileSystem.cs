@@ -13,8 +13,8 @@ public interface ILowLevelFileSystem
     // Once, before the first request. Adjust connection.Want (FuseCap bits) or tuning fields here.
     void Init(ref FuseConnection connection) { }
 
-    // Find `name` in directory `parent`. Each successful answer (Ino != 0) adds one to the inode's lookup count.
-    int Lookup(ulong parent, ReadOnlySpan<byte> name, out FuseEntry entry);
+    // Find `name` in directory `parent` for `caller`. Each successful answer (Ino != 0) adds one to the inode's lookup count.
+    int Lookup(ulong parent, ReadOnlySpan<byte> name, Caller caller, out FuseEntry entry);
 
     // The kernel dropped `count` lookups of `ino` (no reply is sent).
     void Forget(ulong ino, ulong count) { }
@@ -36,7 +36,7 @@ public interface ILowLevelFileSystem
 
     // Add entries starting at `offset` (0 = the beginning) until buffer.TryAdd returns false; each entry
     // carries the offset of the entry after it. Return 0 with nothing added at the end of the directory.
-    int ReadDir(ulong ino, ulong handle, long offset, ref DirectoryBuffer buffer);
+    int ReadDir(ulong ino, ulong handle, long offset, Caller caller, ref DirectoryBuffer buffer);
 
     void ReleaseDir(ulong ino, ulong handle) { }
 

@@ -71,6 +71,10 @@ public static unsafe partial class LibFuse
     [SuppressGCTransition]
     public static partial FuseCtx* fuse_req_ctx(nint req);
 
+    // int fuse_req_getgroups(fuse_req_t req, int size, gid_t list[]);   /* the number of groups (may exceed size), or -errno */
+    [LibraryImport(Library)]
+    public static partial int fuse_req_getgroups(nint req, int size, uint* list);
+
     // int fuse_reply_err(fuse_req_t req, int err);   /* err is a positive errno; 0 for success */
     [LibraryImport(Library)]
     public static partial int fuse_reply_err(nint req, int err);

@@ -13,7 +13,7 @@ public sealed class Inode
     private readonly object _what; // the Node; or, for a non-directory in a directory, just its name
     private readonly object _where; // the parent Inode; or the path itself (the root, the .history view); or a HistoryPlace
 
-    private sealed record HistoryPlace(string Path, byte[] Source);
+    private sealed record HistoryPlace(string Path, byte[] Source, string Viewer);
 
     /// <summary>An inode whose path (as shown in messages) is given and whose node is kept: the root, .history.</summary>
     public Inode(ulong number, Node node, SnapshotRecord? snapshot, string path)
@@ -45,12 +45,20 @@ public sealed class Inode
 
     public Inode? Parent => _where as Inode;
 
+    /// <summary>
+    /// A directory of the .history view: `source` is the path it stands for, `viewer` the Credentials.Key of the
+    /// caller it was made for (each caller has inodes of their own there, see HistoryView).
+    /// </summary>
+    public static Inode ForHistory(ulong number, Node node, string path, byte[] source, string viewer) =>
+        new(number, node, null, path) { AtRoot = true, Place = new HistoryPlace(path, source, viewer) };
+
+    private HistoryPlace Place { init => _where = value; }
+
     /// <summary>Set for the directories of the .history view: the source path they stand for.</summary>
-    public byte[]? HistoryPath
-    {
-        get => (_where as HistoryPlace)?.Source;
-        init => _where = value is null ? _where : new HistoryPlace(Path, value);
-    }
+    public byte[]? HistoryPath => (_where as HistoryPlace)?.Source;
+
+    /// <summary>Set for the directories of the .history view: whose view they are part of (a Credentials.Key).</summary>
+    public string? HistoryViewer => (_where as HistoryPlace)?.Viewer;
 
     /// <summary>As shown in messages: /SNAPSHOT/etc/fstab. Built on demand from the parents.</summary>
     public string Path => _where switch

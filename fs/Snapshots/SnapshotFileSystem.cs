@@ -1,7 +1,7 @@
 // The read-only snapshot filesystem: the root lists the snapshots (RootListing), each snapshot is its recorded
 // tree with owners, modes, times, links, xattrs and ACLs as they were. Snapshots never change, so the kernel may cache
-// names, attributes, listings and pages for a long time; only the names at the root (and in .history) change, and
-// those are cached for a second.
+// names, attributes, listings and pages for a long time; only the names at the root change, and those are cached for
+// a second. Names in .history depend on who asks and are not cached at all (see HistoryView).
 using System.Text;
 using TimeTravel.Fs.Fuse;
 using TimeTravel.Fs.Interop;
@@ -17,6 +17,7 @@ public sealed class SnapshotFileSystem : ILowLevelFileSystem
 {
     public const double SnapshotTimeout = 86400; // immutable content: a day
     public const double RootTimeout = 1;         // the snapshot list changes
+    public const double HistoryTimeout = 0;      // .history's names: every path walk is answered for whoever walks
     public const long CachedFileBytes = 32 << 20; // decoded data blocks kept for reads (see FileContentReader)
 
     private readonly SnapshotsView _view;
@@ -102,7 +103,7 @@ public sealed class SnapshotFileSystem : ILowLevelFileSystem
         }
     }
 
-    public int Lookup(ulong parent, ReadOnlySpan<byte> name, out FuseEntry entry)
+    public int Lookup(ulong parent, ReadOnlySpan<byte> name, Caller caller, out FuseEntry entry)
     {
         entry = default;
         var dir = _inodes.Get(parent);
@@ -110,14 +111,22 @@ public sealed class SnapshotFileSystem : ILowLevelFileSystem
         Inode? child;
         Node? node = null;
         if (parent == InodeNumbers.Root && name.SequenceEqual(HistoryView.Name))
-            child = _history.Root();
+        {
+            var who = caller.Credentials();
+            Inode? root = null;
+            int err = Guard(dir, () => { root = _history.Root(who); return 0; });
+            if (err != 0) return err;
+            child = root!;
+        }
         else if (dir.HistoryPath is not null)
         {
+            var who = caller.Credentials();
+            if (dir.HistoryViewer != who.Key) return Errno.EACCES; // another caller's view (a directory handed over)
             var nameCopy = name.ToArray();
             Inode? found = null;
-            int err = Guard(dir, () => { found = _history.Lookup(dir, nameCopy); return 0; });
+            int err = Guard(dir, () => { found = _history.Lookup(dir, nameCopy, who); return 0; });
             if (err != 0) return err;
-            if (found is null) { entry.EntryTimeout = RootTimeout; return 0; }
+            if (found is null) { entry.EntryTimeout = HistoryTimeout; return 0; }
             child = found;
         }
         else if (parent == InodeNumbers.Root)
@@ -170,12 +179,13 @@ public sealed class SnapshotFileSystem : ILowLevelFileSystem
         return new Inode(ino, node, dir.Snapshot, dir, keepNode: node.Kind == FileKind.Directory);
     }
 
-    // Names in the root and in .history come and go (short entry timeout); attributes of a snapshot's files and of
-    // the snapshot directory itself never change (long attribute timeout).
+    // Names in the root come and go (short entry timeout), names in .history are answered per caller (none); attributes
+    // of a snapshot's files and of the snapshot directory itself never change (long attribute timeout).
     private FuseEntry EntryOf(Inode inode, Node node, Inode parent) => new()
     {
         Attributes = AttributesOf(inode, node),
-        EntryTimeout = parent.AtRoot ? RootTimeout : SnapshotTimeout,
+        EntryTimeout = parent.HistoryPath is not null || inode.HistoryPath is not null ? HistoryTimeout
+            : parent.AtRoot ? RootTimeout : SnapshotTimeout,
         AttributeTimeout = inode.AtRoot ? RootTimeout : SnapshotTimeout,
     };
 
@@ -301,7 +311,7 @@ public sealed class SnapshotFileSystem : ILowLevelFileSystem
         return 0;
     }
 
-    public int ReadDir(ulong ino, ulong handle, long offset, ref DirectoryBuffer buffer)
+    public int ReadDir(ulong ino, ulong handle, long offset, Caller caller, ref DirectoryBuffer buffer)
     {
         var dir = _inodes.Get(ino);
         if (dir is null) return Errno.ENOENT;
@@ -314,8 +324,10 @@ public sealed class SnapshotFileSystem : ILowLevelFileSystem
         }
         if (dir.HistoryPath is not null)
         {
+            var who = caller.Credentials();
+            if (dir.HistoryViewer != who.Key) return Errno.EACCES; // another caller's view (a directory handed over)
             IReadOnlyList<Inode>? listing = null;
-            int herr = Guard(dir, () => { listing = _history.List(dir); return 0; });
+            int herr = Guard(dir, () => { listing = _history.List(dir, who); return 0; });
             if (herr != 0) return herr;
             return Fill(dir, offset, listing!.Count, i => (listing![i], listing[i].Node!), ref buffer);
         }

@@ -9,6 +9,7 @@ public sealed class SnapshotsView(Repository repo)
 {
     private readonly object _lock = new();
     private IReadOnlyList<RootEntry> _entries = [];
+    private IReadOnlyList<SnapshotRecord> _snapshots = [];
     private Dictionary<string, RootEntry> _byName = [];
     private DateTime _stamp = DateTime.MinValue;
     private long _checkedAt = -1;
@@ -27,9 +28,16 @@ public sealed class SnapshotsView(Repository repo)
         {
             _checkedAt = now;
             var stamp = File.GetLastWriteTimeUtc(repo.Layout.Catalog);
-            if (stamp != _stamp) Install(RootListing.Build(repo.Catalog.Snapshots()), stamp);
+            if (stamp != _stamp) Install(repo.Catalog.Snapshots(), stamp);
             return _entries;
         }
+    }
+
+    /// <summary>The snapshots, oldest first, as of the same re-read as Entries: a new list object whenever the catalog changed.</summary>
+    public IReadOnlyList<SnapshotRecord> Snapshots()
+    {
+        Entries();
+        lock (_lock) return _snapshots;
     }
 
     /// <summary>Re-reads the catalog now if its file changed; true when it did (the root listing changed).</summary>
@@ -47,19 +55,20 @@ public sealed class SnapshotsView(Repository repo)
     /// <summary>Starts from a snapshot list just read (by the pre-mount check), and the catalog's mtime before it was read.</summary>
     public void Prime(IReadOnlyList<SnapshotRecord> snapshots, DateTime catalogStamp)
     {
-        var list = RootListing.Build(snapshots);
         lock (_lock)
         {
-            Install(list, catalogStamp);
+            Install(snapshots, catalogStamp);
             _checkedAt = Environment.TickCount64;
         }
     }
 
-    // Under _lock: the listing read from the catalog as it was at `stamp`.
-    private void Install(IReadOnlyList<RootEntry> list, DateTime stamp)
+    // Under _lock: the snapshots read from the catalog as it was at `stamp`, and the listing made of them.
+    private void Install(IReadOnlyList<SnapshotRecord> snapshots, DateTime stamp)
     {
+        var list = RootListing.Build(snapshots);
         _byName = list.ToDictionary(e => e.Name, StringComparer.Ordinal);
         _entries = list;
+        _snapshots = snapshots.OrderBy(s => s.Time).ThenBy(s => s.Id).ToList();
         _stamp = stamp;
     }
 

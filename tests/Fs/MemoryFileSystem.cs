@@ -105,7 +105,7 @@ internal sealed class MemoryFileSystem : ILowLevelFileSystem
         if (ReaddirPlus == false) connection.Want &= ~(FuseCap.ReaddirPlus | FuseCap.ReaddirPlusAuto);
     }
 
-    public int Lookup(ulong parent, ReadOnlySpan<byte> name, out FuseEntry entry)
+    public int Lookup(ulong parent, ReadOnlySpan<byte> name, Caller caller, out FuseEntry entry)
     {
         entry = default;
         if (name.SequenceEqual("lookup-boom"u8)) throw new InvalidOperationException("lookup failure for the test");
@@ -158,7 +158,7 @@ internal sealed class MemoryFileSystem : ILowLevelFileSystem
         return Get(ino) is null ? Errno.ENOENT : 0;
     }
 
-    public int ReadDir(ulong ino, ulong handle, long offset, ref DirectoryBuffer buffer)
+    public int ReadDir(ulong ino, ulong handle, long offset, Caller caller, ref DirectoryBuffer buffer)
     {
         Node? dir = Get(ino);
         if (dir is null) return Errno.ENOENT;

@@ -74,8 +74,9 @@ public sealed class HistoryViewTests : IDisposable
         foreach (var r in records) repo.Catalog.AddSnapshot(r);
         var counting = new CountingBlocks(repo.Blocks);
         var view = new HistoryView(new SnapshotsView(repo), new TimeTravel.Store.Trees.TreeReader(counting, directoryCacheBytes: 1));
-        var etc = new Inode(99, new TimeTravel.Store.Trees.Node { Name = "etc"u8.ToArray() }, null, "/.history/etc") { HistoryPath = "/etc"u8.ToArray() };
-        var entries = view.List(etc);
+        var root = TimeTravel.Fs.Fuse.Credentials.Root;
+        var etc = Inode.ForHistory(99, new TimeTravel.Store.Trees.Node { Name = "etc"u8.ToArray() }, "/.history/etc", "/etc"u8.ToArray(), root.Key);
+        var entries = view.List(etc, root);
         Assert.Equal(200, entries.Count);
         Assert.True(counting.Gets < 1_000, $"{counting.Gets} block reads to list 200 names over 300 snapshots");
     }

@@ -14,6 +14,7 @@ namespace TimeTravel.Tests.Fs.Snapshots;
 public sealed class SnapshotFileSystemTests : IDisposable
 {
     private const string Name = "2024-09-03_0900";
+    private static readonly Caller AsRoot = Caller.With(Credentials.Root);
     private readonly SourceTree _source = SourceTree.Empty();
     private readonly string _store = TempDir.Create("tt-store-");
     private readonly Repository _repo;
@@ -41,7 +42,7 @@ public sealed class SnapshotFileSystemTests : IDisposable
 
     private FuseEntry Lookup(ulong parent, string name)
     {
-        Assert.Equal(0, _fs.Lookup(parent, Encoding.UTF8.GetBytes(name), out var e));
+        Assert.Equal(0, _fs.Lookup(parent, Encoding.UTF8.GetBytes(name), AsRoot, out var e));
         Assert.NotEqual(0UL, e.Attributes.Ino);
         return e;
     }
@@ -81,7 +82,7 @@ public sealed class SnapshotFileSystemTests : IDisposable
         Assert.False(open.CacheDirectory || open.KeepCache);
         Assert.Equal(0, _fs.GetAttr(InodeNumbers.Root, out _, out double timeout));
         Assert.Equal(SnapshotFileSystem.RootTimeout, timeout);
-        Assert.Equal(0, _fs.Lookup(InodeNumbers.Root, "2099-01-01_0000"u8, out var missing));
+        Assert.Equal(0, _fs.Lookup(InodeNumbers.Root, "2099-01-01_0000"u8, AsRoot, out var missing));
         Assert.Equal(0UL, missing.Attributes.Ino);
         Assert.Equal(SnapshotFileSystem.RootTimeout, missing.EntryTimeout);
     }
