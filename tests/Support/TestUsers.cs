@@ -1,9 +1,7 @@
 // Real unprivileged users and groups for permission tests, made with useradd/groupadd the first time a test asks
 // (system accounts, no home, no login) and left in place: each area names its own (tt-hist1, ...), and a name that
 // already exists is used as it is. Commands run as a user through setpriv with exactly the groups given.
-using System.Diagnostics;
-
-namespace TimeTravel.Tests.Support;
+namespace TimeTravel.Tests;
 
 public static class TestUsers
 {
@@ -54,12 +52,7 @@ public static class TestUsers
 
     private static (int Code, string Output) Run(string file, params string[] args)
     {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var err = p.StandardError.ReadToEndAsync();
-        string output = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        return (p.ExitCode, output + err.Result);
+        var (code, output, err) = Shell.Try(file, args);
+        return (code, output + err);
     }
 }

@@ -5,8 +5,6 @@ using TimeTravel.Store;
 using TimeTravel.Store.Catalog;
 using TimeTravel.Store.Snapshots;
 using TimeTravel.Tests.Fs.Mounting.Support;
-using TimeTravel.Tests.Store.Support;
-using TimeTravel.Tests.Support;
 using Xunit;
 
 namespace TimeTravel.Tests.Cli.Yesterday;

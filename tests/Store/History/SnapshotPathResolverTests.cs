@@ -3,7 +3,6 @@
 using TimeTravel.Store;
 using TimeTravel.Store.History;
 using TimeTravel.Store.Posix;
-using TimeTravel.Tests.Store.Support;
 using Xunit;
 
 namespace TimeTravel.Tests.Store.History;
