@@ -14,5 +14,5 @@ public sealed record Credentials(uint Uid, uint Gid, IReadOnlyList<uint>? Groups
     public bool InGroup(uint gid) => gid == Gid || (Groups?.Contains(gid) ?? false);
 
     /// <summary>The same for the same uid, gid and set of groups: what per-caller inode numbers are made from.</summary>
-    public string Key => $"{Uid}:{Gid}:" + (Groups is null ? "?" : string.Join(',', Groups.Order()));
+    public string Key { get; } = $"{Uid}:{Gid}:" + (Groups is null ? "?" : string.Join(',', Groups.Order()));
 }

@@ -80,7 +80,9 @@ public sealed class HistoryView(SnapshotsView view, TreeReader trees)
         foreach (var v in Versions(who, snapshots, path))
             if (v.Node is { } n && n.Kind != FileKind.Directory && v.Snapshot.Name == text) return Version(dir, v);
         var child = PathBytes.Join(path, name);
-        var latest = Versions(who, snapshots, child).LastOrDefault(v => v.Node is not null)?.Node;
+        // Listed just now (`ls -l` looks up every name it lists): answered from the listing, not from a pass of its own.
+        var latest = Listed(who, snapshots, path, name)?.Latest
+            ?? Versions(who, snapshots, child).LastOrDefault(v => v.Node is not null)?.Node;
         if (latest is null) return null;
         return Directory(InodeNumbers.ForChild(dir.Number, name), name, child, dir.Path + "/" + PathBytes.Display(name), latest, who);
     }
@@ -103,6 +105,22 @@ public sealed class HistoryView(SnapshotsView view, TreeReader trees)
     private IReadOnlyList<ChildEver> Children(Credentials who, IReadOnlyList<SnapshotRecord> snapshots, byte[] path) =>
         Keep(_children, who, snapshots, path, () =>
             _history.ChildrenEverUnder(snapshots, path, who.IsRoot ? null : Listable(who, PathBytes.Components(path).Count)));
+
+    // A name in the kept listing of `path` for `who`, if there is one for these snapshots (listable implies reachable).
+    private ChildEver? Listed(Credentials who, IReadOnlyList<SnapshotRecord> snapshots, byte[] path, byte[] name)
+    {
+        if (!_children.TryGetValue((who.Key, Encoding.Latin1.GetString(path)), out var kept) || !ReferenceEquals(kept.Snapshots, snapshots))
+            return null;
+        var list = kept.Value;
+        int lo = 0, hi = list.Count - 1;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) / 2, c = list[mid].Name.AsSpan().SequenceCompareTo(name);
+            if (c == 0) return list[mid];
+            if (c < 0) lo = mid + 1; else hi = mid - 1;
+        }
+        return null;
+    }
 
     // Searched down to depth `depth` (the path's own node is not asked about), as far as the path went in the snapshot.
     private static Reaches Searchable(Credentials who, int depth) => along =>
