@@ -3,6 +3,7 @@
 // through the kernel's permission checks on the recorded owners and modes, so a user learns only what they could
 // have read then.
 using TimeTravel.Store.History;
+using TimeTravel.Store.Naming;
 using TimeTravel.Store.Posix;
 using TimeTravel.Store.Restore;
 using TimeTravel.Store.Trees;
@@ -16,15 +17,25 @@ public sealed class MountPast : Past
     public MountPast(string mountPoint)
     {
         MountPoint = mountPoint;
+        Zone = ZoneOf(mountPoint);
         var stamps = new List<SnapshotStamp>();
         foreach (var e in PosixFs.ReadDirectory(PathBytes.From(mountPoint)))
-            if (e.Kind is FileKind.Directory or null && SnapshotStamp.Parse(PathBytes.Display(e.Name), TimeZoneInfo.Local) is { } s) stamps.Add(s);
+            if (e.Kind is FileKind.Directory or null && SnapshotStamp.FromName(PathBytes.Display(e.Name), Zone) is { } s) stamps.Add(s);
         Snapshots = SnapshotStamp.Ordered(stamps);
+    }
+
+    // The store's zone, from the mount's hidden link MOUNT/.zone; a mount made by a version without it: the system's.
+    private static TimeZoneInfo ZoneOf(string mountPoint)
+    {
+        string link = SnapshotPaths.InMount(mountPoint, StoreZone.MountLink, "/");
+        try { return StoreZone.Find(PathBytes.Display(PosixFs.ReadLink(PathBytes.FromDisplay(link))), link); }
+        catch (PosixException e) when (e.Errno == 2 /* ENOENT */) { return StoreZone.System(); }
     }
 
     public override string MountPoint { get; }
     public override bool Mounted => true;
     public override IReadOnlyList<SnapshotStamp> Snapshots { get; }
+    public override TimeZoneInfo Zone { get; }
     public override IReadOnlyList<string>? Sources => null;
     public override IRestoreSource Source => _source;
     public override Func<byte[], byte[], bool>? WouldRecord => null;

@@ -15,6 +15,8 @@ public abstract class Past : IDisposable
     public abstract bool Mounted { get; }
     /// <summary>Oldest first.</summary>
     public abstract IReadOnlyList<SnapshotStamp> Snapshots { get; }
+    /// <summary>The zone the snapshot names are in (StoreZone): --at and dates without an offset are read in it.</summary>
+    public abstract TimeZoneInfo Zone { get; }
     /// <summary>The store's sources; null when they are not known (read through the mount).</summary>
     public abstract IReadOnlyList<string>? Sources { get; }
     /// <summary>What restores read from.</summary>

@@ -52,11 +52,7 @@ public static class Program
                 SnapshotChoice choice = new SnapshotChoice.Newest();
                 if (n is not null) choice = SnapshotChoice.ParseDaysAgo(n);
                 if (dates.Length == 1) choice = SnapshotChoice.ParsePlan9Date(dates[0], DateOnly.FromDateTime(now.DateTime));
-                if (t is not null)
-                {
-                    if (!DateTimeOffset.TryParse(t, out var time)) throw new ChoiceException($"--at: cannot read '{t}' as a date and time");
-                    choice = new SnapshotChoice.AtOrBefore(time);
-                }
+                if (t is not null) choice = SnapshotChoice.ParseAt(t);
                 if (r.GetValue(noBackup) && mode is not (Mode.Copy or Mode.CopyIfDiffers)) throw new ChoiceException("--no-backup goes with -c or -C");
                 if (mode == Mode.Bind && command.Length == 0) throw new ChoiceException("-b needs a command after --");
                 if (mode != Mode.Bind && command.Length > 0) throw new ChoiceException("a command after -- goes with -b");

@@ -2,6 +2,7 @@
 using TimeTravel.Store;
 using TimeTravel.Store.Catalog;
 using TimeTravel.Store.History;
+using TimeTravel.Store.Naming;
 using TimeTravel.Store.Posix;
 using TimeTravel.Store.Restore;
 using TimeTravel.Store.Snapshots;
@@ -20,7 +21,8 @@ public sealed class StorePast : Past
         _repo = repo;
         _records = repo.Catalog.Snapshots();
         _byName = _records.ToDictionary(s => s.Name, StringComparer.Ordinal);
-        Snapshots = _records.Select(SnapshotStamp.Of).ToList();
+        Zone = StoreZone.Of(repo);
+        Snapshots = SnapshotStamp.Ordered(_records.Select(r => SnapshotStamp.Of(r, Zone)));
         var sources = repo.Catalog.Sources();
         Sources = sources.Select(s => s.Path).ToList();
         (MountPoint, Mounted) = MountLocator.Find(repo.Layout.Root);
@@ -34,6 +36,7 @@ public sealed class StorePast : Past
     public override string MountPoint { get; }
     public override bool Mounted { get; }
     public override IReadOnlyList<SnapshotStamp> Snapshots { get; }
+    public override TimeZoneInfo Zone { get; }
     public override IReadOnlyList<string> Sources { get; }
     public override IRestoreSource Source { get; }
     public override Func<byte[], byte[], bool> WouldRecord { get; }
@@ -59,7 +62,7 @@ public sealed class StorePast : Past
         }
         foreach (var v in versions)
         {
-            var stamp = SnapshotStamp.Of(v.Snapshot);
+            var stamp = SnapshotStamp.Of(v.Snapshot, Zone);
             HistoryLine.Write(output, stamp, v.Node is { } n ? (n.Size, n.Uid, n.Gid) : null,
                 VersionChanges.Words(v.Changes), v.Node is null ? null : PathBytes.Quoted(InMount(stamp, path)));
         }

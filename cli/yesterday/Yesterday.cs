@@ -118,7 +118,7 @@ public sealed class Yesterday(Past past, TextWriter output, TextWriter errors, b
     private Old? Resolve(string file, SnapshotChoice choice, DateTimeOffset now)
     {
         if (SourcePathOf(file) is not { } path) return null;
-        var snap = choice.Pick(past.Snapshots, now);
+        var snap = choice.Pick(past.Snapshots, now, past.Zone);
         if (past.Find(snap, path) is { } node) return new Old(path, snap, node);
         errors.WriteLine($"yesterday: {PathBytes.Quoted(path)} does not exist in snapshot {snap.Name}");
         return null;

@@ -1,7 +1,10 @@
 // The names at the root of the mount, computed as plain data: one directory per snapshot (its name, local time
-// YYYY-MM-DD_HHMM), one YYYY-MM-DD link per day to that day's last snapshot, and `latest`. Listed in time order
-// (each day's link just before that day's first snapshot, `latest` last), which is also the names' sort order.
+// YYYY-MM-DD_HHMM in the store's zone; see SnapshotNames), one YYYY-MM-DD link per day to that day's last snapshot,
+// and `latest`. Listed in time order (each day's link just before that day's first snapshot, `latest` last), which
+// is also the names' sort order.
 using TimeTravel.Store.Catalog;
+using TimeTravel.Store.History;
+using TimeTravel.Store.Naming;
 
 namespace TimeTravel.Fs.Snapshots;
 
@@ -17,11 +20,12 @@ public static class RootListing
 {
     public const string Latest = "latest";
 
-    public static string DayOf(SnapshotRecord s) => s.Time.ToString("yyyy-MM-dd");
-
-    public static IReadOnlyList<RootEntry> Build(IReadOnlyList<SnapshotRecord> snapshots)
+    public static IReadOnlyList<RootEntry> Build(IReadOnlyList<SnapshotRecord> snapshots, TimeZoneInfo zone)
     {
-        var ordered = snapshots.OrderBy(s => s.Time).ThenBy(s => s.Id).ToList();
+        string DayOf(SnapshotRecord s) => SnapshotNames.DayName(SnapshotNames.DayOf(s.Name, s.Time, zone));
+        // In the order every reader sees (SnapshotStamp.Ordered: by what the names say), so that a user who reads the
+        // names alone finds each day link where this puts it.
+        var ordered = snapshots.OrderBy(s => SnapshotStamp.Of(s, zone), SnapshotStamp.TimeOrder).ThenBy(s => s.Id).ToList();
         var names = ordered.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         var lastOfDay = new Dictionary<string, SnapshotRecord>(StringComparer.Ordinal);
         foreach (var s in ordered) lastOfDay[DayOf(s)] = s;

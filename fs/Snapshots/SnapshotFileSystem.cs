@@ -7,6 +7,7 @@ using TimeTravel.Fs.Fuse;
 using TimeTravel.Fs.Interop;
 using TimeTravel.Store;
 using TimeTravel.Store.Arenas;
+using TimeTravel.Store.Naming;
 using TimeTravel.Store.Posix;
 using TimeTravel.Store.Trees;
 using TimeTravel.Store.Interop;
@@ -118,6 +119,13 @@ public sealed class SnapshotFileSystem : ILowLevelFileSystem
             if (err != 0) return err;
             child = root!;
         }
+        else if (parent == InodeNumbers.Root && name.SequenceEqual(ZoneLinkName))
+        {
+            Inode? link = null;
+            int err = Guard(dir, () => { link = ZoneLink(); return 0; });
+            if (err != 0) return err;
+            child = link!;
+        }
         else if (dir.HistoryPath is not null)
         {
             var who = caller.Credentials();
@@ -168,6 +176,17 @@ public sealed class SnapshotFileSystem : ILowLevelFileSystem
         };
         // A link's number includes its target, so a `latest` that moves on is a new inode, never stale.
         return new Inode(InodeNumbers.ForRootEntry(e.Name + "\0" + e.Target), link, e.Snapshot, _root) { AtRoot = true };
+    }
+
+    private static readonly byte[] ZoneLinkName = Encoding.UTF8.GetBytes(StoreZone.MountLink);
+
+    // The hidden link MOUNT/.zone -> the store's zone id (Europe/Berlin), which the snapshot names are written in: how
+    // a user who may not open the store reads them as the instants they are (StoreZone). Not listed, like .history.
+    private Inode ZoneLink()
+    {
+        var target = Encoding.UTF8.GetBytes(_view.Zone.Id);
+        var link = new Node { Name = ZoneLinkName, Kind = FileKind.Symlink, Mode = 0x1FF, LinkTarget = target, Size = target.Length };
+        return new Inode(InodeNumbers.ForRootEntry(StoreZone.MountLink + "\0" + _view.Zone.Id), link, null, "/" + StoreZone.MountLink) { AtRoot = true };
     }
 
     // Directories keep their node (their listing is needed for every lookup in them); other files keep only a name.

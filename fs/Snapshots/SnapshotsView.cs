@@ -2,6 +2,7 @@
 // removed while mounted appears or disappears), and the trees and blocks behind it.
 using TimeTravel.Store;
 using TimeTravel.Store.Catalog;
+using TimeTravel.Store.Naming;
 
 namespace TimeTravel.Fs.Snapshots;
 
@@ -15,6 +16,9 @@ public sealed class SnapshotsView(Repository repo)
     private long _checkedAt = -1;
 
     public Repository Repository => repo;
+
+    /// <summary>The zone the store's names are in (the first snapshot records it; until then, this process's).</summary>
+    public TimeZoneInfo Zone => StoreZone.Of(repo);
 
     /// <summary>When the catalog last changed (UTC), as of the last re-read: the root directory's mtime.</summary>
     public DateTime ChangedAt { get { Entries(); return _stamp; } }
@@ -65,7 +69,7 @@ public sealed class SnapshotsView(Repository repo)
     // Under _lock: the snapshots read from the catalog as it was at `stamp`, and the listing made of them.
     private void Install(IReadOnlyList<SnapshotRecord> snapshots, DateTime stamp)
     {
-        var list = RootListing.Build(snapshots);
+        var list = RootListing.Build(snapshots, Zone);
         _byName = list.ToDictionary(e => e.Name, StringComparer.Ordinal);
         _entries = list;
         _snapshots = snapshots.OrderBy(s => s.Time).ThenBy(s => s.Id).ToList();

@@ -1,6 +1,7 @@
 // Turning the path a user typed into the absolute source path a snapshot records, and back into a path in the mount.
 // Shared by `yesterday` and `timetravel history`.
 using System.Text;
+using TimeTravel.Store.Naming;
 using TimeTravel.Store.Posix;
 
 namespace TimeTravel.Store.History;
@@ -70,9 +71,8 @@ public static class SnapshotPaths
     /// <summary>The snapshot's directory in the mount: its day's name when it is that day's last snapshot, else its own name.</summary>
     public static string DirectoryName(SnapshotStamp snap, IReadOnlyList<SnapshotStamp> all)
     {
-        string day = snap.Time.ToString("yyyy-MM-dd");
-        bool lastOfDay = !all.Any(s => s.Time.ToString("yyyy-MM-dd") == day && (s.Time > snap.Time || (s.Time == snap.Time && s.Id > snap.Id)));
-        return lastOfDay ? day : snap.Name;
+        var lastOfDay = SnapshotStamp.Ordered(all.Where(s => s.Day == snap.Day)).LastOrDefault();
+        return lastOfDay?.Name == snap.Name ? SnapshotNames.DayName(snap.Day) : snap.Name;
     }
 
     /// <summary>MOUNT/DIRECTORY/path: DIRECTORY is a snapshot's name, or (from DirectoryName) its day's name.</summary>

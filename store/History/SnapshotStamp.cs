@@ -1,34 +1,31 @@
-// A snapshot as `yesterday` and `history` need it: its name, its local time and its place in time order. Read
-// from the catalog, or parsed from the names at the root of a mount when the store itself cannot be read.
-using System.Globalization;
-using System.Text.RegularExpressions;
+// A snapshot as `yesterday` and `history` need it: its name, its time, and what its name says (SnapshotNames), which
+// is what choices compare and order by: root reads the catalog and a user the names at the root of the mount, and
+// both must choose the same snapshot.
 using TimeTravel.Store.Catalog;
+using TimeTravel.Store.Naming;
 
 namespace TimeTravel.Store.History;
 
-public sealed partial record SnapshotStamp(string Name, DateTimeOffset Time, long Id)
+/// <param name="Time">When it was taken: the catalog's exact time, or (read from the mount) the time its name says.</param>
+/// <param name="Named">The time its name says, to the minute or second, in its store's zone; choices compare this.</param>
+public sealed record SnapshotStamp(string Name, DateTimeOffset Time, long Id, NamedTime Named)
 {
-    public static SnapshotStamp Of(SnapshotRecord r) => new(r.Name, r.Time, r.Id);
+    /// <summary>From the catalog; a name that says no time (from an older version) counts as its recorded time in `zone`.</summary>
+    public static SnapshotStamp Of(SnapshotRecord r, TimeZoneInfo zone) =>
+        new(r.Name, r.Time, r.Id, SnapshotNames.Parse(r.Name, zone) ?? new NamedTime(TimeZoneInfo.ConvertTime(r.Time, zone), 0));
 
-    /// <summary>Oldest first, as the catalog and the mount list them.</summary>
-    public static List<SnapshotStamp> Ordered(IEnumerable<SnapshotStamp> stamps) => stamps.OrderBy(s => s.Time).ThenBy(s => s.Id).ToList();
+    /// <summary>A name at the root of the mount, read in the store's zone; null for day links, `latest` and other names.</summary>
+    public static SnapshotStamp? FromName(string name, TimeZoneInfo zone) =>
+        SnapshotNames.Parse(name, zone) is { } n ? new SnapshotStamp(name, n.Time, 0, n) : null;
 
-    /// <summary>
-    /// A snapshot directory's name (YYYY-MM-DD_HHMM, YYYY-MM-DD_HHMMSS or YYYY-MM-DD_HHMMSS.N, local time; see
-    /// SnapshotNaming) read back as a time in `zone`; null for anything else (day links, `latest`, other names).
-    /// The id orders snapshots of the same second by their .N suffix.
-    /// </summary>
-    public static SnapshotStamp? Parse(string name, TimeZoneInfo zone)
-    {
-        var m = NamePattern().Match(name);
-        if (!m.Success) return null;
-        string format = m.Groups["ss"].Success ? "yyyy-MM-dd_HHmmss" : "yyyy-MM-dd_HHmm";
-        string text = m.Groups["ss"].Success ? name[..17] : name[..15];
-        if (!DateTime.TryParseExact(text, format, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local)) return null;
-        long n = m.Groups["n"].Success && long.TryParse(m.Groups["n"].Value, out long x) ? x : 0;
-        return new SnapshotStamp(name, new DateTimeOffset(local, zone.GetUtcOffset(local)), n);
-    }
+    /// <summary>The day its name is on: its day link's name.</summary>
+    public DateOnly Day => Named.Day;
 
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}_\d{4}(?<ss>\d{2}(\.(?<n>\d+))?)?$")]
-    private static partial Regex NamePattern();
+    /// <summary>Oldest first, by what the names say (then the counter within a second, then the name), the same for every reader.</summary>
+    public static List<SnapshotStamp> Ordered(IEnumerable<SnapshotStamp> stamps) => stamps.Order(TimeOrder).ToList();
+
+    public static IComparer<SnapshotStamp> TimeOrder { get; } = Comparer<SnapshotStamp>.Create((a, b) =>
+        a.Named.Time.CompareTo(b.Named.Time) is var c and not 0 ? c
+        : a.Named.Counter.CompareTo(b.Named.Counter) is var n and not 0 ? n
+        : string.CompareOrdinal(a.Name, b.Name));
 }

@@ -11,6 +11,7 @@ using Microsoft.Win32.SafeHandles;
 using TimeTravel.Store.Arenas;
 using TimeTravel.Store.Catalog;
 using TimeTravel.Store.History;
+using TimeTravel.Store.Naming;
 using TimeTravel.Store.Posix;
 using TimeTravel.Store.Trees;
 
@@ -67,7 +68,7 @@ public sealed class SnapshotWriter
         _repo.Blocks.Commit();
         var record = new SnapshotRecord
         {
-            Name = SnapshotNaming.NameFor(time, _repo.Catalog.Snapshots().Select(s => (s.Name, s.Time))),
+            Name = SnapshotNames.For(time, StoreZone.Fix(_repo), _repo.Catalog.Snapshots().Select(s => s.Name)),
             Time = time,
             Sources = sources.Select(s => s.Path).ToList(),
             Root = root,

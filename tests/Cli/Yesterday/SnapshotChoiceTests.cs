@@ -1,5 +1,8 @@
 // Which snapshot `yesterday` picks: Plan 9 dates, -n DAYS[:HOURS], --at, and the nearest ones named when none fits.
+using TimeTravel.Store.Catalog;
 using TimeTravel.Store.History;
+using TimeTravel.Store.Posix;
+using TimeTravel.Store.Trees;
 using TimeTravel.Yesterday;
 using Xunit;
 
@@ -9,7 +12,9 @@ public class SnapshotChoiceTests
 {
     private static readonly TimeSpan Utc = TimeSpan.Zero;
 
-    private static SnapshotStamp Snap(long id, string time) => new(DateTimeOffset.Parse(time).ToString("yyyy-MM-dd_HHmm"), DateTimeOffset.Parse(time), id);
+    private static readonly TimeZoneInfo Zone = TimeZoneInfo.Utc;
+
+    private static SnapshotStamp Snap(long id, string time) => SnapshotStamp.FromName(DateTimeOffset.Parse(time).ToString("yyyy-MM-dd_HHmm"), Zone)! with { Id = id };
 
     private static readonly SnapshotStamp[] Snaps =
     [
@@ -29,12 +34,12 @@ public class SnapshotChoiceTests
 
     [Fact]
     public void ADateMeansThatDaysLastSnapshot() =>
-        Assert.Equal(3, SnapshotChoice.ParsePlan9Date("0812", Today).Pick(Snaps, Now).Id);
+        Assert.Equal(3, SnapshotChoice.ParsePlan9Date("0812", Today).Pick(Snaps, Now, Zone).Id);
 
     [Fact]
     public void ADateWithNoSnapshotNamesTheNearestOnes()
     {
-        var e = Assert.Throws<ChoiceException>(() => SnapshotChoice.ParsePlan9Date("0813", Today).Pick(Snaps, Now));
+        var e = Assert.Throws<ChoiceException>(() => SnapshotChoice.ParsePlan9Date("0813", Today).Pick(Snaps, Now, Zone));
         Assert.Contains("2026-08-12_2100", e.Message);
         Assert.Contains("2026-08-14_0900", e.Message);
     }
@@ -42,17 +47,73 @@ public class SnapshotChoiceTests
     [Fact]
     public void DaysAgoPicksTheNewestAtLeastThatOld()
     {
-        Assert.Equal(4, SnapshotChoice.ParseDaysAgo("1").Pick(Snaps, Now).Id);
-        Assert.Equal(3, SnapshotChoice.ParseDaysAgo("2").Pick(Snaps, Now).Id);
-        Assert.Equal(2, SnapshotChoice.ParseDaysAgo("2:16").Pick(Snaps, Now).Id);
+        Assert.Equal(4, SnapshotChoice.ParseDaysAgo("1").Pick(Snaps, Now, Zone).Id);
+        Assert.Equal(3, SnapshotChoice.ParseDaysAgo("2").Pick(Snaps, Now, Zone).Id);
+        Assert.Equal(2, SnapshotChoice.ParseDaysAgo("2:16").Pick(Snaps, Now, Zone).Id);
     }
 
     [Fact]
     public void AtPicksTheNewestAtOrBefore() =>
-        Assert.Equal(2, new SnapshotChoice.AtOrBefore(DateTimeOffset.Parse("2026-08-12T20:59:00+00:00")).Pick(Snaps, Now).Id);
+        Assert.Equal(2, new SnapshotChoice.AtOrBefore(DateTimeOffset.Parse("2026-08-12T20:59:00+00:00")).Pick(Snaps, Now, Zone).Id);
+
+    // Regression: --at '2026-12-02 18:57' missed the snapshot taken at 18:57:19 and named _1857.
+    [Fact]
+    public void AtGivenToTheMinuteMeansThatWholeMinute()
+    {
+        var record = new SnapshotRecord
+        {
+            Id = 7, Name = "2026-12-02_1857", Time = new DateTimeOffset(2026, 12, 2, 18, 57, 19, TimeSpan.Zero), Sources = ["/"],
+            Root = new Node { Name = "/"u8.ToArray(), Kind = FileKind.Directory }, Stats = new SnapshotStats(),
+        };
+        SnapshotStamp[] snaps = [Snap(6, "2026-12-02T18:00:00+00:00"), SnapshotStamp.Of(record, Zone)];
+        var now = new DateTimeOffset(2026, 12, 3, 0, 0, 0, TimeSpan.Zero);
+        Assert.Equal(7, SnapshotChoice.ParseAt("2026-12-02 18:57").Pick(snaps, now, Zone).Id);
+        Assert.Equal(7, SnapshotChoice.ParseAt("2026-12-02T18:57+00:00").Pick(snaps, now, Zone).Id);
+        Assert.Equal(6, SnapshotChoice.ParseAt("2026-12-02 18:56").Pick(snaps, now, Zone).Id);
+    }
+
+    [Theory]
+    [InlineData("2026-08-12", 3)]                    // a day: the whole day
+    [InlineData("2026-08-12 21", 3)]                 // an hour: the whole hour
+    [InlineData("2026-08-12 20", 2)]
+    [InlineData("2026-08-12 21:00", 3)]              // a minute: the whole minute
+    [InlineData("2026-08-12 20:59:59", 2)]           // a second: the whole second
+    [InlineData("2026-08-12 21:00:00", 3)]
+    [InlineData("2026-08-12T20:59:59.999", 2)]       // with a fraction: that instant
+    [InlineData("2026-08-12T23:00+02:00", 3)]        // an offset says its own zone
+    [InlineData("2026-08-12T22:59+02:00", 2)]
+    [InlineData("2026-08-12 21:00Z", 3)]
+    public void AtMeansTheWholePeriodItIsGivenTo(string at, long expected) =>
+        Assert.Equal(expected, SnapshotChoice.ParseAt(at).Pick(Snaps, Now, Zone).Id);
 
     [Fact]
-    public void NoFlagPicksTheNewest() => Assert.Equal(4, new SnapshotChoice.Newest().Pick(Snaps, Now).Id);
+    public void AtBeforeTheFirstSnapshotNamesTheFirst()
+    {
+        var e = Assert.Throws<ChoiceException>(() => SnapshotChoice.ParseAt("2026-08-10").Pick(Snaps, Now, Zone));
+        Assert.Contains("nearest: 2026-08-11_0900", e.Message);
+    }
+
+    // An --at without an offset is a time in the store's zone, as the names are, not in the reader's TZ.
+    [Fact]
+    public void AtWithoutAnOffsetIsReadInTheStoresZone()
+    {
+        var berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+        SnapshotStamp[] snaps = [SnapshotStamp.FromName("2026-12-02_1800", berlin)! with { Id = 1 }, SnapshotStamp.FromName("2026-12-02_1900", berlin)! with { Id = 2 }];
+        var now = new DateTimeOffset(2026, 12, 3, 0, 0, 0, TimeSpan.Zero);
+        Assert.Equal(1, SnapshotChoice.ParseAt("2026-12-02 18:30").Pick(snaps, now, berlin).Id);
+        Assert.Equal(2, SnapshotChoice.ParseAt("2026-12-02 19:00").Pick(snaps, now, berlin).Id);
+        Assert.Equal(2, SnapshotChoice.ParseAt("2026-12-02 18:30Z").Pick(snaps, now, berlin).Id); // 19:30 in Berlin
+    }
+
+    [Theory]
+    [InlineData("yesterday")]
+    [InlineData("2026-13-01 10:00")]
+    [InlineData("2026-12-01 25:00")]
+    [InlineData("2026-12-01 10:00+15:00")]
+    public void AnUnreadableAtIsRefused(string at) => Assert.Throws<ChoiceException>(() => SnapshotChoice.ParseAt(at));
+
+    [Fact]
+    public void NoFlagPicksTheNewest() => Assert.Equal(4, new SnapshotChoice.Newest().Pick(Snaps, Now, Zone).Id);
 
     [Theory]
     [InlineData("123")]
