@@ -6,13 +6,13 @@ using TimeTravel.Store.Naming;
 
 namespace TimeTravel.Store.History;
 
-/// <param name="Time">When it was taken: the catalog's exact time, or (read from the mount) the time its name says.</param>
+/// <param name="Time">When it was taken, in the store's zone: the catalog's exact time, or (read from the mount) the time its name says.</param>
 /// <param name="Named">The time its name says, to the minute or second, in its store's zone; choices compare this.</param>
 public sealed record SnapshotStamp(string Name, DateTimeOffset Time, long Id, NamedTime Named)
 {
     /// <summary>From the catalog; a name that says no time (from an older version) counts as its recorded time in `zone`.</summary>
     public static SnapshotStamp Of(SnapshotRecord r, TimeZoneInfo zone) =>
-        new(r.Name, r.Time, r.Id, SnapshotNames.Parse(r.Name, zone) ?? new NamedTime(TimeZoneInfo.ConvertTime(r.Time, zone), 0));
+        new(r.Name, TimeZoneInfo.ConvertTime(r.Time, zone), r.Id, SnapshotNames.Parse(r.Name, zone) ?? new NamedTime(TimeZoneInfo.ConvertTime(r.Time, zone), 0));
 
     /// <summary>A name at the root of the mount, read in the store's zone; null for day links, `latest` and other names.</summary>
     public static SnapshotStamp? FromName(string name, TimeZoneInfo zone) =>
