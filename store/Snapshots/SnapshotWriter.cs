@@ -66,10 +66,11 @@ public sealed class SnapshotWriter
             : SnapshotTotals.Count(_repo.Trees, root);
 
         _repo.Blocks.Commit();
+        var zone = StoreZone.Fix(_repo); // names and recorded offsets are in the store's zone, whatever this process's TZ
         var record = new SnapshotRecord
         {
-            Name = SnapshotNames.For(time, StoreZone.Fix(_repo), _repo.Catalog.Snapshots().Select(s => s.Name)),
-            Time = time,
+            Name = SnapshotNames.For(time, zone, _repo.Catalog.Snapshots().Select(s => s.Name)),
+            Time = TimeZoneInfo.ConvertTime(time, zone),
             Sources = sources.Select(s => s.Path).ToList(),
             Root = root,
             Complete = Interlocked.Read(ref _errors) == 0,

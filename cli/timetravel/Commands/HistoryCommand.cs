@@ -64,7 +64,7 @@ public static class HistoryCommand
         {
             w.WriteStartObject();
             w.WriteString("snapshot", v.Snapshot.Name);
-            w.WriteString("time", v.Snapshot.Time.ToString("O"));
+            JsonOut.Time(w, "time", v.Snapshot.Time);
             w.WriteString("lastSeen", v.LastSeen.Name);
             w.WriteStartArray("changes");
             foreach (var word in VersionChanges.Words(v.Changes)) w.WriteStringValue(word);

@@ -46,7 +46,7 @@ public static class ListCommand
         w.WriteStartObject();
         w.WriteNumber("id", s.Id);
         w.WriteString("name", s.Name);
-        w.WriteString("time", s.Time.ToString("O"));
+        JsonOut.Time(w, "time", s.Time);
         w.WriteStartArray("sources"); foreach (var x in s.Sources) w.WriteStringValue(x); w.WriteEndArray();
         w.WriteString("root", s.Root.Content.Root.ToString());
         w.WriteBoolean("complete", s.Complete);
