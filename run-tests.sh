@@ -35,6 +35,9 @@ dotnet build TimeTravel.sln -c Release -nologo -v quiet
 dotnet publish cli/yesterday/Yesterday.csproj -c Release -r linux-x64 -o artifacts/aot -nologo -v quiet
 dotnet publish cli/timetravel/TimeTravel.Cli.csproj -c Release -r linux-x64 -p:PublishAot=true -o artifacts/aot-timetravel -nologo -v quiet
 export YESTERDAY_AOT="$PWD/artifacts/aot/yesterday" TIMETRAVEL_AOT="$PWD/artifacts/aot-timetravel/timetravel"
+# A store's first snapshot records the zone its names are written in: the same on every machine (tests that need
+# another zone set TZ for the command they run).
+export TZ=UTC
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0

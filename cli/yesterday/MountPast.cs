@@ -34,6 +34,7 @@ public sealed class MountPast : Past
 
     public override string MountPoint { get; }
     public override bool Mounted => true;
+    public override string? NotMounted => null;
     public override IReadOnlyList<SnapshotStamp> Snapshots { get; }
     public override TimeZoneInfo Zone { get; }
     public override IReadOnlyList<string>? Sources => null;

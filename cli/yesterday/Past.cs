@@ -3,6 +3,7 @@
 // yesterday read only the dump tree; this one reads the store where it may, because that works with nothing mounted.
 using TimeTravel.Store;
 using TimeTravel.Store.History;
+using TimeTravel.Store.Posix;
 using TimeTravel.Store.Restore;
 using TimeTravel.Store.Trees;
 
@@ -40,9 +41,16 @@ public abstract class Past : IDisposable
     /// <summary>`yesterday -a`: every distinct version of `path`, oldest first; the exit status.</summary>
     public abstract int History(byte[] path, TextWriter output, TextWriter errors);
 
-    /// <summary>Where `path` of `snap` is in the mount: under its day's name when it is that day's last snapshot.</summary>
-    public byte[] InMount(SnapshotStamp snap, byte[] path) =>
-        SnapshotPaths.InMount(MountPoint, SnapshotPaths.DirectoryName(snap, Snapshots), path);
+    /// <summary>
+    /// Where `path` of `snap` is in the mount: under its day's name when it is that day's last snapshot. With nothing
+    /// mounted there is no such path: SNAPSHOT:PATH instead (NotMounted says so).
+    /// </summary>
+    public byte[] InMount(SnapshotStamp snap, byte[] path) => Mounted
+        ? SnapshotPaths.InMount(MountPoint, SnapshotPaths.DirectoryName(snap, Snapshots), path)
+        : SnapshotPaths.Label(snap.Name, path);
+
+    /// <summary>The note for stderr when the store is not mounted (versions are shown as SNAPSHOT:PATH); null when it is.</summary>
+    public abstract string? NotMounted { get; }
 
     /// <summary>MOUNT/SNAPSHOT/path, by the snapshot's own name (its day's link may point elsewhere by now).</summary>
     public byte[] Exact(SnapshotStamp snap, byte[] path) => SnapshotPaths.InMount(MountPoint, snap.Name, path);
@@ -52,14 +60,35 @@ public abstract class Past : IDisposable
 
     public virtual void Dispose() { }
 
-    /// <summary>The store when it can be opened; else its mount (or a timetravel mount at the default place); else the store's error.</summary>
+    /// <summary>
+    /// The store when it can be opened; else, when it exists but this user may not read it, its mount (for the default
+    /// store, a timetravel mount at the default place); else a StoreException naming the store.
+    /// </summary>
     public static Past Open(string storeRoot)
     {
         try { return new StorePast(Repository.OpenReader(storeRoot)); }
         catch (Exception e) when (e is StoreException or StoreFormatException or IOException or UnauthorizedAccessException)
         {
+            if (!Exists(storeRoot)) throw new StoreException($"{storeRoot}: no such store (give the store with --store or $TIMETRAVEL_STORE)");
+            if (!MayNotRead(storeRoot)) throw; // a store this user can read, and its own error
             if (MountLocator.FindReadable(storeRoot) is { } mountPoint) return new MountPast(mountPoint);
-            throw;
+            throw new StoreException($"{storeRoot}: the store is readable by root only and is not mounted; root can mount it " +
+                $"with `timetravel --store {storeRoot} mount` (at {MountLocator.DefaultMountPoint}), and then every user reads it there");
         }
+    }
+
+    private static bool Exists(string path)
+    {
+        try { PosixFs.LStat(PathBytes.FromDisplay(Path.GetFullPath(path))); return true; }
+        catch (PosixException e) when (e.Errno is 2 or 20 /* ENOENT, ENOTDIR */) { return false; }
+        catch (PosixException) { return true; } // there, as far as this user can tell
+    }
+
+    // Whether the store's directory keeps this user out (so the mount is their way in).
+    private static bool MayNotRead(string storeRoot)
+    {
+        try { Directory.EnumerateFileSystemEntries(storeRoot).Any(); return false; }
+        catch (UnauthorizedAccessException) { return true; }
+        catch (IOException) { return false; }
     }
 }

@@ -35,6 +35,7 @@ public sealed class StorePast : Past
 
     public override string MountPoint { get; }
     public override bool Mounted { get; }
+    public override string? NotMounted => Mounted ? null : MountLocator.NotMounted(_repo.Layout.Root);
     public override IReadOnlyList<SnapshotStamp> Snapshots { get; }
     public override TimeZoneInfo Zone { get; }
     public override IReadOnlyList<string> Sources { get; }

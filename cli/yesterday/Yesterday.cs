@@ -35,7 +35,13 @@ public sealed class Yesterday(Past past, TextWriter output, TextWriter errors, b
 
     private int One(string file, SnapshotChoice choice, DateTimeOffset now, Mode mode)
     {
-        if (mode == Mode.History) return SourcePathOf(file) is { } p ? past.History(p, output, errors) : 1;
+        if (mode == Mode.History)
+        {
+            if (SourcePathOf(file) is not { } p) return 1;
+            int listed = past.History(p, output, errors);
+            if (listed == 0 && past.NotMounted is { } note) errors.WriteLine($"yesterday: note: {note}");
+            return listed;
+        }
         if (Resolve(file, choice, now) is not { } old) return 1;
         byte[] shown = past.InMount(old.Snapshot, old.Path);
         byte[] exact = past.Exact(old.Snapshot, old.Path);
@@ -43,7 +49,7 @@ public sealed class Yesterday(Past past, TextWriter output, TextWriter errors, b
         {
             case Mode.Print:
                 output.WriteLine(PathBytes.Quoted(shown));
-                if (!past.Mounted) errors.WriteLine($"yesterday: note: {past.MountPoint} is not mounted (`timetravel mount`)");
+                if (past.NotMounted is { } note) errors.WriteLine($"yesterday: note: {note}");
                 return 0;
             case Mode.Diff:
                 if (old.Node.Kind is not (FileKind.Regular or FileKind.Symlink))

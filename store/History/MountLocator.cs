@@ -21,15 +21,22 @@ public static class MountLocator
     }
 
     /// <summary>
-    /// For reading snapshots without the store (an ordinary user, who may not open it): the store's mount, else any
-    /// timetravel mount at the default mount point; null when there is neither.
+    /// For reading snapshots without the store (an ordinary user, who may not open it): the store's mount; for the
+    /// default store, else any timetravel mount at the default mount point; null otherwise. Never another store's
+    /// mount for a store named on the command line.
     /// </summary>
     public static string? FindReadable(string storeRoot)
     {
         var (mp, mounted) = Find(storeRoot);
         if (mounted) return mp;
-        return TimeTravelMounts().Any(m => m.MountPoint == DefaultMountPoint) ? DefaultMountPoint : null;
+        bool defaultStore = Trim(Path.GetFullPath(storeRoot)) == StoreLayout.DefaultRoot;
+        return defaultStore && TimeTravelMounts().Any(m => m.MountPoint == DefaultMountPoint) ? DefaultMountPoint : null;
     }
+
+    /// <summary>What to say when a store is not mounted: how its versions are shown instead, and how to mount it.</summary>
+    public static string NotMounted(string storeRoot) =>
+        $"{storeRoot} is not mounted, so versions are shown as SNAPSHOT:PATH (`timetravel --store {storeRoot} cat SNAPSHOT PATH` " +
+        $"prints one); mount it with `timetravel --store {storeRoot} mount` (at {DefaultMountPoint}) to reach them as files";
 
     private static List<MountEntry> TimeTravelMounts()
     {

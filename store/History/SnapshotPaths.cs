@@ -75,6 +75,12 @@ public static class SnapshotPaths
         return lastOfDay?.Name == snap.Name ? SnapshotNames.DayName(snap.Day) : snap.Name;
     }
 
+    /// <summary>
+    /// A version named when the store is not mounted, so that it has no path: SNAPSHOT:PATH, plainly not a path (the
+    /// snapshot and path `timetravel cat` takes).
+    /// </summary>
+    public static byte[] Label(string snapshotName, byte[] sourcePath) => [.. PathBytes.From(snapshotName + ":"), .. sourcePath];
+
     /// <summary>MOUNT/DIRECTORY/path: DIRECTORY is a snapshot's name, or (from DirectoryName) its day's name.</summary>
     public static string InMount(string mountPoint, string directory, string sourcePath) =>
         mountPoint.TrimEnd('/') + "/" + directory + (sourcePath == "/" ? "" : sourcePath);

@@ -24,7 +24,7 @@ public static class HistoryCommand
         cmd.SetAction(r => CommonOptions.Run(() =>
         {
             using var repo = Repository.OpenReader(r.GetValue(CommonOptions.Store)!);
-            var (mountPoint, _) = MountLocator.Find(repo.Layout.Root);
+            var (mountPoint, mounted) = MountLocator.Find(repo.Layout.Root);
             var sources = repo.Catalog.Sources().Select(s => s.Path).ToList();
             byte[] cwd = PathArgument.CurrentDirectory();
             var readings = PathArgument.Readings(CommandLineBytes.Bytes(r.GetValue(path)!))
@@ -39,8 +39,11 @@ public static class HistoryCommand
                 Console.Error.WriteLine($"timetravel: {display}: in none of the {snapshots.Count} snapshots (from {snapshots[0].Name} to {snapshots[^1].Name})");
                 return CommonOptions.Failed;
             }
-            string InMount(SnapshotRecord snapshot) => PathBytes.Quoted(SnapshotPaths.InMount(mountPoint, snapshot.Name, bytes));
-            if (r.GetValue(json)) { WriteJson(versions, s => PathBytes.Display(SnapshotPaths.InMount(mountPoint, s.Name, bytes))); return CommonOptions.Ok; }
+            // Not mounted: no path exists to print; SNAPSHOT:PATH instead, and a note saying how to mount.
+            byte[] Where(SnapshotRecord s) => mounted ? SnapshotPaths.InMount(mountPoint, s.Name, bytes) : SnapshotPaths.Label(s.Name, bytes);
+            string InMount(SnapshotRecord snapshot) => PathBytes.Quoted(Where(snapshot));
+            if (!mounted) Console.Error.WriteLine($"timetravel: note: {MountLocator.NotMounted(repo.Layout.Root)}");
+            if (r.GetValue(json)) { WriteJson(versions, mounted ? s => PathBytes.Display(Where(s)) : null); return CommonOptions.Ok; }
             Console.WriteLine($"{"TIME",-26} {"SIZE",10} {"OWNER",-11} {"CHANGE",-18} PATH");
             for (int i = 0; i < versions.Count; i++)
             {
@@ -57,7 +60,7 @@ public static class HistoryCommand
         return cmd;
     }
 
-    private static void WriteJson(IReadOnlyList<FileVersion> versions, Func<SnapshotRecord, string> inMount) => JsonOut.Write(w =>
+    private static void WriteJson(IReadOnlyList<FileVersion> versions, Func<SnapshotRecord, string>? inMount) => JsonOut.Write(w =>
     {
         w.WriteStartArray();
         foreach (var v in versions)
@@ -72,7 +75,7 @@ public static class HistoryCommand
             w.WriteBoolean("exists", v.Node is not null);
             if (v.Node is { } n)
             {
-                w.WriteString("path", inMount(v.Snapshot));
+                if (inMount is not null) w.WriteString("path", inMount(v.Snapshot)); // only where the store is mounted
                 w.WriteString("type", n.Kind.ToString().ToLowerInvariant());
                 w.WriteNumber("size", n.Size);
                 w.WriteNumber("mode", n.Mode); w.WriteNumber("uid", n.Uid); w.WriteNumber("gid", n.Gid);

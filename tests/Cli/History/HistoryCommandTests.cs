@@ -16,12 +16,24 @@ public class HistoryCommandTests(HistoryCliFixture f) : IClassFixture<HistoryCli
         var lines = r.Stdout.TrimEnd('\n').Split('\n');
         Assert.StartsWith("TIME", lines[0]);
         Assert.Equal(6, lines.Length);
-        Assert.Matches(@"^2026-11-01 10:00:00 \+01:00 +14 B +0:0 +created +/backup/\.snapshot/2026-11-01_1000" + f.Notes + "$", lines[1]);
+        Assert.Matches(@"^2026-11-01 10:00:00 \+01:00 +14 B +0:0 +created +2026-11-01_1000:" + f.Notes + "$", lines[1]);
         Assert.Contains(" content ", lines[2]);
-        Assert.Contains("/backup/.snapshot/2026-11-02_1000" + f.Notes, lines[2]);
+        Assert.Contains("2026-11-02_1000:" + f.Notes, lines[2]);
         Assert.Contains(" metadata ", lines[3]);
         Assert.Matches(@"^2026-11-04 10:00:00 \+01:00 +- +- +deleted +\(deleted\)$", lines[4]);
         Assert.Contains(" recreated ", lines[5]);
+    }
+
+    // Regression: with the store not mounted, history printed paths under /backup/.snapshot that did not exist.
+    [Fact]
+    public void NotMountedItNamesVersionsBySnapshotAndSaysHowToMount()
+    {
+        var r = f.Run("history", f.Notes);
+        Assert.DoesNotContain("/backup/.snapshot/", r.Stdout);
+        Assert.Contains($"{f.Store} is not mounted, so versions are shown as SNAPSHOT:PATH", r.Stderr);
+        Assert.Contains($"timetravel --store {f.Store} mount", r.Stderr);
+        var json = JsonDocument.Parse(f.Run("history", "--json", f.Notes).Stdout).RootElement;
+        Assert.All(json.EnumerateArray(), v => Assert.False(v.TryGetProperty("path", out _)));
     }
 
     [Fact]
@@ -40,8 +52,8 @@ public class HistoryCommandTests(HistoryCliFixture f) : IClassFixture<HistoryCli
     public void DiffShowsUnifiedDiffsBetweenAdjacentVersionsOfTheContent()
     {
         var r = f.Run("history", "--diff", f.Notes);
-        Assert.Contains("--- /backup/.snapshot/2026-11-01_1000" + f.Notes, r.Stdout);
-        Assert.Contains("+++ /backup/.snapshot/2026-11-02_1000" + f.Notes, r.Stdout);
+        Assert.Contains("--- 2026-11-01_1000:" + f.Notes, r.Stdout);
+        Assert.Contains("+++ 2026-11-02_1000:" + f.Notes, r.Stdout);
         Assert.Contains("\n-two\n+TWO\n", r.Stdout);
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(r.Stdout, "^@@", System.Text.RegularExpressions.RegexOptions.Multiline));
         Assert.Empty(Directory.EnumerateDirectories(Path.GetTempPath(), "timetravel-history-*"));

@@ -51,11 +51,11 @@ public sealed class YesterdayAotTests : IDisposable
         Assert.True(history.ExitCode == 0, history.ToString());
         var lines = history.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, lines.Length);
-        Assert.Equal($"2026-11-20 09:15:00             8  1234:5678    created           /backup/.snapshot/2026-11-20{_src}/motd", lines[0]);
+        Assert.Equal($"2026-11-20 09:15:00             8  1234:5678    created           2026-11-20_0915:{_src}/motd", lines[0]);
         Assert.StartsWith($"{Second:yyyy-MM-dd HH:mm:ss}            13  1234:5678    content ", lines[1]);
 
-        Assert.Equal($"/backup/.snapshot/2026-11-20{_src}/motd\n", Aot("--at", First.AddHours(1).ToString("O"), "motd").Stdout);
-        Assert.Equal($"/backup/.snapshot/2026-11-20{_src}/motd\n", Aot("-20261120", "motd").Stdout);
+        Assert.Equal($"2026-11-20_0915:{_src}/motd\n", Aot("--at", First.AddHours(1).ToString("O"), "motd").Stdout);
+        Assert.Equal($"2026-11-20_0915:{_src}/motd\n", Aot("-20261120", "motd").Stdout);
         var outside = Aot("/usr/bin/env");
         Assert.Equal(1, outside.ExitCode);
         Assert.Contains($"the sources are {_src}", outside.Stderr);

@@ -51,7 +51,8 @@ public sealed class YesterdayCommandTests : IDisposable
     private void Write(string rel, string text) => File.WriteAllText(Path.Combine(_src, rel), text);
     private string Src(string rel) => Path.Combine(_src, rel);
     private string Date(int day) => "-" + _days[day].ToString("yyyyMMdd");
-    private string InMount(int day, string rel) => $"/backup/.snapshot/{_days[day]:yyyy-MM-dd}{Src(rel)}";
+    // Nothing is mounted, so a version has no path: it is shown as SNAPSHOT:PATH (the store's zone is this process's).
+    private string InMount(int day, string rel) => $"{_days[day]:yyyy-MM-dd_HHmm}:{Src(rel)}";
 
     private void Snapshot(int day)
     {
@@ -68,6 +69,45 @@ public sealed class YesterdayCommandTests : IDisposable
         var r = Yesterday("fstab");
         Assert.Equal(0, r.ExitCode);
         Assert.Equal(InMount(2, "etc/fstab") + "\n", r.Stdout);
+    }
+
+    // Regression: with the store not mounted, yesterday printed paths under /backup/.snapshot that did not exist.
+    [Fact]
+    public void NotMountedItNamesTheVersionBySnapshotAndSaysHowToMount()
+    {
+        foreach (var args in new[] { new[] { "fstab" }, ["-a", "fstab"] })
+        {
+            var r = Yesterday(args);
+            Assert.True(r.ExitCode == 0, r.ToString());
+            Assert.DoesNotContain("/backup/.snapshot/", r.Stdout);
+            Assert.Contains($"{InMount(2, "etc/fstab")}", r.Stdout);
+            Assert.Contains($"{_store} is not mounted, so versions are shown as SNAPSHOT:PATH", r.Stderr);
+            Assert.Contains($"timetravel --store {_store} mount", r.Stderr);
+        }
+    }
+
+    // Regression: `yesterday --store /nonexistent` answered from the default store's mount, with exit 0.
+    [Fact]
+    public void ANonexistentStoreIsAnErrorNamingIt()
+    {
+        string missing = _dir["no-such-store"];
+        foreach (var user in new string?[] { null, "65534" })
+        {
+            var r = new YesterdayRunner(missing, "/") { AsUser = user }.Run(Src("etc/fstab"));
+            Assert.Equal(1, r.ExitCode);
+            Assert.Equal("", r.Stdout);
+            Assert.Contains($"{missing}: no such store", r.Stderr);
+        }
+    }
+
+    [Fact]
+    public void AStoreAnOrdinaryUserMayNotReadAndNobodyMountedIsAnErrorSayingHowToMount()
+    {
+        var r = new YesterdayRunner(_store, "/") { AsUser = "65534" }.Run(Src("etc/fstab"));
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal("", r.Stdout);
+        Assert.Contains($"{_store}: the store is readable by root only and is not mounted", r.Stderr);
+        Assert.Contains($"timetravel --store {_store} mount", r.Stderr);
     }
 
     [Fact]
