@@ -81,7 +81,7 @@ public sealed class YesterdayNameTests : IDisposable
         var print = Runner.Run("nl\nx");
         Assert.True(print.ExitCode == 0, print.ToString());
         Assert.Single(print.Stdout.TrimEnd('\n').Split('\n'));
-        Assert.StartsWith("$'/", print.Stdout);
+        Assert.Matches(@"^\$'\d{4}-\d{2}-\d{2}_\d{4}:/", print.Stdout); // nothing mounted: SNAPSHOT:PATH
         Assert.EndsWith(@"/nl\nx'" + "\n", print.Stdout);
 
         var history = Runner.Run("-a", "nl\nx");
