@@ -17,7 +17,7 @@ public sealed class SnapshotsView(Repository repo)
 
     public Repository Repository => repo;
 
-    /// <summary>The zone the store's names are in (the first snapshot records it; until then, this process's).</summary>
+    /// <summary>The zone the store's names are in (the first snapshot records it; until then, the system's).</summary>
     public TimeZoneInfo Zone => StoreZone.Of(repo);
 
     /// <summary>When the catalog last changed (UTC), as of the last re-read: the root directory's mtime.</summary>

@@ -12,9 +12,12 @@ public static class StoreZone
     /// <summary>The name of the hidden link at the mount's root whose target is the store's zone id.</summary>
     public const string MountLink = ".zone";
 
-    /// <summary>The store's zone: its setting, else (not yet recorded) the zone this process runs in.</summary>
+    /// <summary>
+    /// The store's zone: its setting, else (not yet recorded: a store written by an older version) the system's, which
+    /// its snapshot timer wrote the names in and which root and the mount's daemon both read them in.
+    /// </summary>
     public static TimeZoneInfo Of(Repository repo) =>
-        repo.Catalog.Setting(Setting) is { } id ? Find(id, $"{repo.Layout.Catalog}: setting \"{Setting}\"") : TimeZoneInfo.Local;
+        repo.Catalog.Setting(Setting) is { } id ? Find(id, $"{repo.Layout.Catalog}: setting \"{Setting}\"") : System();
 
     /// <summary>For the writer, before it names a snapshot: the store's zone, recording this process's zone when there is none yet.</summary>
     public static TimeZoneInfo Fix(Repository repo)
@@ -36,8 +39,8 @@ public static class StoreZone
     }
 
     /// <summary>
-    /// The zone to read names in when the store's is not known (a mount made by an older version): the system's
-    /// (/etc/localtime), which the snapshot timer runs in, not the reader's TZ.
+    /// The zone to read names in when the store's is not known (a store or mount made by an older version): the
+    /// system's (/etc/localtime), which the snapshot timer runs in, not the reader's TZ.
     /// </summary>
     public static TimeZoneInfo System()
     {
