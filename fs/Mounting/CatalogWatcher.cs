@@ -15,11 +15,17 @@ public sealed class CatalogWatcher : IDisposable
     public CatalogWatcher(SnapshotFileSystem fs, FuseMount mount, Action<string> log, TimeSpan? every = null)
     {
         var period = every ?? TimeSpan.FromSeconds(1);
+        DateTime seen = fs.Snapshots.Stamp;
         _timer = new Timer(_ =>
         {
             try
             {
-                if (!fs.Snapshots.Refresh()) return;
+                // Compared with what this watcher saw last, not with Refresh's answer: a lookup of a new name may have
+                // re-read the catalog already (SnapshotFileSystem.Lookup), and the kernel's copies must still go.
+                fs.Snapshots.Refresh();
+                var stamp = fs.Snapshots.Stamp;
+                if (stamp == seen) return;
+                seen = stamp;
                 // The directories whose listings the kernel may not keep (SnapshotFileSystem.OpenDir): the root and .history's.
                 foreach (var inode in fs.Inodes.Held)
                     if (inode.AtRoot && inode.Node is { Kind: FileKind.Directory }) mount.InvalidateInode(inode.Number);

@@ -141,7 +141,9 @@ public sealed class SnapshotFileSystem : ILowLevelFileSystem
         {
             string text = Encoding.UTF8.GetString(name);
             RootEntry? e = null;
-            int err = Guard(dir, () => { e = _view.Find(text); return 0; });
+            // A name not listed yet may be a snapshot taken since the catalog was last read (`timetravel snapshot`
+            // then at once `yesterday -d`, which names it): look at the catalog again before saying it is not there.
+            int err = Guard(dir, () => { e = _view.Find(text) ?? (_view.Refresh() ? _view.Find(text) : null); return 0; });
             if (err != 0) return err;
             if (e is null) { entry.EntryTimeout = RootTimeout; return 0; } // negative entry, re-asked after a second
             child = RootChild(e);

@@ -44,6 +44,9 @@ public sealed class SnapshotsView(Repository repo)
         lock (_lock) return _snapshots;
     }
 
+    /// <summary>The catalog file's mtime the listing was made from: it changes whenever the listing may have.</summary>
+    public DateTime Stamp { get { lock (_lock) return _stamp; } }
+
     /// <summary>Re-reads the catalog now if its file changed; true when it did (the root listing changed).</summary>
     public bool Refresh()
     {

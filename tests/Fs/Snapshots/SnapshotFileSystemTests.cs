@@ -143,4 +143,15 @@ public sealed class SnapshotFileSystemTests : IDisposable
         Assert.Equal("file.txt", Encoding.UTF8.GetString(target));
         Assert.Empty(_log);
     }
+
+    // Regression: `timetravel snapshot` and at once `yesterday -d`, which names the new snapshot, failed with "No such
+    // file or directory": the root listing was re-read from the catalog at most once a second.
+    [Fact]
+    public void A_snapshot_taken_a_moment_ago_is_found_by_name_before_the_listing_is_due_again()
+    {
+        Lookup(InodeNumbers.Root, Name); // the listing is read now, and would not be again for a second
+        _source.Snapshot(_store, new DateTimeOffset(2024, 9, 3, 17, 30, 0, TimeSpan.Zero));
+        Assert.Equal(0, _fs.Lookup(InodeNumbers.Root, "2024-09-03_1730"u8, AsRoot, out var e));
+        Assert.NotEqual(0UL, e.Attributes.Ino);
+    }
 }
