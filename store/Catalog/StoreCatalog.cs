@@ -20,6 +20,7 @@ public sealed class StoreCatalog : IDisposable
 
     private readonly LiteDatabase _db;
     private readonly string _path;
+    private bool _abandoned; // a write stuck in LiteDB was given up on (CatalogRoom.Watch): closing would wait for it
 
     private StoreCatalog(LiteDatabase db, string path) { _db = db; _path = path; }
 
@@ -94,7 +95,7 @@ public sealed class StoreCatalog : IDisposable
     private T Write<T>(Func<T> f, int records = 1)
     {
         CatalogRoom.Require(_path, records);
-        try { return Guard(f); }
+        try { return CatalogRoom.Watch(_path, () => Guard(f), () => _abandoned = true); }
         finally { MakePrivate(_path); }
     }
 
@@ -342,5 +343,8 @@ public sealed class StoreCatalog : IDisposable
         };
     }
 
-    public void Dispose() => _db.Dispose();
+    public void Dispose()
+    {
+        if (!_abandoned) _db.Dispose();
+    }
 }

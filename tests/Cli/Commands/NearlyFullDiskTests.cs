@@ -117,4 +117,41 @@ public sealed class NearlyFullDiskTests : IDisposable
         var verify = TimeTravelCli.Run(_store, "verify");
         Assert.True(verify.ExitCode == 0, verify.ToString());
     }
+
+    // The room check cannot see another process fill the disk during a catalog write. Such a write (the check skipped,
+    // as if the disk filled just after it) must still end with a clear error and the lock released, not hang: LiteDB's
+    // writer thread dies on ENOSPC and the write would wait for it for ever.
+    [Fact]
+    public void ACatalogWriteCaughtByAFullDiskEndsWithAClearErrorInsteadOfHanging()
+    {
+        File.WriteAllBytes(Path.Combine(_src, "first.bin"), SourceFiles.Random(200_000, 2));
+        Assert.Equal(0, TimeTravelCli.Run(_store, "init", _src).ExitCode);
+        Assert.Equal(0, TimeTravelCli.Run(_store, "snapshot").ExitCode);
+        File.WriteAllText(Path.Combine(_src, "second"), "second");
+        Assert.Equal(0, TimeTravelCli.Run(_store, "snapshot").ExitCode);
+        var names = Names();
+        var noRoomCheck = new Dictionary<string, string> { ["TIMETRAVEL_TEST_NO_CATALOG_ROOM"] = "1" };
+        int gaveUp = 0;
+        for (long kib = 0; kib <= 64; kib += 4)
+        {
+            File.WriteAllText(Path.Combine(_src, $"at{kib}"), $"changed with {kib} KiB free");
+            LeaveFree(kib);
+            foreach (var args in new[] { new[] { "snapshot" }, new[] { "forget", names[0] } })
+            {
+                CliResult r;
+                using (var run = TimeTravelCli.StartWith(noRoomCheck, _store, args)) r = run.Wait(timeoutMs: 60_000); // a hang fails here
+                if (r.ExitCode != 0) AssertFailedForLackOfSpace(r, kib);
+                if (r.Stderr.Contains("the catalog write did not finish")) gaveUp++;
+                Assert.False(File.Exists(Path.Combine(_store, "lock.owner")), $"with {kib} KiB free the writer lock was left held: {r}");
+                names = Names();
+            }
+            FreeSpace();
+            var after = RunBriefly(_store, "snapshot");
+            Assert.True(after.ExitCode == 0, $"after {kib} KiB free, with space again: {after}");
+            names = Names();
+        }
+        Assert.True(gaveUp > 0, "no level caught LiteDB's writer on a full disk: the test did not exercise the watch");
+        var verify = TimeTravelCli.Run(_store, "verify");
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+    }
 }

@@ -85,6 +85,14 @@ public static class TimeTravelCli
 
     public static Running Start(string store, params string[] args) => new(Process.Start(Info(store, args, null))!);
 
+    /// <summary>Start with these environment variables set for the child alone (never for the test process).</summary>
+    public static Running StartWith(IReadOnlyDictionary<string, string> environment, string store, params string[] args)
+    {
+        var psi = Info(store, args, null);
+        foreach (var (k, v) in environment) psi.Environment[k] = v;
+        return new(Process.Start(psi)!);
+    }
+
     public static CliResult Run(string store, params string[] args)
     {
         using var r = Start(store, args);
