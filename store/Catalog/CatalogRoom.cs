@@ -38,7 +38,7 @@ public static class CatalogRoom
         var work = Task.Factory.StartNew(write, TaskCreationOptions.LongRunning);
         var started = DateTime.UtcNow;
         string dir = Path.GetDirectoryName(Path.GetFullPath(catalogPath))!;
-        while (!work.Wait(TimeSpan.FromSeconds(2)))
+        while (!Finished(work, TimeSpan.FromSeconds(2)))
         {
             long free = new DriveInfo(dir).AvailableFreeSpace;
             bool full = free < Base;
@@ -49,6 +49,23 @@ public static class CatalogRoom
                   "(No space left on device); the command's change is not recorded. Free some space and run the command again"
                 : $"{catalogPath}: the catalog write did not finish in {Patience.TotalMinutes:0} minutes; the command's change is not recorded");
         }
-        return work.GetAwaiter().GetResult();
+        return work.GetAwaiter().GetResult(); // the write's own exception, not an AggregateException
+    }
+
+    // Task.Wait throws the write's failure wrapped in an AggregateException; here a failure is just a finished write.
+    private static bool Finished(Task work, TimeSpan wait)
+    {
+        try { return work.Wait(wait); }
+        catch (AggregateException) { return true; }
+    }
+
+    /// <summary>Whether an exception is the filesystem saying it is full (ENOSPC or EDQUOT), not damage.</summary>
+    public static bool IsNoSpace(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException) // LiteDB may wrap the IOException in one of its own
+            if (e is IOException && (e.Message.Contains("No space left on device", StringComparison.Ordinal) ||
+                                     e.Message.Contains("Disk quota exceeded", StringComparison.Ordinal)))
+                return true;
+        return false;
     }
 }

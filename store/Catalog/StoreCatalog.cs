@@ -85,6 +85,11 @@ public sealed class StoreCatalog : IDisposable
     {
         try { return f(); }
         catch (Exception e) when (e is StoreFormatException or StoreException) { throw; }
+        catch (Exception e) when (CatalogRoom.IsNoSpace(e))
+        {
+            throw new IOException($"{_path}: the catalog could not be written: {e.Message}; the command's change is not recorded. " +
+                "Free some space and run the command again", e);
+        }
         catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
         {
             throw new StoreFormatException(_path, $"catalog error (damaged?): {e.GetType().Name}: {e.Message}");
