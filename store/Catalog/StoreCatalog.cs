@@ -164,13 +164,6 @@ public sealed class StoreCatalog : IDisposable
         return id;
     }, records: 2);
 
-    /// <summary>Removes a snapshot's record (its blocks stay in the arenas); checkpointed so other readers see it.</summary>
-    public bool RemoveSnapshot(long id) => Write(() =>
-    {
-        bool removed = _db.GetCollection("snapshots").Delete(id);
-        _db.Checkpoint();
-        return removed;
-    });
 
     /// <summary>
     /// Removes these snapshots' records and counts them in the ForgottenSnapshots setting, all in one transaction: a
@@ -204,7 +197,6 @@ public sealed class StoreCatalog : IDisposable
     }
 
     private readonly HashSet<string> _warned = [];
-
 
     private static readonly HashSet<string> RecordFields =
     [

@@ -87,8 +87,7 @@ public sealed class FileHistory(TreeReader trees)
         ChildrenEverUnder(snapshots, path).Select(c => c.Name).ToList();
 
     /// <summary>
-    /// Every name ever directly below the directory `path`, sorted by bytes, with the newest node it had as a
-    /// directory (null if it never was one) and the newest node it had at all. One pass over the snapshots that
+    /// Every name ever directly below the directory `path`, sorted by bytes, with the newest node it had. One pass over the snapshots that
     /// decodes each distinct directory once, so listing a directory costs names + snapshots, not names × snapshots.
     /// With `reaches`, only the snapshots it accepts count (it sees the nodes from the root to the directory).
     /// </summary>
@@ -104,8 +103,7 @@ public sealed class FileHistory(TreeReader trees)
             if (reaches is not null && !reaches(resolver.Nodes)) continue;
             previous = dir.Content;
             foreach (var child in trees.ReadDirectory(dir.Content)) // oldest to newest: the last seen is the newest
-                children[child.Name] = new ChildEver(child.Name,
-                    child.Kind == FileKind.Directory ? child : children.GetValueOrDefault(child.Name)?.NewestDirectory, child);
+                children[child.Name] = new ChildEver(child.Name, child);
         }
         var sorted = children.Values.ToList();
         sorted.Sort((a, b) => a.Name.AsSpan().SequenceCompareTo(b.Name));
@@ -116,5 +114,5 @@ public sealed class FileHistory(TreeReader trees)
 /// <summary>Whether a snapshot counts for a history, given the nodes along the path in it (SnapshotPathResolver.Nodes).</summary>
 public delegate bool Reaches(ReadOnlySpan<Node> along);
 
-/// <summary>A name once below a directory: the newest node it had as a directory (or null) and the newest it had at all.</summary>
-public sealed record ChildEver(byte[] Name, Node? NewestDirectory, Node Latest);
+/// <summary>A name once below a directory, and the newest node it had.</summary>
+public sealed record ChildEver(byte[] Name, Node Latest);

@@ -16,10 +16,6 @@ namespace TimeTravel.Store.Snapshots;
 
 public static class ChangeList
 {
-    /// <summary>The changed paths from tree <paramref name="before"/> (null: none) to <paramref name="after"/>, sorted.</summary>
-    public static List<byte[]> Compute(TreeReader trees, Node? before, Node after) =>
-        PathsOf(new TreeDiff(trees).Compare(before, after, "/"u8.ToArray()));
-
     /// <summary>The changed paths of a tree diff from "/", sorted.</summary>
     public static List<byte[]> PathsOf(IEnumerable<TreeChange> diff) =>
         diff.Select(c => c.Path).Distinct(PathBytes.EqualityComparer).Order(PathBytes.Comparer).ToList();

@@ -61,7 +61,7 @@ public sealed class LiveSnapshotTests
 
             Thread.Sleep(1100); // so the catalog's new mtime differs by a second at least
             using (var repo = Repository.OpenWriter(store, "test: forget a snapshot"))
-                Assert.True(repo.Catalog.RemoveSnapshot(second.Id));
+                repo.Catalog.ForgetSnapshots([second.Id]); // throws when the id is not in the catalog
             Assert.True(Mounts.WaitUntil(() => !RootNames(m.Path).Contains("2024-07-02_0900"), TimeSpan.FromSeconds(10)), "the removed snapshot is still listed");
             Assert.True(Mounts.WaitUntil(() => !Directory.Exists(m["2024-07-02_0900"]), TimeSpan.FromSeconds(10)), "the removed snapshot is still found by name");
             Assert.True(Mounts.WaitUntil(() => ReadLink(m["latest"]) == "2024-07-01_0900", TimeSpan.FromSeconds(10)), $"latest still points at {ReadLink(m["latest"])}");
