@@ -3,6 +3,7 @@
 // start into the other's intervals (every snapshot would walk) and double the kernel's work. The lock goes with the
 // process, however it ends.
 using Microsoft.Win32.SafeHandles;
+using TimeTravel.Store;
 using TimeTravel.Store.Posix;
 
 namespace TimeTravel.Kernel.Tracking;
@@ -18,7 +19,7 @@ public sealed class TrackerLock : IDisposable
     /// <summary>Takes the lock of the journal in <paramref name="journalDirectory"/>, or throws naming the pid that holds it.</summary>
     public static TrackerLock Acquire(string journalDirectory)
     {
-        Directory.CreateDirectory(journalDirectory);
+        StoreFiles.CreateDirectory(journalDirectory); // 0700, as every store directory
         string path = Path.Combine(journalDirectory, FileName);
         var handle = PosixFs.OpenLockFile(path);
         try
