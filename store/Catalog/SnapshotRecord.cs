@@ -21,6 +21,9 @@ public sealed record SnapshotStats
     public long Errors { get; init; }
 }
 
+/// <summary>A pin keeps a snapshot from every retention policy (a checkpoint before an upgrade, a legal hold).</summary>
+public sealed record PinInfo(DateTimeOffset Time, string? Note);
+
 public sealed record SnapshotRecord
 {
     public long Id { get; init; }
@@ -37,4 +40,5 @@ public sealed record SnapshotRecord
     public long ChangedSince { get; init; } = -1;     // the id of the snapshot ChangedPaths is against (0: none, the first); -1: unknown
     public long JournalCut { get; init; } = -1;       // the change journal position this snapshot consumed up to
     public string? JournalId { get; init; }           // the id of the journal that cut belongs to (a reset journal has a new one)
+    public PinInfo? Pin { get; init; }                // null: not pinned
 }

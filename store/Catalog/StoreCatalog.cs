@@ -18,6 +18,9 @@ public sealed class StoreCatalog : IDisposable
     public const string NewCatalogOverBlocks = "new-catalog-over-blocks", ForgottenSnapshots = "forgotten-snapshots",
         FirstWriter = "first-writer", ChecksumsFrom = "record-checksums-from";
 
+    /// <summary>The saved retention policy (Retention.RetentionPolicy's text form); absent: nothing is removed automatically.</summary>
+    public const string RetentionPolicy = "retention-policy";
+
     private readonly LiteDatabase _db;
     private readonly string _path;
     private bool _abandoned; // a write stuck in LiteDB was given up on (CatalogRoom.Watch): closing would wait for it
@@ -187,6 +190,24 @@ public sealed class StoreCatalog : IDisposable
         return ids.Count;
     }, records: ids.Count + 1);
 
+    /// <summary>Pins (pin non-null) or unpins one snapshot; its record keeps a checksum that covers the pin.</summary>
+    public void SetPin(long id, PinInfo? pin) => Write(() =>
+    {
+        var col = _db.GetCollection("snapshots");
+        var doc = col.FindById(id) ?? throw new StoreException($"{_path}: snapshot id {id} is not in the catalog");
+        doc.Remove("pinTimeNs"); doc.Remove("pinOffsetMin"); doc.Remove("pinNote");
+        if (pin is not null)
+        {
+            doc["pinTimeNs"] = (pin.Time.UtcDateTime.Ticks - DateTime.UnixEpoch.Ticks) * 100;
+            doc["pinOffsetMin"] = (int)pin.Time.Offset.TotalMinutes;
+            doc["pinNote"] = pin.Note ?? "";
+        }
+        if (!doc[RecordChecksum.Field].IsNull) doc[RecordChecksum.Field] = RecordChecksum.Of(doc);
+        col.Update(doc);
+        _db.Checkpoint();
+        return true;
+    });
+
     /// <summary>All snapshots whose records are intact, oldest first; a damaged record is left out (and warned about).</summary>
     public List<SnapshotRecord> Snapshots()
     {
@@ -201,7 +222,7 @@ public sealed class StoreCatalog : IDisposable
     private static readonly HashSet<string> RecordFields =
     [
         "_id", "name", "timeNs", "offsetMin", "sources", "root", "stats", "complete", "method", "reason", "changed",
-        "changedCount", "changedSince", "journalCut", "journalId", RecordChecksum.Field,
+        "changedCount", "changedSince", "journalCut", "journalId", "pinTimeNs", "pinOffsetMin", "pinNote", RecordChecksum.Field,
     ];
 
     /// <summary>
@@ -267,6 +288,12 @@ public sealed class StoreCatalog : IDisposable
         ["journalId"] = s.JournalId ?? "",
     };
 
+    private static PinInfo? PinFrom(BsonDocument d) => d["pinTimeNs"].IsInt64
+        ? new PinInfo(new DateTimeOffset(DateTime.UnixEpoch.Ticks + d["pinTimeNs"].AsInt64 / 100, TimeSpan.Zero)
+                .ToOffset(TimeSpan.FromMinutes(d["pinOffsetMin"].IsInt32 ? d["pinOffsetMin"].AsInt32 : 0)),
+            d["pinNote"].IsString && d["pinNote"].AsString.Length > 0 ? d["pinNote"].AsString : null)
+        : null;
+
     private static BsonDocument StreamDoc(StreamRef r) => new()
     {
         ["score"] = r.Root.ToString(), ["depth"] = (int)r.Depth, ["length"] = r.Length,
@@ -320,6 +347,7 @@ public sealed class StoreCatalog : IDisposable
             ChangedSince = d["changedSince"].IsNull ? -1 : d["changedSince"].AsInt64,
             JournalCut = d["journalCut"].IsNull ? -1 : d["journalCut"].AsInt64,
             JournalId = d["journalId"].IsNull || d["journalId"].AsString.Length == 0 ? null : d["journalId"].AsString,
+            Pin = PinFrom(d),
         };
     }
 

@@ -24,7 +24,7 @@ public static class StoreZone
     {
         if (repo.Catalog.Setting(Setting) is not null) return Of(repo);
         var zone = Recordable(TimeZoneInfo.Local);
-        repo.Catalog.SetSetting(Setting, zone.Id);
+        repo.SetRecordedSetting(Setting, zone.Id);
         return zone;
     }
 

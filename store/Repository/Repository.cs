@@ -5,7 +5,7 @@ using TimeTravel.Store.Trees;
 
 namespace TimeTravel.Store;
 
-public sealed class Repository : IDisposable
+public sealed partial class Repository : IDisposable
 {
     public StoreLayout Layout { get; }
     public StoreConfig Config { get; }

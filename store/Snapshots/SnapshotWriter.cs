@@ -89,7 +89,7 @@ public sealed class SnapshotWriter
                 StoredBytes = _repo.Blocks.NewStoredBytes, DurationMs = clock.ElapsedMilliseconds, Errors = Interlocked.Read(ref _errors),
             },
         };
-        long id = _repo.Catalog.AddSnapshot(record);
+        long id = _repo.CommitSnapshot(record);
         return new SnapshotResult(record with { Id = id }, _problems.ToList());
     }
 

@@ -34,7 +34,7 @@ public static class ForgetCommand
             }
             if (chosen.Count == all.Count && !r.GetValue(force))
                 throw new StoreException($"that would forget every snapshot in {repo.Layout.Root}; add --force to do so; nothing was forgotten");
-            if (!dry) repo.Catalog.ForgetSnapshots(chosen.Select(s => s.Id).ToList()); // all or none
+            if (!dry) repo.Forget(chosen); // all or none
             if (r.GetValue(json))
             {
                 JsonOut.Write(w =>

@@ -24,7 +24,7 @@ public static class InitCommand
             foreach (var s in r.GetValue(source) ?? [])
             {
                 string full = RealSource(PathArguments.Text(s, "source"));
-                repo.Catalog.AddSource(new SourceRecord(full, r.GetValue(exclude) ?? []));
+                repo.AddSource(new SourceRecord(full, r.GetValue(exclude) ?? []));
                 Console.WriteLine($"source {full} recorded in {repo.Layout.Root}");
             }
             if (repo.Catalog.Sources().Count == 0) Console.WriteLine($"store {repo.Layout.Root} ready; add a source with `timetravel init SOURCE`");
