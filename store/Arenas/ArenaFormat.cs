@@ -18,7 +18,7 @@ public static class ArenaFormat
     public const uint RecordMagic = 0x4B425454; // 0-3 "TTBK" read as little-endian u32
     public const int R_VERSION = 4;        // 4      u8 record version (1)
     public const int R_CODEC = 5;          // 5      u8 codec: 0 raw, 1 LZ4 block, 2 zstd frame (format 2)
-    public const int R_TYPE = 6;           // 6      u8 block type (informational): 0 data, 1 pointer, 2 directory
+    public const int R_TYPE = 6;           // 6      u8 block type: 0 data, 1 pointer, 2 directory, 3 catalog record (format 4)
     public const int R_RESERVED = 7;       // 7      u8 zero
     public const int R_RAW_LENGTH = 8;     // 8-11   u32 uncompressed length
     public const int R_STORED_LENGTH = 12; // 12-15  u32 payload length as stored

@@ -71,7 +71,7 @@ public static class BlockRecord
         if (BinaryPrimitives.ReadUInt32LittleEndian(h) != ArenaFormat.RecordMagic) return null;
         if (h[ArenaFormat.R_VERSION] != 1 || h[ArenaFormat.R_RESERVED] != 0) return null;
         byte codec = h[ArenaFormat.R_CODEC];
-        if (codec > ArenaFormat.CodecZstd || h[ArenaFormat.R_TYPE] > (byte)BlockType.Directory) return null;
+        if (codec > ArenaFormat.CodecZstd || h[ArenaFormat.R_TYPE] > (byte)BlockType.CatalogRecord) return null;
         uint raw = BinaryPrimitives.ReadUInt32LittleEndian(h[ArenaFormat.R_RAW_LENGTH..]);
         uint stored = BinaryPrimitives.ReadUInt32LittleEndian(h[ArenaFormat.R_STORED_LENGTH..]);
         if (raw > ArenaFormat.MaxBlockSize || stored > raw) return null;
