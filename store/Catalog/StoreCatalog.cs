@@ -21,6 +21,21 @@ public sealed class StoreCatalog : IDisposable
     /// <summary>The saved retention policy (Retention.RetentionPolicy's text form); absent: nothing is removed automatically.</summary>
     public const string RetentionPolicy = "retention-policy";
 
+    /// <summary>
+    /// The catalog's bookkeeping of its records in the arenas (Records.CatalogRecord): the last record sequence number
+    /// and the highest snapshot id handed out (both reserved before the record is written, so neither is ever used
+    /// twice), the score of the latest settings record, the keys that record carries, and whether every change the
+    /// catalog holds is in the arenas (set once the records of a store older than them were written).
+    /// </summary>
+    public const string LastRecordSequence = "last-record-sequence", LastSnapshotId = "last-snapshot-id",
+        SettingsRecord = "settings-record", RecordedSettings = "recorded-settings", RecordsComplete = "catalog-records-complete";
+
+    /// <summary>Settings that are part of the store's record even when set before RecordedSettings listed them.</summary>
+    public static readonly IReadOnlyList<string> AlwaysRecorded = ["zone", RetentionPolicy];
+
+    /// <summary>What every message about a lost or damaged catalog offers.</summary>
+    public const string RebuildHint = "`timetravel catalog rebuild` remakes it from the records in the arenas";
+
     private readonly LiteDatabase _db;
     private readonly string _path;
     private bool _abandoned; // a write stuck in LiteDB was given up on (CatalogRoom.Watch): closing would wait for it
@@ -37,7 +52,7 @@ public sealed class StoreCatalog : IDisposable
     private static StoreCatalog Open(string path, bool readOnly, bool create, bool check)
     {
         var file = new FileInfo(path);
-        if (!file.Exists && (!create || readOnly)) throw new StoreFormatException(path, "the catalog is missing; the store is damaged");
+        if (!file.Exists && (!create || readOnly)) throw new StoreFormatException(path, $"the catalog is missing; the store is damaged ({RebuildHint})");
         if (file.Exists && check) CheckFile(path, file.Length, readOnly);
         // The writer reads everything read-only first: LiteDB opened for writing marks a file it finds damaged. The
         // file was checked above as the writer's (a cut-short last page is the writer's to repair), not again as a reader's.
@@ -56,7 +71,7 @@ public sealed class StoreCatalog : IDisposable
         catch (Exception e)
         {
             catalog?.Dispose();
-            throw new StoreFormatException(path, $"the catalog cannot be opened: {e.GetType().Name}: {e.Message}");
+            throw new StoreFormatException(path, $"the catalog cannot be opened: {e.GetType().Name}: {e.Message} (if it is damaged, {RebuildHint})");
         }
     }
 
@@ -70,12 +85,12 @@ public sealed class StoreCatalog : IDisposable
     // even when opened read-only, so a reader must refuse such a file rather than let LiteDB write to it.
     private static void CheckFile(string path, long length, bool readOnly)
     {
-        if (length == 0) throw new StoreFormatException(path, "the catalog is empty (0 bytes); the store is damaged");
+        if (length == 0) throw new StoreFormatException(path, $"the catalog is empty (0 bytes); the store is damaged ({RebuildHint})");
         var head = new byte[LiteDbFileVersionOffset + 1];
         int n;
         using (var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete)) n = f.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         if (n < head.Length || !head.AsSpan(LiteDbHeaderInfoOffset, LiteDbHeaderInfo.Length).SequenceEqual(LiteDbHeaderInfo))
-            throw new StoreFormatException(path, "not a LiteDB catalog (damaged or foreign file); the store is damaged");
+            throw new StoreFormatException(path, $"not a LiteDB catalog (damaged or foreign file); the store is damaged ({RebuildHint})");
         if (head[LiteDbFileVersionOffset] != LiteDbFileVersion)
             throw new StoreFormatException(path, $"LiteDB file version {head[LiteDbFileVersionOffset]} is not the one this timetravel reads ({LiteDbFileVersion})");
         if (readOnly && length % LiteDbPageSize != 0)
@@ -95,7 +110,7 @@ public sealed class StoreCatalog : IDisposable
         }
         catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
         {
-            throw new StoreFormatException(_path, $"catalog error (damaged?): {e.GetType().Name}: {e.Message}");
+            throw new StoreFormatException(_path, $"catalog error (damaged?): {e.GetType().Name}: {e.Message} (if it is damaged, {RebuildHint})");
         }
     }
 
@@ -114,7 +129,8 @@ public sealed class StoreCatalog : IDisposable
         StoreFiles.MakePrivate(Path.Combine(Path.GetDirectoryName(path)!, Path.GetFileNameWithoutExtension(path) + "-log" + Path.GetExtension(path)));
     }
 
-    private void ReadEverything()
+    /// <summary>Reads every document: throws StoreFormatException when any part of the catalog cannot be read.</summary>
+    public void ReadEverything()
     {
         Sources();
         ReadSnapshots();
@@ -126,12 +142,17 @@ public sealed class StoreCatalog : IDisposable
             .Select(d => new SourceRecord(d["_id"].AsString, d["excludes"].AsArray.Select(x => x.AsString).ToList()))
             .OrderBy(s => s.Path, StringComparer.Ordinal).ToList());
 
-    public void AddSource(SourceRecord s) => Write(() =>
+    /// <summary>Records a source; with the score of the settings record that holds it, in one transaction.</summary>
+    public void AddSource(SourceRecord s, Score? settingsRecord = null) => Write(() => Transaction(() =>
+    {
         _db.GetCollection("sources").Upsert(new BsonDocument
         {
             ["_id"] = s.Path,
             ["excludes"] = new BsonArray(s.Excludes.Select(e => new BsonValue(e))),
-        }));
+        });
+        if (settingsRecord is { } r) PutSetting(SettingsRecord, r.ToString());
+        return true;
+    }), records: 2);
 
     public bool RemoveSource(string path) => Write(() => _db.GetCollection("sources").Delete(path));
 
@@ -139,23 +160,89 @@ public sealed class StoreCatalog : IDisposable
     public void SetSetting(string key, string value) => Write(() =>
         _db.GetCollection("settings").Upsert(new BsonDocument { ["_id"] = key, ["value"] = value }));
 
+    /// <summary>A setting that is part of the store's record, with the score of the settings record that holds it (null: a store without records).</summary>
+    public void SetRecordedSetting(string key, string value, Score? settingsRecord) => Write(() => Transaction(() =>
+    {
+        PutSetting(key, value);
+        var keys = RecordedSettingKeys();
+        if (!keys.Contains(key)) PutSetting(RecordedSettings, string.Join('\n', keys.Append(key)));
+        if (settingsRecord is { } r) PutSetting(SettingsRecord, r.ToString());
+        return true;
+    }), records: 3);
+
+    /// <summary>The score of the latest settings record (Records.SettingsRecorded) once it was written.</summary>
+    public void SetSettingsRecord(Score record) => SetSetting(SettingsRecord, record.ToString());
+
+    /// <summary>The keys of the settings that are part of the store's record (its zone, its retention policy, ...).</summary>
+    public IReadOnlyList<string> RecordedSettingKeys() => Guard(() =>
+    {
+        var listed = Setting(RecordedSettings) is { Length: > 0 } v ? v.Split('\n') : [];
+        return AlwaysRecorded.Concat(listed).Distinct().ToList();
+    });
+
     /// <summary>
-    /// Records a snapshot; this insert is what makes it exist (blocks and index are durable before it). The record and
-    /// its checksum (which covers the id LiteDB gives it) are written in one transaction.
+    /// Reserves the next record sequence number and, for a snapshot record, the next snapshot id: one past the highest
+    /// ever handed out (kept in a setting, since LiteDB's own ids reuse the top id after a forget) or in the catalog.
+    /// Reserved durably before the record is written, so a record written by a writer that died before its catalog
+    /// change never shares its number or its id with a later one.
     /// </summary>
-    public long AddSnapshot(SnapshotRecord s) => Write(() =>
+    public (long Sequence, long SnapshotId) ReserveRecords(int count = 1, bool snapshotId = false) => Write(() => Transaction(() =>
+    {
+        long sequence = SettingLong(LastRecordSequence) + 1;
+        PutSetting(LastRecordSequence, (sequence + count - 1).ToString());
+        long id = 0;
+        if (snapshotId)
+        {
+            id = NextSnapshotId();
+            PutSetting(LastSnapshotId, id.ToString());
+        }
+        return (sequence, id);
+    }), records: 2);
+
+    private long NextSnapshotId() => Math.Max(SettingLong(LastSnapshotId), MaxSnapshotId()) + 1;
+
+    private long MaxSnapshotId()
+    {
+        var col = _db.GetCollection("snapshots");
+        return col.Count() == 0 ? 0 : col.Max().AsInt64;
+    }
+
+    private long SettingLong(string key) => long.TryParse(Setting(key), out long v) ? v : 0;
+
+    private void PutSetting(string key, string value) =>
+        _db.GetCollection("settings").Upsert(new BsonDocument { ["_id"] = key, ["value"] = value });
+
+    // One LiteDB transaction, checkpointed after: all of it or none of it is in the file.
+    private T Transaction<T>(Func<T> f)
+    {
+        _db.BeginTrans();
+        T result;
+        try { result = f(); _db.Commit(); }
+        catch { _db.Rollback(); throw; }
+        _db.Checkpoint();
+        return result;
+    }
+
+    /// <summary>
+    /// Records a snapshot; this insert is what makes it exist (blocks and index are durable before it). Its id is the
+    /// one reserved for it (ReserveRecords), or, when it has none (0), the next never used; an id is never reused. With
+    /// the score of its record block in the arenas. The record and its checksum are written in one transaction.
+    /// </summary>
+    public long AddSnapshot(SnapshotRecord s, Score? record = null) => Write(() =>
     {
         _db.BeginTrans();
         long id;
         try
         {
-            var col = _db.GetCollection("snapshots", BsonAutoId.Int64);
+            var col = _db.GetCollection("snapshots");
+            id = s.Id > 0 ? s.Id : NextSnapshotId();
+            if (col.FindById(id) is not null) throw new StoreException($"{_path}: snapshot id {id} is already in the catalog; nothing was recorded");
             var doc = ToDoc(s);
-            doc.Remove("_id");
-            id = col.Insert(doc).AsInt64;
             doc["_id"] = id;
+            if (record is { } r) doc[RecordField] = r.ToString();
             doc[RecordChecksum.Field] = RecordChecksum.Of(doc);
-            col.Update(doc);
+            col.Insert(doc);
+            if (id > SettingLong(LastSnapshotId)) PutSetting(LastSnapshotId, id.ToString());
             // From this id on, a record without a checksum is damage (a changed letter in the field's name), not legacy.
             var settings = _db.GetCollection("settings");
             if (settings.FindById(ChecksumsFrom) is null)
@@ -165,14 +252,75 @@ public sealed class StoreCatalog : IDisposable
         catch { _db.Rollback(); throw; }
         _db.Checkpoint();
         return id;
-    }, records: 2);
+    }, records: 3);
 
+    // The scores of a snapshot's record block and of its latest pin record block (Records.CatalogRecord) in its document.
+    private const string RecordField = "record", PinRecordField = "pinRecord";
+
+    /// <summary>The score of the snapshot's record block in the arenas; null for a snapshot recorded before records were.</summary>
+    public Score? SnapshotRecordScore(long id) => Guard(() =>
+        _db.GetCollection("snapshots").FindById(id) is { } doc ? ScoreField(doc, RecordField) : null);
+
+    /// <summary>The ids of the snapshots whose record block was never written (taken before records were).</summary>
+    public List<long> SnapshotsWithoutRecord() => Guard(() =>
+        _db.GetCollection("snapshots").FindAll().Where(d => ScoreField(d, RecordField) is null).Select(d => d["_id"].AsInt64).ToList());
+
+    /// <summary>Notes the record blocks written for snapshots taken before records were, in one transaction.</summary>
+    public void SetSnapshotRecords(IReadOnlyDictionary<long, Score> records) => Write(() => Transaction(() =>
+    {
+        var col = _db.GetCollection("snapshots");
+        foreach (var (id, score) in records)
+        {
+            var doc = col.FindById(id) ?? throw new StoreException($"{_path}: snapshot id {id} is not in the catalog");
+            doc[RecordField] = score.ToString();
+            if (!doc[RecordChecksum.Field].IsNull) doc[RecordChecksum.Field] = RecordChecksum.Of(doc);
+            col.Update(doc);
+        }
+        return true;
+    }), records: records.Count);
+
+    private static Score? ScoreField(BsonDocument doc, string field) =>
+        doc[field].IsString && Score.TryParse(doc[field].AsString, out var s) ? s : null;
+
+    /// <summary>
+    /// The catalog-record blocks gc must keep: the records of the kept snapshots and their latest pin records, the
+    /// latest settings record, and each forget record while the record of a snapshot it forgot is still indexed (once
+    /// gc dropped that, a rebuild cannot bring the snapshot back, and the forget record is garbage too). Read from the
+    /// documents directly, so a snapshot whose document fails its checksum keeps its record (what a rebuild needs).
+    /// </summary>
+    public IReadOnlyList<Score> LiveRecordScores(Func<Score, bool> indexed) => Guard(() =>
+    {
+        var live = new List<Score>();
+        foreach (var doc in _db.GetCollection("snapshots").FindAll())
+        {
+            if (ScoreField(doc, RecordField) is { } r) live.Add(r);
+            if (ScoreField(doc, PinRecordField) is { } p) live.Add(p);
+        }
+        if (Setting(SettingsRecord) is { } st && Score.TryParse(st, out var settings)) live.Add(settings);
+        foreach (var doc in _db.GetCollection(ForgetsCollection).FindAll())
+            if (Score.TryParse(doc["_id"].AsString, out var forget)
+                && doc["targets"].AsArray.Any(t => Score.TryParse(t.AsString, out var target) && !target.IsZero && indexed(target)))
+                live.Add(forget);
+        return live;
+    });
+
+    /// <summary>For `catalog rebuild`: notes a forget record (and the snapshot records it names) for LiveRecordScores.</summary>
+    public void AddForgetRecord(Score record, IReadOnlyList<Score> targets) => Write(() =>
+        _db.GetCollection(ForgetsCollection).Upsert(new BsonDocument
+        {
+            ["_id"] = record.ToString(),
+            ["targets"] = new BsonArray(targets.Select(t => new BsonValue(t.ToString()))),
+        }));
+
+    // Forget records (their score as _id) with the scores of the snapshot records they forgot ("targets").
+    private const string ForgetsCollection = "forgets";
 
     /// <summary>
     /// Removes these snapshots' records and counts them in the ForgottenSnapshots setting, all in one transaction: a
-    /// forget killed part way removes every one of them or none. Their blocks stay in the arenas.
+    /// forget killed part way removes every one of them or none. Their blocks stay in the arenas. With the forget
+    /// record's score and the record scores it names, kept for LiveRecordScores.
     /// </summary>
-    public void ForgetSnapshots(IReadOnlyCollection<long> ids) => Write(() =>
+    public void ForgetSnapshots(IReadOnlyCollection<long> ids, Score? record = null, IReadOnlyList<Score>? targets = null) => Write(() =>
     {
         _db.BeginTrans();
         try
@@ -183,15 +331,24 @@ public sealed class StoreCatalog : IDisposable
             var settings = _db.GetCollection("settings");
             long before = long.TryParse(settings.FindById(ForgottenSnapshots)?["value"].AsString, out long n) ? n : 0;
             settings.Upsert(new BsonDocument { ["_id"] = ForgottenSnapshots, ["value"] = (before + ids.Count).ToString() });
+            if (record is { } r)
+                _db.GetCollection(ForgetsCollection).Upsert(new BsonDocument
+                {
+                    ["_id"] = r.ToString(),
+                    ["targets"] = new BsonArray((targets ?? []).Select(t => new BsonValue(t.ToString()))),
+                });
             _db.Commit();
         }
         catch { _db.Rollback(); throw; }
         _db.Checkpoint();
         return ids.Count;
-    }, records: ids.Count + 1);
+    }, records: ids.Count + 2);
 
-    /// <summary>Pins (pin non-null) or unpins one snapshot; its record keeps a checksum that covers the pin.</summary>
-    public void SetPin(long id, PinInfo? pin) => Write(() =>
+    /// <summary>
+    /// Pins (pin non-null) or unpins one snapshot; its record keeps a checksum that covers the pin, and the score of the
+    /// pin record block that says so.
+    /// </summary>
+    public void SetPin(long id, PinInfo? pin, Score? record = null) => Write(() =>
     {
         var col = _db.GetCollection("snapshots");
         var doc = col.FindById(id) ?? throw new StoreException($"{_path}: snapshot id {id} is not in the catalog");
@@ -202,6 +359,7 @@ public sealed class StoreCatalog : IDisposable
             doc["pinOffsetMin"] = (int)pin.Time.Offset.TotalMinutes;
             doc["pinNote"] = pin.Note ?? "";
         }
+        if (record is { } r) doc[PinRecordField] = r.ToString();
         if (!doc[RecordChecksum.Field].IsNull) doc[RecordChecksum.Field] = RecordChecksum.Of(doc);
         col.Update(doc);
         _db.Checkpoint();
@@ -213,7 +371,7 @@ public sealed class StoreCatalog : IDisposable
     {
         var (good, damaged, _) = ReadSnapshots();
         foreach (var d in damaged)
-            if (_warned.Add(d.Id)) StoreWarnings.Warn($"{_path}: snapshot record {d.Id} is damaged and left out: {d.Problem} (`timetravel verify` lists every one)");
+            if (_warned.Add(d.Id)) StoreWarnings.Warn($"{_path}: snapshot record {d.Id} is damaged and left out: {d.Problem} (`timetravel verify` lists every one; {RebuildHint})");
         return good;
     }
 
@@ -222,7 +380,7 @@ public sealed class StoreCatalog : IDisposable
     private static readonly HashSet<string> RecordFields =
     [
         "_id", "name", "timeNs", "offsetMin", "sources", "root", "stats", "complete", "method", "reason", "changed",
-        "changedCount", "changedSince", "journalCut", "journalId", "pinTimeNs", "pinOffsetMin", "pinNote", RecordChecksum.Field,
+        "changedCount", "changedSince", "journalCut", "journalId", "pinTimeNs", "pinOffsetMin", "pinNote", RecordField, PinRecordField, RecordChecksum.Field,
     ];
 
     /// <summary>

@@ -78,7 +78,21 @@ public sealed class StoreVerifier(Repository repo, Action<string>? report = null
     {
         long data = Repository.ArenaDataBytes(repo.Layout);
         if (snapshots > 0 || data == 0) return;
+        // The catalog's own records (a new store's sources) are not blocks of a snapshot; snapshot records are a lost catalog's.
+        long records = 0, snapshotRecords = 0;
+        foreach (var f in Catalog.Records.CatalogRecordScan.Records(repo.Layout, _ => { }))
+        {
+            records += f.Location.RecordLength;
+            if (f.Record is Catalog.Records.SnapshotCommitted) snapshotRecords++;
+        }
+        data -= records;
+        if (data <= 0 && snapshotRecords == 0) return;
         string what = $"{repo.Layout.Catalog}: the arenas hold {data} bytes of blocks, but the catalog records no snapshot";
+        if (snapshotRecords > 0 && repo.Catalog.Setting(StoreCatalog.ForgottenSnapshots) is null && repo.Catalog.Setting(StoreCatalog.NewCatalogOverBlocks) is null)
+        {
+            Problem($"{what}, while the arenas hold the records of {snapshotRecords} snapshots: the catalog was lost or replaced; {StoreCatalog.RebuildHint}");
+            return;
+        }
         if (repo.Catalog.Setting(StoreCatalog.ForgottenSnapshots) is { } forgotten)
             Note($"{what} ({forgotten} forgotten with `timetravel forget`; their blocks stay until garbage collection)");
         else if (repo.Catalog.Setting(StoreCatalog.NewCatalogOverBlocks) is { } since)

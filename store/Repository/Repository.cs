@@ -52,7 +52,11 @@ public sealed partial class Repository : IDisposable
         try
         {
             // `verify` tells this store (blocks, and knowingly no snapshots yet) from one whose catalog was swapped.
-            if (create && data > 0) repo.Catalog.SetSetting(StoreCatalog.NewCatalogOverBlocks, DateTimeOffset.Now.ToString("O"));
+            if (create && data > 0)
+            {
+                repo.Catalog.SetSetting(StoreCatalog.NewCatalogOverBlocks, DateTimeOffset.Now.ToString("O"));
+                repo.ContinueAfterOldRecords();
+            }
             return repo;
         }
         catch { repo.Dispose(); throw; }
@@ -86,11 +90,17 @@ public sealed partial class Repository : IDisposable
             StoreFiles.CreateDirectory(layout.Journal);
             if (!createCatalog) RequireCatalog(layout);
             catalog = StoreCatalog.Open(layout.Catalog, readOnly: false, create: createCatalog);
+            // A new catalog holds nothing that could be missing from the arenas.
+            if (createCatalog) catalog.SetSetting(StoreCatalog.RecordsComplete, $"{DateTimeOffset.Now:O} (new catalog)");
+            if (config.GainsCatalogRecords) config = config.RaiseToCatalogRecords(layout.Config);
             // Once per catalog: a writer other than init has used it, so blocks without a snapshot under it come from
             // interrupted snapshots, not from a catalog put back from before the first snapshot (see `verify`).
             if (purpose != "init" && catalog.Setting(StoreCatalog.FirstWriter) is null)
                 catalog.SetSetting(StoreCatalog.FirstWriter, $"{DateTimeOffset.Now:O} {purpose}");
-            return new Repository(layout, config, catalog, BlockStore.OpenWriter(layout, config.ArenaSize, config.Codecs), writerLock);
+            var repo = new Repository(layout, config, catalog, BlockStore.OpenWriter(layout, config.ArenaSize, config.Codecs), writerLock);
+            try { repo.WriteMissingRecords(); }
+            catch { repo.Blocks.Dispose(); throw; } // the catalog and the lock are closed below
+            return repo;
         }
         catch { catalog?.Dispose(); writerLock.Dispose(); throw; }
     }
@@ -118,7 +128,8 @@ public sealed partial class Repository : IDisposable
         long data = ArenaDataBytes(layout);
         throw new StoreFormatException(layout.Catalog, data > 0
             ? $"{what}; the store is damaged: its arenas hold {data} bytes of blocks but no snapshot can be found without the " +
-              "catalog. Put back a copy of catalog.db, or start an empty catalog over the old blocks with `timetravel init --new-catalog`"
+              $"catalog. {StoreCatalog.RebuildHint}; or put back a copy of catalog.db, or start an empty catalog over the old " +
+              "blocks with `timetravel init --new-catalog`"
             : $"{what}; the store is damaged (its arenas hold no blocks: `timetravel init` makes a new catalog)");
     }
 

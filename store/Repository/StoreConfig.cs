@@ -11,10 +11,28 @@ public sealed record StoreConfig(string Id, DateTimeOffset Created, ChunkerParam
 {
     /// <summary>
     /// The newest format this timetravel reads and the one it creates. 2 added codec 2 (zstd) to records; 3 the config's
-    /// checksum line (a format 2 config has none and is read as it is).
+    /// checksum line (a format 2 config has none and is read as it is); 4 catalog records (block type 3) in the arenas.
     /// </summary>
-    public const int FormatVersion = 3;
+    public const int FormatVersion = 4;
     private const int FirstChecksummedVersion = 3;
+    public const int FirstCatalogRecordsVersion = 4;
+
+    /// <summary>
+    /// A format 2 or 3 store is raised to format 4 by its first writer of this version, before any catalog record is
+    /// appended: an older timetravel then refuses it ("upgrade timetravel") instead of taking the new records for
+    /// damage. A format 1 store (LZ4 only) keeps its format and gets no records (see docs/design.md).
+    /// </summary>
+    public bool GainsCatalogRecords => Version is >= 2 and < FirstCatalogRecordsVersion;
+
+    /// <summary>Rewrites the config at `path` as format 4 (a rename, after fsync), every value kept.</summary>
+    public StoreConfig RaiseToCatalogRecords(string path)
+    {
+        var raised = this with { Version = FirstCatalogRecordsVersion };
+        raised.Save(path + ".tmp");
+        File.Move(path + ".tmp", path, overwrite: true);
+        Posix.PosixFs.FsyncDirectory(Path.GetDirectoryName(path)!);
+        return raised;
+    }
 
     /// <summary>A store keeps the format it was made with, so the timetravel that made it can always read it.</summary>
     public RecordCodecs Codecs => Version >= 2 ? RecordCodecs.Lz4OrZstd : RecordCodecs.Lz4;

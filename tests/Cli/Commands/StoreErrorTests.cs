@@ -46,15 +46,15 @@ public class StoreErrorTests : IDisposable
         Assert.Equal(0, TimeTravelCli.Run(store, "init").ExitCode);
         string config = Path.Combine(store, "config");
         var lines = File.ReadAllLines(config);
-        Assert.Equal("timetravel-store 3", lines[0]);
-        lines[0] = "timetravel-store 4";
+        Assert.Equal("timetravel-store 4", lines[0]);
+        lines[0] = "timetravel-store 5";
         File.WriteAllLines(config, lines);
         foreach (var cmd in new[] { "list", "snapshot" })
         {
             var r = TimeTravelCli.Run(store, cmd);
             Assert.Equal(1, r.ExitCode);
             Assert.Contains(config, r.Stderr);
-            Assert.Contains("version 4 is newer", r.Stderr);
+            Assert.Contains("version 5 is newer", r.Stderr);
         }
     }
 

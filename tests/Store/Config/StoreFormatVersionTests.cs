@@ -34,12 +34,12 @@ public class StoreFormatVersionTests
     }
 
     [Fact]
-    public void NewStoresAreFormatThreeAndStoreLogTextAsZstd()
+    public void NewStoresAreFormatFourAndStoreLogTextAsZstd()
     {
         using var dir = new TempDir("tt-format");
         string store = Path.Combine(dir.Path, "store");
         TimeTravel.Store.Repository.Init(store).Dispose();
-        Assert.Equal("timetravel-store 3", File.ReadLines(Path.Combine(store, "config")).First());
+        Assert.Equal("timetravel-store 4", File.ReadLines(Path.Combine(store, "config")).First());
         PutAndRead(store, Base64Text(1));
         Assert.Contains(ArenaFormat.CodecZstd, CodecsIn(store));
     }
