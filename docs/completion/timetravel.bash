@@ -25,7 +25,7 @@ _timetravel_dirs() {
 
 _timetravel() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-    local commands="init snapshot list ls cat stats verify index mount umount track import-log history diff restore forget"
+    local commands="init snapshot list ls cat stats verify index catalog mount umount track import-log history diff restore forget"
     local -a _tt_store=() args=()
     local cmd="" i w
     # The subcommand, the positional arguments before the cursor, and --store wherever it was given.
@@ -65,6 +65,7 @@ _timetravel() {
         ls) opts="--recursive --json" ;;
         verify) opts="--read-data --json" ;;
         index) opts="--json" ;;
+        catalog) opts="--force --json" ;;
         forget) opts="--dry-run --force --json" ;;
         mount) opts="--foreground" ;;
         history) opts="--diff --json" ;;
@@ -82,7 +83,7 @@ _timetravel() {
         ls:1|cat:1|diff:2|restore:1|history:0) _timetravel_files ;;
         init:*|mount:0|umount:0) _timetravel_dirs ;;
         import-log:*) _timetravel_files ;;
-        index:0) COMPREPLY=($(compgen -W "rebuild" -- "$cur")) ;;
+        index:0|catalog:0) COMPREPLY=($(compgen -W "rebuild" -- "$cur")) ;;
         *) COMPREPLY=() ;;
     esac
 }

@@ -57,7 +57,7 @@ public class ForgetCommandTests : IDisposable
         Assert.Contains("forgot 2026-01-02_1000", r.Stdout);
         Assert.Contains("blocks stay in the arenas", r.Stdout);
         Assert.Equal(["2026-01-03_1000"], Names());
-        Assert.Equal(stored, StoredBytes());
+        Assert.InRange(StoredBytes() - stored, 1, 1024); // nothing removed; the forget record itself is added
         Assert.Equal(0, TimeTravelCli.Run(_store, "verify", "--read-data").ExitCode);
     }
 
