@@ -16,6 +16,7 @@ public static class Program
             InitCommand.Create(), SnapshotCommand.Create(), ListCommand.Create(), LsCommand.Create(), CatCommand.Create(),
             StatsCommand.Create(), VerifyCommand.Create(), IndexCommand.Create(), CatalogCommand.Create(), ForgetCommand.Create(), MountCommand.Create(), MountCommand.CreateUmount(),
             TrackCommand.Create(), ImportLogCommand.Create(), HistoryCommand.Create(), DiffCommand.Create(), RestoreCommand.Create(),
+            PolicyCommand.Create(), PinCommand.Create(), PinCommand.CreateUnpin(),
         })
             root.Subcommands.Add(c);
         // Path arguments are bytes: the ones that are not UTF-8 come through as they were typed (CommandLineBytes).

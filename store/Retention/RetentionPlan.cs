@@ -6,10 +6,15 @@
 // strictly after the newest's time less the duration (the newest that is not in the future: a snapshot dated ahead
 // by a wrong clock does not push the window forward). A snapshot kept by any rule stays. A pinned snapshot always
 // stays ("pinned"), and like restic's --keep-tag the pin does not change what the rules count.
+using TimeTravel.Store.Catalog;
+
 namespace TimeTravel.Store.Retention;
 
 /// <summary>What the plan needs to know of a snapshot.</summary>
-public sealed record RetentionCandidate(long Id, DateTimeOffset Time, bool Pinned);
+public sealed record RetentionCandidate(long Id, DateTimeOffset Time, bool Pinned)
+{
+    public static RetentionCandidate Of(SnapshotRecord s) => new(s.Id, s.Time, s.Pin is not null);
+}
 
 public sealed record RetentionDecision(RetentionCandidate Snapshot, bool Keep, IReadOnlyList<string> Reasons);
 

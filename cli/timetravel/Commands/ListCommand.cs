@@ -1,4 +1,5 @@
-// `timetravel list`: the snapshots with their time and statistics.
+// `timetravel list`: the snapshots with their time and statistics, and their pins (a pinned snapshot is kept by every
+// retention policy; `timetravel pin`).
 using System.CommandLine;
 using System.Text.Json;
 using TimeTravel.Cli.Output;
@@ -23,10 +24,12 @@ public static class ListCommand
                 return CommonOptions.Ok;
             }
             // FILES and SIZE are what each snapshot holds; VISITED the files it looked at (a journal snapshot: only the changes).
-            Console.WriteLine($"{"NAME",-20} {"TIME",-25} {"FILES",10} {"SIZE",11} {"VISITED",10} {"NEW",11} {"SECONDS",8}  HOW");
+            // PIN, last since it carries a note of any length: "pinned", or "pinned: NOTE".
+            Console.WriteLine($"{"NAME",-20} {"TIME",-25} {"FILES",10} {"SIZE",11} {"VISITED",10} {"NEW",11} {"SECONDS",8}  {"HOW",-15}  PIN");
             foreach (var s in snaps)
-                Console.WriteLine($"{s.Name,-20} {s.Time:yyyy-MM-dd HH:mm:ss zzz}  {Count(s.Stats.Files),10} {(s.Stats.LogicalBytes < 0 ? "?" : Human.Bytes(s.Stats.LogicalBytes)),11} " +
-                    $"{s.Stats.VisitedFiles,10} {Human.Bytes(s.Stats.NewBytes),11} {s.Stats.DurationMs / 1000.0,8:0.00}  {s.Method}{(s.Complete ? "" : " partial")}");
+                Console.WriteLine(($"{s.Name,-20} {s.Time:yyyy-MM-dd HH:mm:ss zzz}  {Count(s.Stats.Files),10} {(s.Stats.LogicalBytes < 0 ? "?" : Human.Bytes(s.Stats.LogicalBytes)),11} " +
+                    $"{s.Stats.VisitedFiles,10} {Human.Bytes(s.Stats.NewBytes),11} {s.Stats.DurationMs / 1000.0,8:0.00}  {s.Method + (s.Complete ? "" : " partial"),-15}  " +
+                    (s.Pin is null ? "" : "pinned" + (string.IsNullOrEmpty(s.Pin.Note) ? "" : ": " + s.Pin.Note))).TrimEnd());
             return CommonOptions.Ok;
         }));
         return cmd;
@@ -41,7 +44,8 @@ public static class ListCommand
         else w.WriteNumber(name, n);
     }
 
-    public static void WriteSnapshot(Utf8JsonWriter w, SnapshotRecord s)
+    /// <summary>One snapshot as a JSON object; `more` adds fields of the caller's (forget's reasons).</summary>
+    public static void WriteSnapshot(Utf8JsonWriter w, SnapshotRecord s, Action<Utf8JsonWriter>? more = null)
     {
         w.WriteStartObject();
         w.WriteNumber("id", s.Id);
@@ -64,6 +68,16 @@ public static class ListCommand
         w.WriteNumber("storedBytes", s.Stats.StoredBytes);
         w.WriteNumber("durationMs", s.Stats.DurationMs);
         w.WriteNumber("errors", s.Stats.Errors);
+        w.WriteBoolean("pinned", s.Pin is not null);
+        if (s.Pin is not null)
+        {
+            w.WriteStartObject("pin");
+            JsonOut.Time(w, "time", s.Pin.Time);
+            if (!string.IsNullOrEmpty(s.Pin.Note)) w.WriteString("note", s.Pin.Note);
+            else w.WriteNull("note");
+            w.WriteEndObject();
+        }
+        more?.Invoke(w);
         w.WriteEndObject();
     }
 }
