@@ -34,6 +34,46 @@ public sealed class SystemdUnitTests
         Assert.Matches(@"systemctl enable --now timetravel-mount\.service", install);
     }
 
+    // The timer's unit takes the snapshot, then applies the saved retention policy, then collects garbage, in that
+    // order (a failed step stops the rest, so a failed snapshot forgets nothing).
+    [Fact]
+    public void TheSnapshotUnitSnapshotsThenAppliesTheSavedPolicyThenCollectsGarbage()
+    {
+        var steps = File.ReadAllLines(Path.Combine(Repo, "cli/systemd/timetravel-snapshot.service"))
+            .Where(l => l.StartsWith("ExecStart=")).Select(l => l["ExecStart=".Length..]).ToList();
+        Assert.Equal(["/usr/local/bin/timetravel snapshot", "/usr/local/bin/timetravel forget --policy", "/usr/local/bin/timetravel gc"], steps);
+    }
+
+    // Under the unit's hardening, `forget --policy` may write the catalog: run for real by a private systemd, the unit
+    // takes a snapshot and the saved policy then forgets what it does not keep. (Only the store's state is checked:
+    // the gc step's outcome is gc's own tests' business.)
+    [Fact, NeedsRoot]
+    public void TheSnapshotUnitAppliesTheSavedPolicyAfterItsSnapshot()
+    {
+        using var scratch = new TempDir("tt-systemd");
+        string store = scratch["store"], source = scratch["src"];
+        Directory.CreateDirectory(source);
+        File.WriteAllText(Path.Combine(source, "a.txt"), "hello\n");
+        Assert.Equal(0, TimeTravelCli.Run(store, "init", source).ExitCode);
+        foreach (var day in new[] { "01", "02", "03" })
+            Assert.Equal(0, TimeTravelCli.Run(store, "snapshot", "--quiet", "--time", $"2026-01-{day}T10:00:00+00:00").ExitCode);
+        Assert.Equal(0, TimeTravelCli.Run(store, "policy", "set", "--keep-last", "2").ExitCode);
+        Directory.CreateDirectory(scratch["bin"]);
+        File.WriteAllText(scratch["bin/timetravel"], "#!/bin/sh\nexec " + TimeTravelCli.ShellCommand + " \"$@\"\n");
+        File.SetUnixFileMode(scratch["bin/timetravel"], (UnixFileMode)0x1ED);
+        File.WriteAllText(scratch["default"], $"TIMETRAVEL_STORE={store}\n");
+
+        using var systemd = PrivateSystemd.Boot(scratch.Path, Path.Combine(Repo, "cli/systemd/timetravel-snapshot.service"));
+        // As install.sh does for a store kept elsewhere than /var/lib/timetravel.
+        systemd.Run("mkdir -p /run/systemd/system/timetravel-snapshot.service.d && " +
+            $"printf '[Service]\\nReadWritePaths={store}\\n' > /run/systemd/system/timetravel-snapshot.service.d/store.conf && systemctl daemon-reload");
+        systemd.Try("systemctl start timetravel-snapshot");
+        var list = TimeTravelCli.Run(store, "list", "--json");
+        var names = System.Text.Json.JsonDocument.Parse(list.Stdout).RootElement.EnumerateArray().Select(e => e.GetProperty("name").GetString()!).ToList();
+        Assert.True(names.Count == 2 && names[0] == "2026-01-03_1000" && !names[1].StartsWith("2026-01-0"),
+            $"{string.Join(", ", names)}\n{systemd.Output("journalctl --no-pager -u timetravel-snapshot 2>&1")}{systemd.Status("timetravel-snapshot")}");
+    }
+
     // Regression: the mount install.sh made died silently and did not come back. Under systemd the unit remounts a
     // killed daemon (clearing the dead mount it left) and leaves alone a mount the admin removed on purpose.
     [Fact, NeedsRoot, NeedsFuse]
