@@ -25,7 +25,7 @@ _timetravel_dirs() {
 
 _timetravel() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-    local commands="init snapshot list ls cat stats verify index catalog mount umount track import-log history diff restore forget"
+    local commands="init snapshot list ls cat stats verify index catalog mount umount track import-log history diff restore forget policy pin unpin"
     local -a _tt_store=() args=()
     local cmd="" i w
     # The subcommand, the positional arguments before the cursor, and --store wherever it was given.
@@ -40,7 +40,7 @@ _timetravel() {
             continue
         fi
         case "$w" in
-            --to|--exclude|-e|--full-walk-every) ((i++)) ;; # options that take a value
+            --to|--exclude|-e|--full-walk-every|--keep-*|--note) ((i++)) ;; # options that take a value
             -*) ;;
             *) args+=("$w") ;;
         esac
@@ -51,6 +51,9 @@ _timetravel() {
         --to) _timetravel_files; return ;;
         --exclude|-e) COMPREPLY=(); return ;;
         --full-walk-every) COMPREPLY=($(compgen -W "30m 12h 1d 7d never" -- "$cur")); return ;;
+        --keep-within) COMPREPLY=($(compgen -W "12h 2d 7d 1m 1y" -- "$cur")); return ;;
+        --keep-*) COMPREPLY=($(compgen -W "unlimited" -- "$cur")); return ;; # a count, or unlimited
+        --note) COMPREPLY=(); return ;;
     esac
     if [ -z "$cmd" ]; then
         COMPREPLY=($(compgen -W "$commands --store --help --version" -- "$cur"))
@@ -66,7 +69,9 @@ _timetravel() {
         verify) opts="--read-data --json" ;;
         index) opts="--json" ;;
         catalog) opts="--force --json" ;;
-        forget) opts="--dry-run --force --json" ;;
+        forget) opts="--dry-run --force --json --policy --keep-last --keep-hourly --keep-daily --keep-weekly --keep-monthly --keep-yearly --keep-within" ;;
+        policy) opts="--json --keep-last --keep-hourly --keep-daily --keep-weekly --keep-monthly --keep-yearly --keep-within" ;; # show, set
+        pin) opts="--note" ;;
         mount) opts="--foreground" ;;
         history) opts="--diff --json" ;;
         diff) opts="--json" ;;
@@ -79,7 +84,8 @@ _timetravel() {
 
     # What goes at this position: SNAPSHOT, a PATH, a directory, or nothing.
     case "$cmd:${#args[@]}" in
-        ls:0|cat:0|diff:0|diff:1|restore:0|forget:*) _timetravel_snapshots ;;
+        ls:0|cat:0|diff:0|diff:1|restore:0|forget:*|pin:0|unpin:0) _timetravel_snapshots ;;
+        policy:0) COMPREPLY=($(compgen -W "set show clear" -- "$cur")) ;;
         ls:1|cat:1|diff:2|restore:1|history:0) _timetravel_files ;;
         init:*|mount:0|umount:0) _timetravel_dirs ;;
         import-log:*) _timetravel_files ;;
