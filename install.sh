@@ -51,6 +51,8 @@ timetravel --store "$STORE" snapshot || [ $? = 3 ]   # 3: taken, but some files 
 mkdir -p "$MOUNT"
 # The mount (brought back at boot, restarted if its daemon dies), hourly snapshots and the change tracker, where
 # systemd runs this machine; in a container without it, the mount is started by hand and the rest is yours to run.
+# After each snapshot the timer applies the saved retention policy and collects garbage; no policy is saved here,
+# so nothing is removed until the admin saves one (`timetravel policy set`).
 if [ -d /run/systemd/system ]; then
   systemctl daemon-reload
   if grep -q " $MOUNT " /proc/self/mountinfo; then timetravel umount "$MOUNT"; fi   # a mount of an earlier install
@@ -58,8 +60,9 @@ if [ -d /run/systemd/system ]; then
   for _ in $(seq 50); do grep -q " $MOUNT " /proc/self/mountinfo && break; sleep 0.1; done
 else
   if ! grep -q " $MOUNT " /proc/self/mountinfo; then timetravel --store "$STORE" mount "$MOUNT"; fi
-  echo "systemd is not running here: the mount will not come back after a reboot; start \`timetravel track\` and schedule \`timetravel snapshot\` (cron) yourself"
+  echo "systemd is not running here: the mount will not come back after a reboot; start \`timetravel track\` and schedule \`timetravel snapshot\`, \`timetravel forget --policy\` and \`timetravel gc\` (cron) yourself"
 fi
 echo
+echo "No retention policy is saved: every hourly snapshot is kept. To keep fewer: timetravel policy set --keep-hourly 24 --keep-daily 14 --keep-weekly 8"
 echo "Snapshots of $* are under $MOUNT:"
 ls "$MOUNT"
