@@ -1,6 +1,7 @@
 // `timetravel forget --keep-...` and `forget --policy`, `timetravel policy set|show|clear`, run as the shipped binary:
 // a dry run says for every snapshot keep or forget and which rules keep it, and changes nothing; a policy forgets what
-// it does not keep in one go; without a saved policy nothing is removed; bad rules are refused and save nothing.
+// it does not keep in one go; without a saved policy nothing is removed; bad rules are refused and save nothing; the
+// policy and the pins come back with a catalog rebuild.
 using System.Text.Json;
 using TimeTravel.Store.Catalog;
 using TimeTravel.Tests.Cli.Support;
@@ -160,5 +161,23 @@ public sealed class RetentionCommandTests(RetentionStoreFixture f) : IClassFixtu
         Ok("policy", "clear");
         Assert.Contains("no retention policy is saved", Ok("forget", "--policy").Stdout);
         Assert.Equal(RetentionStoreFixture.Names, Names());
+    }
+
+    // The policy and the pins are part of the store's record in the arenas: a lost catalog comes back with both.
+    [Fact]
+    public void TheSavedPolicyAndThePinsComeBackWithACatalogRebuild()
+    {
+        Ok("policy", "set", "--keep-last", "1");
+        Ok("pin", "2026-01-02_1000", "--note", "hold");
+        Ok("forget", "--policy");
+        File.Delete(Path.Combine(Store, "catalog.db"));
+        Ok("catalog", "rebuild");
+        Assert.StartsWith("--keep-last 1\n", Ok("policy", "show").Stdout);
+        Assert.Equal(["2026-01-02_1000", "2026-01-04_1600"], Names());
+        Assert.EndsWith("pinned: hold", Ok("list").Stdout.Split('\n').Single(l => l.StartsWith("2026-01-02_1000")));
+        Ok("policy", "clear");
+        File.Delete(Path.Combine(Store, "catalog.db"));
+        Ok("catalog", "rebuild");
+        Assert.Contains("no retention policy is saved", Ok("policy", "show").Stdout);
     }
 }
