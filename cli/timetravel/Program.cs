@@ -14,7 +14,7 @@ public static class Program
         foreach (var c in new[]
         {
             InitCommand.Create(), SnapshotCommand.Create(), ListCommand.Create(), LsCommand.Create(), CatCommand.Create(),
-            StatsCommand.Create(), VerifyCommand.Create(), IndexCommand.Create(), CatalogCommand.Create(), ForgetCommand.Create(), MountCommand.Create(), MountCommand.CreateUmount(),
+            StatsCommand.Create(), VerifyCommand.Create(), IndexCommand.Create(), CatalogCommand.Create(), ForgetCommand.Create(), GcCommand.Create(), MountCommand.Create(), MountCommand.CreateUmount(),
             TrackCommand.Create(), ImportLogCommand.Create(), HistoryCommand.Create(), DiffCommand.Create(), RestoreCommand.Create(),
             PolicyCommand.Create(), PinCommand.Create(), PinCommand.CreateUnpin(),
         })

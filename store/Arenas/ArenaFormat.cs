@@ -34,4 +34,13 @@ public static class ArenaFormat
     public const long DefaultMaxArenaSize = 1L << 30; // 1 GiB: offsets fit in 32 bits with room to spare
 
     public static string FileName(uint number) => $"{number:D8}.arena";
+
+    /// <summary>
+    /// Arenas numbered from here up are compacted arenas, written only by `timetravel gc`: complete and fsynced before
+    /// the index names them, never appended to afterwards. Below it are the appended arenas, of which only the writer
+    /// appends to the newest. Compacted numbers are never reused (store/gc/state keeps the next one).
+    /// </summary>
+    public const uint FirstCompactedArena = 0x8000_0000;
+
+    public static bool IsCompacted(uint number) => number >= FirstCompactedArena;
 }

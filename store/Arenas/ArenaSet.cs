@@ -16,7 +16,8 @@ public sealed class ArenaSet : IDisposable
     public string Directory => _dir;
     public string PathOf(uint number) => Path.Combine(_dir, ArenaFormat.FileName(number));
 
-    /// <summary>Arena numbers present on disk, ascending.</summary>
+    /// <summary>Arena numbers present on disk, ascending: the appended arenas, then the compacted ones (from
+    /// <see cref="ArenaFormat.FirstCompactedArena"/>), which are not one sequence with them.</summary>
     public List<uint> List()
     {
         var numbers = new List<uint>();
@@ -24,6 +25,30 @@ public sealed class ArenaSet : IDisposable
             if (uint.TryParse(Path.GetFileNameWithoutExtension(f), out uint n)) numbers.Add(n);
         numbers.Sort();
         return numbers;
+    }
+
+    /// <summary>The appended arenas only (the writer's sequence: the newest is the one it appends to).</summary>
+    public List<uint> ListAppended() => List().Where(n => !ArenaFormat.IsCompacted(n)).ToList();
+
+    // Handles of arenas that garbage collection has deleted keep the file's space allocated until closed, so a
+    // long-lived reader (the mount) looks every few seconds for cached arenas whose file is gone and closes them. A
+    // read that was using one retries with a fresh handle, finds the file missing, and its caller re-resolves the block.
+    private long _nextSweep = Environment.TickCount64 + SweepIntervalMs;
+    private const long SweepIntervalMs = 5000;
+
+    private void SweepDeleted()
+    {
+        long now = Environment.TickCount64;
+        if (now < Interlocked.Read(ref _nextSweep)) return;
+        Interlocked.Exchange(ref _nextSweep, now + SweepIntervalMs);
+        foreach (var a in _readers.Keys)
+            if (!File.Exists(PathOf(a)) && _readers.TryRemove(a, out var h)) h.Dispose();
+    }
+
+    /// <summary>Closes the handle of an arena whose file is gone (deleted by garbage collection).</summary>
+    public void Forget(uint arena)
+    {
+        if (!File.Exists(PathOf(arena)) && _readers.TryRemove(arena, out var h)) h.Dispose();
     }
 
     // A handle is cached only once its header has been checked: a foreign, newer or renamed file is never read as records.
@@ -41,6 +66,12 @@ public sealed class ArenaSet : IDisposable
     /// <summary>Starts reading the records at these locations into the page cache, one request per run of adjacent
     /// records: many small reads issued at once from several threads defeat the kernel's own read-ahead.</summary>
     public void Prefetch(IReadOnlyList<BlockLocation> locations)
+    {
+        try { PrefetchCore(locations); }
+        catch (Exception e) when (e is BlockReadException or ObjectDisposedException) { } // a hint only: the read itself re-resolves
+    }
+
+    private void PrefetchCore(IReadOnlyList<BlockLocation> locations)
     {
         foreach (var group in locations.GroupBy(l => l.Arena))
         {
@@ -66,8 +97,14 @@ public sealed class ArenaSet : IDisposable
 
     public void Read(BlockLocation loc, Score expected, bool verifyScore, Span<byte> content)
     {
+        SweepDeleted();
+        try { Read(Handle(loc.Arena), loc, expected, verifyScore, content); }
+        catch (ObjectDisposedException) { Read(Handle(loc.Arena), loc, expected, verifyScore, content); } // closed by a sweep just now
+    }
+
+    private void Read(SafeFileHandle handle, BlockLocation loc, Score expected, bool verifyScore, Span<byte> content)
+    {
         string Where() => PathOf(loc.Arena);
-        var handle = Handle(loc.Arena);
         content = content[..(int)loc.RawLength];
         // A block stored raw (stored length = raw length; compression never yields that) is read straight into the
         // caller's buffer, header first, then payload: no copy through a record buffer. Others are read whole.

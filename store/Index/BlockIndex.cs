@@ -49,20 +49,39 @@ public sealed class BlockIndex : IDisposable
             string path = Path.Combine(_dir, IndexManifest.FileName);
             var stamp = File.Exists(path) ? File.GetLastWriteTimeUtc(path) : DateTime.MinValue;
             if (!force && stamp == _manifestStamp) return false;
-            var manifest = IndexManifest.Load(_dir);
-            var old = _segments.ToDictionary(s => System.IO.Path.GetFileName(s.Path));
-            var fresh = new List<IndexSegment>();
-            foreach (var name in manifest.Segments.Reverse())
-            {
-                if (old.Remove(name, out var seg)) fresh.Add(seg);
-                else fresh.Add(IndexSegment.Open(System.IO.Path.Combine(_dir, name)));
-            }
+            var (manifest, fresh) = LoadSegments();
             _segments = fresh;
             // Segments dropped by a merge are not disposed here: another thread may be reading one right now.
             // Their handles close when collected; the files are already unlinked.
             _manifest = manifest;
             _manifestStamp = stamp;
             return true;
+        }
+    }
+
+    // The manifest and the segments it names. A segment may be deleted between reading the manifest and opening it
+    // (a merge or a garbage collection replaced it just then): the manifest has moved on, so read it again.
+    private (IndexManifest, List<IndexSegment>) LoadSegments()
+    {
+        var old = _segments.ToDictionary(s => System.IO.Path.GetFileName(s.Path));
+        for (int attempt = 0; ; attempt++)
+        {
+            var manifest = IndexManifest.Load(_dir);
+            var fresh = new List<IndexSegment>();
+            try
+            {
+                foreach (var name in manifest.Segments.Reverse())
+                {
+                    if (old.TryGetValue(name, out var seg)) fresh.Add(seg);
+                    else fresh.Add(IndexSegment.Open(System.IO.Path.Combine(_dir, name)));
+                }
+                return (manifest, fresh);
+            }
+            catch (FileNotFoundException) when (attempt < 10)
+            {
+                foreach (var seg in fresh) if (!old.ContainsValue(seg)) seg.Dispose();
+                Thread.Sleep(20);
+            }
         }
     }
 
@@ -112,7 +131,7 @@ public sealed class BlockIndex : IDisposable
                 IndexSegment.Write(System.IO.Path.Combine(_dir, name), entries, entries.Length);
                 names.Add(name);
             }
-            new IndexManifest(watermarkArena, watermarkOffset, names).Save(_dir);
+            new IndexManifest(watermarkArena, watermarkOffset, names, _manifest.GcGeneration).Save(_dir);
             Refresh(force: true);
             _pending.Clear();
             Volatile.Write(ref _pendingCount, 0);
@@ -154,7 +173,7 @@ public sealed class BlockIndex : IDisposable
         int at = live.FindIndex(names.Contains);
         live.RemoveAll(names.Contains);
         live.Insert(Math.Min(at, live.Count), name);
-        new IndexManifest(_manifest.WatermarkArena, _manifest.WatermarkOffset, live).Save(_dir);
+        new IndexManifest(_manifest.WatermarkArena, _manifest.WatermarkOffset, live, _manifest.GcGeneration).Save(_dir);
         Refresh(force: true);
         foreach (var s in olds) File.Delete(s.Path);
     }

@@ -69,20 +69,26 @@ public sealed class IndexSegment : IDisposable
         return _bloom.MayContain(score);
     }
 
-    public bool TryGet(in Score score, out IndexEntry entry)
+    public bool TryGet(in Score score, out IndexEntry entry) => TryGet(score, out entry, out _);
+
+    /// <summary>Also gives the entry's position in the segment (0 to Count - 1): garbage collection keeps its mark
+    /// bits in arrays indexed by it, a few bits per block instead of a set of scores.</summary>
+    public bool TryGet(in Score score, out IndexEntry entry, out long position)
     {
         entry = default;
+        position = -1;
         if (Count == 0) return false;
         // Last page whose first prefix <= the score's prefix; equal prefixes may straddle pages, so also try the one before.
         int page = UpperBound(_fence, score.Prefix) - 1;
         if (page < 0) return false;
-        if (SearchPage(page, score, out entry)) return true;
-        return page > 0 && _fence[page] == score.Prefix && SearchPage(page - 1, score, out entry);
+        if (SearchPage(page, score, out entry, out position)) return true;
+        return page > 0 && _fence[page] == score.Prefix && SearchPage(page - 1, score, out entry, out position);
     }
 
-    private bool SearchPage(int page, in Score score, out IndexEntry entry)
+    private bool SearchPage(int page, in Score score, out IndexEntry entry, out long position)
     {
         entry = default;
+        position = -1;
         long first = (long)page * PageEntries;
         int n = (int)Math.Min(PageEntries, Count - first);
         Span<byte> buf = stackalloc byte[PageEntries * IndexFormat.EntrySize];
@@ -94,7 +100,7 @@ public sealed class IndexSegment : IDisposable
             int mid = (lo + hi) >>> 1;
             var e = buf.Slice(mid * IndexFormat.EntrySize, IndexFormat.EntrySize);
             int c = Score.Read(e).CompareTo(score);
-            if (c == 0) { entry = IndexEntry.Unpack(e); return true; }
+            if (c == 0) { entry = IndexEntry.Unpack(e); position = first + mid; return true; }
             if (c < 0) lo = mid + 1; else hi = mid - 1;
         }
         return false;

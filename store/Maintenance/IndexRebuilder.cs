@@ -10,8 +10,16 @@ public static class IndexRebuilder
 {
     private const int EntriesPerRun = 4 << 20; // 192 MiB of entries in memory at most, then a sorted run on disk
 
+    // The generation of the last garbage collection is carried over (an interrupted one was recovered first).
+    private static IndexManifest? TryLoad(string dir)
+    {
+        try { return IndexManifest.Load(dir); }
+        catch (Exception e) when (e is StoreFormatException or IOException) { return null; }
+    }
+
     /// <summary>
-    /// The caller holds the writer lock. Replaces the index with one made by scanning every arena. The new segments are
+    /// The caller holds the writer lock and gc.lock, and has recovered an interrupted collection first (its duplicate
+    /// copies would otherwise be indexed from arenas about to be deleted). Replaces the index with one made by scanning every arena. The new segments are
     /// written beside the old ones, numbered after them; the new manifest replacing the old one (a rename) is the switch,
     /// so a rebuild killed at any point leaves the old index whole for readers, and its segments are orphans the next
     /// writer deletes.
@@ -28,6 +36,7 @@ public static class IndexRebuilder
         long total = 0;
         uint lastArena = 0; long lastEnd = ArenaFormat.HeaderSize;
         var numbers = arenas.List();
+        var old = TryLoad(layout.Index);
         progress?.Begin("arenas", numbers.Count, numbers.Sum(n => new FileInfo(arenas.PathOf(n)).Length));
         void FlushRun()
         {
@@ -58,15 +67,16 @@ public static class IndexRebuilder
                 var msg = $"{path}: {length} damaged bytes at offset {offset} skipped";
                 problems.Add(msg); report?.Invoke(msg);
             }
-            if (result.TornTail && n != numbers[^1])
+            if (result.TornTail && n != numbers.LastOrDefault(a => !ArenaFormat.IsCompacted(a)))
             {
                 var msg = $"{path}: unreadable data after offset {result.ValidEnd}";
                 problems.Add(msg); report?.Invoke(msg);
             }
-            lastArena = n; lastEnd = result.ValidEnd;
+            // The watermark is the writer's place: the last appended arena, never a compacted one.
+            if (!ArenaFormat.IsCompacted(n)) { lastArena = n; lastEnd = result.ValidEnd; }
         }
         FlushRun();
-        new IndexManifest(lastArena, lastEnd, runs).Save(layout.Index);
+        new IndexManifest(lastArena, lastEnd, runs, old?.GcGeneration ?? 0).Save(layout.Index);
         foreach (var f in Directory.EnumerateFiles(layout.Index))
             if (!runs.Contains(Path.GetFileName(f)) && Path.GetFileName(f) != IndexManifest.FileName) File.Delete(f);
         using (var index = new BlockIndex(layout.Index)) index.Merge();

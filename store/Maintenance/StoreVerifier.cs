@@ -67,7 +67,7 @@ public sealed class StoreVerifier(Repository repo, Action<string>? report = null
         foreach (var e in repo.Blocks.Index.CommittedEntries())
         {
             _blocks++;
-            try { repo.Blocks.Arenas.Read(e.Location, e.Score, verifyScore: true); }
+            try { repo.Blocks.ReadEntry(e, verifyScore: true); }
             catch (BlockReadException ex) { _bad.Add(e.Score); _damaged.Add(e.Score); Problem(new VerifyProblem(ex.Message, Block: e.Score.ToString())); }
             _progress.Add(1, e.Location.RawLength);
         }
@@ -108,11 +108,20 @@ public sealed class StoreVerifier(Repository repo, Action<string>? report = null
     {
         var numbers = repo.Blocks.Arenas.List();
         var manifest = repo.Blocks.Index.Manifest;
-        long total = numbers.Sum(n => new FileInfo(repo.Blocks.Arenas.PathOf(n)).Length);
+        var unfinished = Collection.CollectionRecovery.UnfinishedArenas(repo.Layout, manifest);
+        uint lastAppended = numbers.LastOrDefault(n => !ArenaFormat.IsCompacted(n));
+        long total = numbers.Sum(n => FileLength(repo.Blocks.Arenas.PathOf(n)));
         _progress.Begin("arenas", numbers.Count, total);
         foreach (uint n in numbers)
         {
             string path = repo.Blocks.Arenas.PathOf(n);
+            if (unfinished(n))
+            {
+                // No index names it: a garbage collection is writing it, or was killed while it did (the next gc removes it).
+                Note($"{path}: being written by a garbage collection that has not switched the index yet (an interrupted one is undone by the next `timetravel gc`)");
+                continue;
+            }
+            if (!File.Exists(path)) continue; // deleted by a garbage collection since it was listed
             var result = new ScanResult();
             try { foreach (var _ in ArenaPass.Records(path, n, result, _progress)) { } }
             catch (StoreFormatException e) { Problem(e.Message); continue; }
@@ -122,10 +131,15 @@ public sealed class StoreVerifier(Repository repo, Action<string>? report = null
                 string torn = $"{path}: unreadable data after offset {result.ValidEnd} (a torn write; the next snapshot cuts it off)";
                 // A crash mid-append leaves this at the end of the last arena, past everything indexed: nothing refers to it.
                 bool pastIndex = n > manifest.WatermarkArena || (n == manifest.WatermarkArena && result.ValidEnd >= manifest.WatermarkOffset);
-                if (n == numbers[^1] && pastIndex) Note(torn);
+                if (n == lastAppended && pastIndex) Note(torn);
                 else Problem(torn);
             }
         }
+    }
+
+    private static long FileLength(string path)
+    {
+        try { return new FileInfo(path).Length; } catch (IOException) { return 0; }
     }
 
     // Walks a snapshot's tree once per distinct subtree: structural problems are reported at the first path met;

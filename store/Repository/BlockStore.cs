@@ -80,7 +80,9 @@ public sealed class BlockStore : IBlockSource, IDisposable
     private (uint Arena, long End) RecoverTail()
     {
         var m = _index.Manifest;
-        var numbers = _arenas.List();
+        // Only appended arenas: the writer never appends to a compacted one, and a compacted arena that no index
+        // names yet belongs to a garbage collection still copying (or interrupted), never to be indexed from here.
+        var numbers = _arenas.ListAppended();
         uint last = numbers.Count == 0 ? 0 : numbers[^1];
         // The index says arena W holds data up to offset O: a missing or shorter W is damage, never a place to append.
         if (m.WatermarkOffset > ArenaFormat.HeaderSize)
@@ -168,6 +170,14 @@ public sealed class BlockStore : IBlockSource, IDisposable
         if (_writer is not null) lock (_appendLock) _writer.FlushFor(loc);
         byte[] buffer = pool.Rent((int)loc.RawLength);
         try { _arenas.Read(loc, score, VerifyScoresOnRead, buffer.AsSpan(0, (int)loc.RawLength)); }
+        catch (BlockReadException) when (Moved(score, loc, out var moved))
+        {
+            pool.Return(buffer);
+            buffer = pool.Rent((int)moved.RawLength);
+            try { _arenas.Read(moved, score, VerifyScoresOnRead, buffer.AsSpan(0, (int)moved.RawLength)); }
+            catch { pool.Return(buffer); throw; }
+            return (buffer, (int)moved.RawLength, true);
+        }
         catch { pool.Return(buffer); throw; }
         return (buffer, (int)loc.RawLength, true);
     }
@@ -185,7 +195,28 @@ public sealed class BlockStore : IBlockSource, IDisposable
     {
         // The writer may read a block it put since the last commit: it can still sit in the arena's write buffer.
         if (_writer is not null) lock (_appendLock) _writer.FlushFor(loc);
-        return _arenas.Read(loc, score, VerifyScoresOnRead);
+        try { return _arenas.Read(loc, score, VerifyScoresOnRead); }
+        catch (BlockReadException) when (Moved(score, loc, out var moved)) { return _arenas.Read(moved, score, VerifyScoresOnRead); }
+    }
+
+    /// <summary>
+    /// Reads an index entry's block, as verify does for every entry; a block that garbage collection moved meanwhile
+    /// is read where the refreshed index now says it is.
+    /// </summary>
+    public byte[] ReadEntry(in IndexEntry entry, bool verifyScore)
+    {
+        try { return _arenas.Read(entry.Location, entry.Score, verifyScore); }
+        catch (BlockReadException) when (Moved(entry.Score, entry.Location, out var moved)) { return _arenas.Read(moved, entry.Score, verifyScore); }
+    }
+
+    // A location that failed to read (its arena deleted, or not holding the block) may be one that garbage collection
+    // has replaced since this process read the index: read the manifest again and look once more, before calling the
+    // block damaged. A mount or `yesterday` holding an old location keeps answering with the right bytes.
+    private bool Moved(in Score score, in BlockLocation old, out BlockLocation moved)
+    {
+        _arenas.Forget(old.Arena);
+        _index.Refresh(force: true);
+        return _index.TryGet(score, out moved) && moved != old;
     }
 
     public bool TryLocate(in Score score, out BlockLocation loc) => _index.TryGet(score, out loc);

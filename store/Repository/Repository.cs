@@ -97,12 +97,24 @@ public sealed partial class Repository : IDisposable
             // interrupted snapshots, not from a catalog put back from before the first snapshot (see `verify`).
             if (purpose != "init" && catalog.Setting(StoreCatalog.FirstWriter) is null)
                 catalog.SetSetting(StoreCatalog.FirstWriter, $"{DateTimeOffset.Now:O} {purpose}");
+            RecoverInterruptedCollection(layout);
             var repo = new Repository(layout, config, catalog, BlockStore.OpenWriter(layout, config.ArenaSize, config.Codecs), writerLock);
             try { repo.WriteMissingRecords(); }
             catch { repo.Blocks.Dispose(); throw; } // the catalog and the lock are closed below
             return repo;
         }
         catch { catalog?.Dispose(); writerLock.Dispose(); throw; }
+    }
+
+    // A garbage collection killed part way is finished or undone here when no gc is running (a look at its state file,
+    // so cheap), so its space comes back with the next snapshot rather than the next gc.
+    private static void RecoverInterruptedCollection(StoreLayout layout)
+    {
+        if (!File.Exists(Collection.CollectionState.PathOf(layout))) return;
+        if (Collection.CollectionState.Load(layout).Phase == Collection.CollectionPhase.Idle) return;
+        using var gcLock = Collection.GcLock.TryAcquire(layout, out _);
+        if (gcLock is null) return; // a gc is running: it is not interrupted
+        if (Collection.CollectionRecovery.Recover(layout) is { } did) StoreWarnings.Warn(did);
     }
 
     private static void RequireDirectories(StoreLayout layout)

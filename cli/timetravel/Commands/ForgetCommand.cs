@@ -15,7 +15,7 @@ namespace TimeTravel.Cli.Commands;
 
 public static class ForgetCommand
 {
-    public const string BlocksStay = "their blocks stay in the arenas until garbage collection exists (not in this version): the store does not shrink";
+    public const string BlocksStay = "their blocks stay in the arenas until `timetravel gc` frees what no kept snapshot uses";
 
     public static Command Create()
     {
