@@ -141,6 +141,23 @@ public static class Collector
         }, clock, before, layout);
     }
 
+    /// <summary>
+    /// What a gc would find now, without any lock or change (for `timetravel stats`): the mark of every kept snapshot
+    /// and the plan at this threshold (no free-space limit).
+    /// </summary>
+    public static CollectionPlan Estimate(Repository repo, double threshold, WorkProgress? progress = null)
+    {
+        repo.Blocks.Index.Refresh(force: true);
+        var m0 = repo.Blocks.Index.Manifest;
+        var marks = new MarkSet(repo.Blocks.Index.Segments.ToList());
+        var snapshots = repo.Catalog.Snapshots();
+        var marker = new Marker(marks, LocateLater(repo), ReadFor(repo));
+        progress?.Begin("mark", snapshots.Count);
+        foreach (var s in snapshots) { marker.MarkSnapshot(s); progress?.Add(1, 0); }
+        foreach (var score in LiveRecordScores(repo)) marker.MarkBlock(score, "catalog record");
+        return CollectionPlan.Make(Usage(repo, marks, m0).Usages, threshold);
+    }
+
     // Free space kept for everything else (the catalog, the writer) while gc copies.
     private const long Reserve = 64 << 20;
 

@@ -51,7 +51,7 @@ public sealed class Compactor(ArenaSet arenas, uint firstArena, long arenaSize) 
         if (header is null || header.Value.Score != score || header.Value.StoredLength != from.StoredLength
             || BlockRecord.Checksum(record[..ArenaFormat.R_CHECKSUM], record[ArenaFormat.RecordHeaderSize..]) != header.Value.Checksum)
             throw new BlockReadException(path, from.Offset, $"block {score.Short} fails its checksum; gc copies only intact records");
-        _writer ??= new ArenaWriter(arenas, arenaSize, firstArena, 0);
+        _writer ??= new ArenaWriter(arenas, arenaSize, _next, 0);
         var to = _writer.Append(record, from.RawLength);
         CopiedBlocks++;
         CopiedBytes += record.Length;

@@ -5,6 +5,7 @@ using System.Text.Json;
 using TimeTravel.Cli.Output;
 using TimeTravel.Store;
 using TimeTravel.Store.Catalog;
+using TimeTravel.Store.Collection;
 
 namespace TimeTravel.Cli.Commands;
 
@@ -18,17 +19,20 @@ public static class ListCommand
         {
             using var repo = Repository.OpenReader(r.GetValue(CommonOptions.Store)!);
             var snaps = repo.Catalog.Snapshots();
+            // Bytes only each snapshot holds: what forgetting it alone lets `timetravel gc` free (cached in STORE/gc/usage).
+            var only = SnapshotUsage.Exclusive(repo, snaps);
             if (r.GetValue(json))
             {
-                JsonOut.Write(w => { w.WriteStartArray(); foreach (var s in snaps) WriteSnapshot(w, s); w.WriteEndArray(); });
+                JsonOut.Write(w => { w.WriteStartArray(); foreach (var s in snaps) WriteSnapshot(w, s, only.TryGetValue(s.Id, out long b) ? x => x.WriteNumber("exclusiveBytes", b) : null); w.WriteEndArray(); });
                 return CommonOptions.Ok;
             }
             // FILES and SIZE are what each snapshot holds; VISITED the files it looked at (a journal snapshot: only the changes).
+            // ONLY: the stored bytes no other snapshot uses, which forgetting this one alone would free.
             // PIN, last since it carries a note of any length: "pinned", or "pinned: NOTE".
-            Console.WriteLine($"{"NAME",-20} {"TIME",-25} {"FILES",10} {"SIZE",11} {"VISITED",10} {"NEW",11} {"SECONDS",8}  {"HOW",-15}  PIN");
+            Console.WriteLine($"{"NAME",-20} {"TIME",-25} {"FILES",10} {"SIZE",11} {"VISITED",10} {"NEW",11} {"ONLY",11} {"SECONDS",8}  {"HOW",-15}  PIN");
             foreach (var s in snaps)
                 Console.WriteLine(($"{s.Name,-20} {s.Time:yyyy-MM-dd HH:mm:ss zzz}  {Count(s.Stats.Files),10} {(s.Stats.LogicalBytes < 0 ? "?" : Human.Bytes(s.Stats.LogicalBytes)),11} " +
-                    $"{s.Stats.VisitedFiles,10} {Human.Bytes(s.Stats.NewBytes),11} {s.Stats.DurationMs / 1000.0,8:0.00}  {s.Method + (s.Complete ? "" : " partial"),-15}  " +
+                    $"{s.Stats.VisitedFiles,10} {Human.Bytes(s.Stats.NewBytes),11} {(only.TryGetValue(s.Id, out long o) ? Human.Bytes(o) : "?"),11} {s.Stats.DurationMs / 1000.0,8:0.00}  {s.Method + (s.Complete ? "" : " partial"),-15}  " +
                     (s.Pin is null ? "" : "pinned" + (string.IsNullOrEmpty(s.Pin.Note) ? "" : ": " + s.Pin.Note))).TrimEnd());
             return CommonOptions.Ok;
         }));

@@ -3,6 +3,7 @@
 using System.CommandLine;
 using TimeTravel.Cli.Output;
 using TimeTravel.Store;
+using TimeTravel.Store.Collection;
 using TimeTravel.Store.Maintenance;
 
 namespace TimeTravel.Cli.Commands;
@@ -18,6 +19,9 @@ public static class StatsCommand
             using var repo = Repository.OpenReader(r.GetValue(CommonOptions.Store)!);
             var progress = new WorkProgress();
             var s = ProgressDisplay.Run("stats", progress, () => StoreStatistics.Compute(repo, progress));
+            // What `timetravel gc` would free now: all garbage in sealed arenas, and what the threshold lets it take.
+            double threshold = GcCommand.SavedThreshold(repo.Layout.Root);
+            var gc = ProgressDisplay.Run("stats", progress, () => Collector.Estimate(repo, threshold, progress));
             if (r.GetValue(json))
             {
                 JsonOut.Write(w =>
@@ -28,6 +32,7 @@ public static class StatsCommand
                     w.WriteNumber("uniqueBytes", s.UniqueBytes); w.WriteNumber("storedBytes", s.StoredBytes);
                     w.WriteNumber("blocks", s.Blocks); w.WriteNumber("arenas", s.Arenas);
                     w.WriteNumber("dedupRatio", Math.Round(s.DedupRatio, 3)); w.WriteNumber("compressionRatio", Math.Round(s.CompressionRatio, 3));
+                    w.WriteNumber("garbageBytes", gc.GarbageBytes); w.WriteNumber("gcThreshold", threshold); w.WriteNumber("gcWouldFreeBytes", gc.FreedBytes);
                     w.WriteEndObject();
                 });
                 return CommonOptions.Ok;
@@ -39,6 +44,8 @@ public static class StatsCommand
             Console.WriteLine($"stored bytes       {Human.Bytes(s.StoredBytes)}  in {s.Arenas} arenas");
             Console.WriteLine($"dedup ratio        {s.DedupRatio:0.00}x  (data bytes / unique bytes)");
             Console.WriteLine($"compression ratio  {s.CompressionRatio:0.00}x  (unique bytes / stored bytes)");
+            Console.WriteLine($"garbage            {Human.Bytes(gc.GarbageBytes)}  (blocks no snapshot uses, in sealed arenas)");
+            Console.WriteLine($"gc would free      {Human.Bytes(gc.FreedBytes)}  (rewriting {gc.Victims.Count} arenas less than {threshold:0.##%} live)");
             return CommonOptions.Ok;
         }));
         return cmd;
