@@ -84,6 +84,7 @@ public static class Collector
         };
         if (options.DryRun || plan.Victims.Count == 0)
             return Finish(result, clock, before);
+        GcPause.At("planned");
 
         var state = CollectionState.Load(layout);
         uint first = Math.Max(state.NextArena, CollectionRecovery.NextFreeCompacted(repo.Blocks.Arenas));

@@ -1,7 +1,7 @@
 // Test hook only: TIMETRAVEL_TEST_GC_PAUSE=PHASE:FILE makes gc stop at the named phase, create FILE.waiting, and wait
 // until FILE exists, so a test can run a snapshot or a reader exactly between two steps of a collection (the race of a
 // snapshot deduplicating against a block gc found dead must really happen, not by luck of timing). Phases, in order:
-// marked, copied, indexed, locked (holding the writer lock, before the snapshots committed meanwhile are marked),
+// marked, planned (victims chosen, nothing written yet), copied, indexed, locked (holding the writer lock, before the snapshots committed meanwhile are marked),
 // switched (new manifest saved, victims not yet deleted). Unset in production: one environment read per phase.
 namespace TimeTravel.Store.Collection;
 
