@@ -234,8 +234,11 @@ public static class Collector
     internal static Func<MarkSlot, byte[]> ReadFor(Repository repo) =>
         slot => slot.InM0 ? repo.Blocks.Arenas.Read(slot.Entry.Location, slot.Entry.Score, verifyScore: false) : repo.Blocks.Get(slot.Entry.Score);
 
-    /// <summary>The catalog-record blocks to keep. None until snapshot records are written into the arenas.</summary>
-    internal static IEnumerable<Score> LiveRecordScores(Repository repo) => [];
+    /// <summary>
+    /// The catalog-record blocks to keep (docs/design.md, "gc keeps exactly the live records"). A forget record stays
+    /// while a record it names is still indexed here; once this gc has dropped that one, the next drops the forget.
+    /// </summary>
+    internal static IEnumerable<Score> LiveRecordScores(Repository repo) => repo.LiveRecordScores(s => repo.Blocks.TryLocate(s, out _));
 
     /// <summary>Bytes of the store's files (arenas, index, catalog, journal, gc state).</summary>
     public static long StoreBytes(StoreLayout layout) =>
