@@ -25,7 +25,7 @@ _timetravel_dirs() {
 
 _timetravel() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-    local commands="init snapshot list ls cat stats verify index catalog mount umount track import-log history diff restore forget policy pin unpin"
+    local commands="init snapshot list ls cat stats verify index catalog mount umount track import-log history diff restore forget gc policy pin unpin"
     local -a _tt_store=() args=()
     local cmd="" i w
     # The subcommand, the positional arguments before the cursor, and --store wherever it was given.
@@ -70,6 +70,7 @@ _timetravel() {
         index) opts="--json" ;;
         catalog) opts="--force --json" ;;
         forget) opts="--dry-run --force --json --policy --keep-last --keep-hourly --keep-daily --keep-weekly --keep-monthly --keep-yearly --keep-within" ;;
+        gc) opts="--dry-run --threshold --save --json" ;;
         policy) opts="--json --keep-last --keep-hourly --keep-daily --keep-weekly --keep-monthly --keep-yearly --keep-within" ;; # show, set
         pin) opts="--note" ;;
         mount) opts="--foreground" ;;
