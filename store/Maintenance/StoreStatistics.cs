@@ -30,7 +30,8 @@ public sealed record StoreStatistics(int Snapshots, long LogicalBytes, long Data
         progress.Begin("index", repo.Blocks.Index.Segments.Sum(x => x.Count));
         foreach (var e in repo.Blocks.Index.CommittedEntries()) { unique += e.Location.RawLength; blocks++; progress.Add(1, e.Location.RawLength); }
         var arenas = repo.Blocks.Arenas.List();
-        long stored = arenas.Sum(n => new FileInfo(repo.Blocks.Arenas.PathOf(n)).Length);
+        // An arena a running gc deleted since the listing counts as gone, not as an error.
+        long stored = arenas.Sum(n => new FileInfo(repo.Blocks.Arenas.PathOf(n)) is { Exists: true } f ? f.Length : 0);
         return new StoreStatistics(snaps.Count, logical, data, unique, stored, blocks, arenas.Count);
     }
 

@@ -44,11 +44,11 @@ public sealed class SystemdUnitTests
         Assert.Equal(["/usr/local/bin/timetravel snapshot", "/usr/local/bin/timetravel forget --policy", "/usr/local/bin/timetravel gc"], steps);
     }
 
-    // Under the unit's hardening, `forget --policy` may write the catalog: run for real by a private systemd, the unit
-    // takes a snapshot and the saved policy then forgets what it does not keep. (Only the store's state is checked:
-    // the gc step's outcome is gc's own tests' business.)
+    // Under the unit's hardening, `forget --policy` may write the catalog and gc the arenas and index: run for real by
+    // a private systemd, the unit takes a snapshot, the saved policy then forgets what it does not keep, and gc
+    // finishes its collection, so the unit ends in success (gc is its last step: the test above pins the order).
     [Fact, NeedsRoot]
-    public void TheSnapshotUnitAppliesTheSavedPolicyAfterItsSnapshot()
+    public void TheSnapshotUnitAppliesTheSavedPolicyAfterItsSnapshotThenCollectsGarbage()
     {
         using var scratch = new TempDir("tt-systemd");
         string store = scratch["store"], source = scratch["src"];
@@ -72,6 +72,8 @@ public sealed class SystemdUnitTests
         var names = System.Text.Json.JsonDocument.Parse(list.Stdout).RootElement.EnumerateArray().Select(e => e.GetProperty("name").GetString()!).ToList();
         Assert.True(names.Count == 2 && names[0] == "2026-01-03_1000" && !names[1].StartsWith("2026-01-0"),
             $"{string.Join(", ", names)}\n{systemd.Output("journalctl --no-pager -u timetravel-snapshot 2>&1")}{systemd.Status("timetravel-snapshot")}");
+        Assert.True(systemd.Output("systemctl show -p Result --value timetravel-snapshot").Trim() == "success",
+            $"{systemd.Output("journalctl --no-pager -u timetravel-snapshot 2>&1")}{systemd.Status("timetravel-snapshot")}");
     }
 
     // Regression: the mount install.sh made died silently and did not come back. Under systemd the unit remounts a
