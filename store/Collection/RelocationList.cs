@@ -9,7 +9,7 @@ namespace TimeTravel.Store.Collection;
 
 public sealed class RelocationList(string workDirectory, string prefix, int entriesPerRun = RelocationList.DefaultEntriesPerRun) : IDisposable
 {
-    public const int DefaultEntriesPerRun = 1 << 20; // 48 MiB of entries at most in memory
+    public const int DefaultEntriesPerRun = 1 << 18; // 12 MiB of entries (24 with the list's growth) at most in memory, whatever the store's size
 
     private readonly List<IndexEntry> _batch = [];
     private readonly List<string> _runs = [];
