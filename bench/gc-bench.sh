@@ -160,7 +160,7 @@ echo
 echo "gc: store $(mib "$SIZE0") -> $(mib "$SIZE1") MiB, freed $(mib $(( SIZE0 - SIZE1 ))) MiB ($(awk -v a="$SIZE0" -v b="$SIZE1" 'BEGIN {printf "%.1f", 100 * (a - b) / a}')%);" \
      "arenas rewritten (deleted) $REWRITTEN of $(wc -l <"$RES/arenas.before"), written $WRITTEN"
 echo "marking $(( REPEAT + 1 )) snapshots of one tree vs one: $(awk -v a="$(field mark.many 1)" -v b="$(field mark.one 1)" 'BEGIN {printf "%.2fx", a / b}') the time"
-[[ $VERIFY == 1 ]] && echo "after gc: $(tail -n 1 "$RES/verify.out")"
+if [[ $VERIFY == 1 ]]; then echo "after gc: $(tail -n 1 "$RES/verify.out")"; fi
 echo
 for k in dry.all dry.half gc mark.one mark.many; do echo "-- timetravel's report, $k:"; sed 's/^/  /' "$RES/$k.out" | tail -n 12; done
 } | tee "$RES/table.txt"

@@ -259,15 +259,15 @@ for t in "${TOOLS[@]}"; do echo "  ${NAME[$t]} snapshot during the reclaim: ${V[
 echo "  replayed days identical to the first pass (churn digests): $REPLAY_SAME"
 echo
 echo "targets:"
-[[ -n ${V[tt.s]:-} && -n ${V[restic.s]:-} ]] && {
+if [[ -n ${V[tt.s]:-} && -n ${V[restic.s]:-} ]]; then
 verdict "reclaim >= 3x faster than restic's ($(ratio "${V[restic.s]:--}" "${V[tt.s]:--}")x: ${V[tt.s]:--} s vs ${V[restic.s]:--} s)" "${V[restic.s]:--} >= 3 * ${V[tt.s]:--}"
 verdict "reclaim peak memory below restic's (${V[tt.rss]:--} vs ${V[restic.rss]:--} MiB)" "${V[tt.rss]:--} < ${V[restic.rss]:--}"
 verdict "store after gc <= 1.15x a fresh store of the kept days (${V[tt.vsfresh]:--}x)" "${V[tt.vsfresh]:--} <= 1.15"
 verdict "snapshot during gc succeeded (exit ${V[tt.drc]:--}, ${V[tt.overlap]:--})" "${V[tt.drc]:--} == 0"
 verdict "first snapshot >= 2x restic's throughput ($(ratio "${V[restic.day1]:--}" "${V[tt.day1]:--}")x)" "${V[restic.day1]:--} >= 2 * ${V[tt.day1]:--}"
-}
+fi
 echo
-[[ -e $RES/tt.reclaim.out ]] && { echo "TimeTravel's reclaim output:"; grep -v '^\s*$' "$RES/tt.reclaim.out" | tail -n 15 | sed 's/^/  /'; }
-[[ -e $RES/tt.verify ]] && echo "after gc: $(tail -n 1 "$RES/tt.verify")"
+if [[ -e $RES/tt.reclaim.out ]]; then echo "TimeTravel's reclaim output:"; grep -v '^\s*$' "$RES/tt.reclaim.out" | tail -n 15 | sed 's/^/  /'; fi
+if [[ -e $RES/tt.verify ]]; then echo "after gc: $(tail -n 1 "$RES/tt.verify")"; fi
 } | tee "$RES/table.txt"
 cp "$RES/table.txt" "${TABLE_OUT:-/var/tmp/retention-bench-table.txt}"
