@@ -27,7 +27,7 @@ try
         _ => Usage(),
     };
 }
-catch (Exception e) when (e is StoreException or IOException or FormatException or ArgumentException)
+catch (Exception e) when (e is StoreException or StoreFormatException or IOException or FormatException or ArgumentException)
 {
     Console.Error.WriteLine($"gcbench: {e.Message}");
     return 1;
