@@ -12,7 +12,8 @@
 # Environment: TT (timetravel binary, default /tmp/tt-retbench-bin/timetravel, AOT-published when missing), DAYS (30),
 # KEEP (7), FRACTION (0.03: files replaced per day), SEED (11), DURING_DELAY (1: seconds between the start of a
 # reclaim and the snapshot started during it), FRESH_PEERS (1: also make fresh restic and borg repositories of the
-# kept days), VERIFY (1: `timetravel verify --read-data` after gc), KEEP_WORK=1 (leave WORK_DIR).
+# kept days), VERIFY (1: `timetravel verify --read-data` after gc), TT_ARENA_SIZE (arena size of the TimeTravel
+# stores; default the store's default, 1 GiB), TOOLS ("tt restic borg"), KEEP_WORK=1 (leave WORK_DIR).
 #
 # The days. A copy of the source in WORK_DIR/tree; each day bench/retention-churn.py replaces FRACTION of its files
 # (new file renamed over the old), adds 20 and removes 20; then each tool snapshots the tree (warm cache, not timed
@@ -131,7 +132,7 @@ snapshot_cmd() { # TOOL REPO ARCHIVE: the command that snapshots $TREE
 }
 init_repo() { # TOOL REPO
     case $1 in
-        tt)     "$TT" --store "$2" init "$TREE" >/dev/null ;;
+        tt)     "$TT" --store "$2" init ${TT_ARENA_SIZE:+--arena-size "$TT_ARENA_SIZE"} "$TREE" >/dev/null ;;
         restic) restic init -q --repo "$2" >/dev/null ;;
         borg)   borg init --encryption=none "$2" ;;
     esac
