@@ -1,6 +1,7 @@
-// The whole life through the CLI: 40 snapshots of a changing tree, all but 7 forgotten, gc; then `verify --read-data`
+// The whole life through the CLI: 40 daily snapshots of a changing tree, a retention policy that keeps 7, gc; then `verify --read-data`
 // is clean, every kept snapshot reads through a real mount byte for byte as it was taken, and the store is no larger
 // than 1.15 times a fresh store holding the same 7 trees.
+using System.Text.Json;
 using TimeTravel.Tests.Fs.Mounting.Support;
 using Xunit;
 
@@ -10,12 +11,17 @@ namespace TimeTravel.Tests.Cli.Commands.Gc;
 public sealed class GcEndToEndTests
 {
     [Fact]
-    public void Gc_after_forgetting_33_of_40_snapshots_keeps_the_7_intact_and_shrinks_the_store_to_a_fresh_stores_size()
+    public void Gc_after_a_policy_keeps_7_of_40_daily_snapshots_keeps_them_intact_and_shrinks_the_store_to_a_fresh_stores_size()
     {
         using var s = new GcStore("tt-gc-e2e");
-        for (int day = 0; day < 40; day++) { if (day > 0) s.Day(); s.Snapshot(); }
-        var keep = new[] { 4, 11, 19, 26, 33, 38, 39 }.Select(i => s.Taken[i].Name).ToHashSet();
-        GcStore.Ok(s.Tt(["forget", .. s.Taken.Select(t => t.Name).Where(n => !keep.Contains(n))]));
+        var first = new DateTimeOffset(2030, 1, 1, 12, 0, 0, TimeSpan.Zero); // a Tuesday; day 39 is Saturday 9 February
+        for (int day = 0; day < 40; day++) { if (day > 0) s.Day(); s.Snapshot(first.AddDays(day).ToString("O")); }
+        // The last 3 days, the newest of each of the last 4 ISO weeks, and of the last 2 months.
+        var forget = JsonDocument.Parse(GcStore.Ok(s.Tt("forget", "--keep-daily", "3", "--keep-weekly", "4", "--keep-monthly", "2", "--json")).Stdout).RootElement;
+        var keep = forget.GetProperty("kept").EnumerateArray().Select(e => e.GetProperty("name").GetString()!).ToHashSet();
+        Assert.Equal(["2030-01-20_1200", "2030-01-27_1200", "2030-01-31_1200", "2030-02-03_1200", "2030-02-07_1200", "2030-02-08_1200", "2030-02-09_1200"],
+            keep.Order().ToArray());
+        Assert.Equal(33, forget.GetProperty("forgotten").GetArrayLength());
         long before = s.ArenaBytes();
 
         var dry = s.Gc("--dry-run");

@@ -49,9 +49,10 @@ internal sealed class GcStore : IDisposable
         File.Delete(Path.Combine(Source, names[_random.Next(names.Count)]!));
     }
 
-    public string Snapshot()
+    /// <summary>Takes a snapshot (at <paramref name="time"/>, ISO 8601, when given) and saves its files' digests.</summary>
+    public string Snapshot(string? time = null)
     {
-        Ok(Tt("snapshot"));
+        Ok(time is null ? Tt("snapshot") : Tt("snapshot", "--time", time));
         string name = Names().Last();
         Taken.Add((name, Sha(Source)));
         return name;
