@@ -64,7 +64,8 @@ _timetravel() {
     case "$cmd" in
         init) opts="--exclude --new-catalog" ;;
         snapshot) opts="--full --full-walk-every --reread --json --quiet" ;;
-        list|stats) opts="--json" ;;
+        list) opts="--usage --json" ;;
+        stats) opts="--json" ;;
         ls) opts="--recursive --json" ;;
         verify) opts="--read-data --json" ;;
         index) opts="--json" ;;

@@ -3,7 +3,7 @@
 // small int array per index segment: a block is descended into when it is first reached in a role, and again when its
 // owner changes (to another snapshot, it becomes shared, and so does everything below it); a subtree already shared
 // is skipped. So the cost is that of marking (each distinct subtree read at most twice), not snapshots × tree size.
-// Figures are cached in STORE/gc/usage keyed by the index manifest and the snapshots, so `list` stays fast.
+// Figures are cached in STORE/gc/usage keyed by the snapshots, so `list` stays fast.
 using System.Security.Cryptography;
 using System.Text;
 using TimeTravel.Store.Catalog;
@@ -22,7 +22,7 @@ public static class SnapshotUsage
     public static IReadOnlyDictionary<long, long> Exclusive(Repository repo, IReadOnlyList<SnapshotRecord> snapshots)
     {
         repo.Blocks.Index.Refresh(force: true);
-        string key = Key(repo, snapshots);
+        string key = Key(snapshots);
         string path = Path.Combine(CollectionState.DirectoryOf(repo.Layout), FileName);
         if (ReadCache(path, key) is { } cached && snapshots.All(s => cached.ContainsKey(s.Id))) return cached;
         var figures = Compute(repo, snapshots);
@@ -38,13 +38,19 @@ public static class SnapshotUsage
         return figures;
     }
 
-    private static string Key(Repository repo, IReadOnlyList<SnapshotRecord> snapshots)
+    // The figures depend only on which snapshots are kept (their trees, and the stored size of each block, which a
+    // move by gc does not change), so the key is the snapshots alone: a gc or a rebuilt index leaves the cache valid.
+    private static string Key(IReadOnlyList<SnapshotRecord> snapshots)
     {
-        var text = new StringBuilder(File.Exists(Path.Combine(repo.Layout.Index, Index.IndexManifest.FileName))
-            ? File.ReadAllText(Path.Combine(repo.Layout.Index, Index.IndexManifest.FileName)) : "");
+        var text = new StringBuilder();
         foreach (var s in snapshots) text.Append($"{s.Id} {s.Root.Content.Root} {s.ChangedPaths.Root}\n");
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
+
+    /// <summary>The cached figures when they are for exactly these snapshots, else null (nothing computed).</summary>
+    public static IReadOnlyDictionary<long, long>? Cached(Repository repo, IReadOnlyList<SnapshotRecord> snapshots) =>
+        ReadCache(Path.Combine(CollectionState.DirectoryOf(repo.Layout), FileName), Key(snapshots)) is { } cached
+            && snapshots.All(s => cached.ContainsKey(s.Id)) ? cached : null;
 
     private static Dictionary<long, long>? ReadCache(string path, string key)
     {
