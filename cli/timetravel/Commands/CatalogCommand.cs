@@ -5,7 +5,6 @@
 using System.CommandLine;
 using TimeTravel.Cli.Output;
 using TimeTravel.Store;
-using TimeTravel.Store.Collection;
 using TimeTravel.Store.Maintenance;
 
 namespace TimeTravel.Cli.Commands;
@@ -20,13 +19,8 @@ public static class CatalogCommand
         rebuild.SetAction(r => CommonOptions.Run(() =>
         {
             var layout = new StoreLayout(r.GetValue(CommonOptions.Store)!);
-            StoreConfig.Load(layout.Config);
-            using var writerLock = WriterLock.Acquire(layout, "timetravel catalog rebuild");
-            // Never beside a collection; one killed part way is finished or undone first, so its half-written arena is
-            // not read as damage (as `index rebuild` does).
-            using var gcLock = GcLock.Acquire(layout);
             bool asJson = r.GetValue(json);
-            if (CollectionRecovery.Recover(layout) is { } recovered && !asJson) Console.Error.WriteLine($"timetravel: {recovered}");
+            using var locks = RebuildLocks.Take(layout, "timetravel catalog rebuild", asJson ? null : m => Console.Error.WriteLine($"timetravel: {m}"));
             var progress = new WorkProgress();
             var result = ProgressDisplay.Run("catalog rebuild", progress,
                 () => CatalogRebuilder.Rebuild(layout, r.GetValue(force), asJson ? null : m => Console.Error.WriteLine($"timetravel: {m}"), progress));

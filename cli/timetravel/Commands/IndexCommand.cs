@@ -4,7 +4,6 @@
 using System.CommandLine;
 using TimeTravel.Cli.Output;
 using TimeTravel.Store;
-using TimeTravel.Store.Collection;
 using TimeTravel.Store.Maintenance;
 
 namespace TimeTravel.Cli.Commands;
@@ -18,11 +17,8 @@ public static class IndexCommand
         rebuild.SetAction(r => CommonOptions.Run(() =>
         {
             var layout = new StoreLayout(r.GetValue(CommonOptions.Store)!);
-            StoreConfig.Load(layout.Config);
-            using var writerLock = WriterLock.Acquire(layout, "timetravel index rebuild");
-            using var gcLock = GcLock.Acquire(layout); // never beside a collection, whose new segments it would delete
             bool asJson = r.GetValue(json);
-            if (CollectionRecovery.Recover(layout) is { } recovered && !asJson) Console.Error.WriteLine($"timetravel: {recovered}");
+            using var locks = RebuildLocks.Take(layout, "timetravel index rebuild", asJson ? null : m => Console.Error.WriteLine($"timetravel: {m}"));
             var progress = new WorkProgress();
             var result = ProgressDisplay.Run("index rebuild", progress,
                 () => IndexRebuilder.Rebuild(layout, asJson ? null : m => Console.Error.WriteLine($"timetravel: {m}"), progress));
