@@ -18,13 +18,17 @@ public static class SnapshotUsage
     public const string FileName = "usage";
     private const int Shared = -1;
 
-    /// <summary>Bytes only each snapshot holds, by snapshot id: from the cache when it is current, else computed (and cached when the store can be written).</summary>
-    public static IReadOnlyDictionary<long, long> Exclusive(Repository repo, IReadOnlyList<SnapshotRecord> snapshots)
+    /// <summary>
+    /// Bytes only each snapshot holds, by snapshot id: from the cache when it is for exactly these snapshots; else, with
+    /// <paramref name="compute"/>, computed now (and cached when the store can be written); else null.
+    /// </summary>
+    public static IReadOnlyDictionary<long, long>? Exclusive(Repository repo, IReadOnlyList<SnapshotRecord> snapshots, bool compute)
     {
-        repo.Blocks.Index.Refresh(force: true);
         string key = Key(snapshots);
         string path = Path.Combine(CollectionState.DirectoryOf(repo.Layout), FileName);
         if (ReadCache(path, key) is { } cached && snapshots.All(s => cached.ContainsKey(s.Id))) return cached;
+        if (!compute) return null;
+        repo.Blocks.Index.Refresh(force: true);
         var figures = Compute(repo, snapshots);
         try
         {
@@ -46,11 +50,6 @@ public static class SnapshotUsage
         foreach (var s in snapshots) text.Append($"{s.Id} {s.Root.Content.Root} {s.ChangedPaths.Root}\n");
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
-
-    /// <summary>The cached figures when they are for exactly these snapshots, else null (nothing computed).</summary>
-    public static IReadOnlyDictionary<long, long>? Cached(Repository repo, IReadOnlyList<SnapshotRecord> snapshots) =>
-        ReadCache(Path.Combine(CollectionState.DirectoryOf(repo.Layout), FileName), Key(snapshots)) is { } cached
-            && snapshots.All(s => cached.ContainsKey(s.Id)) ? cached : null;
 
     private static Dictionary<long, long>? ReadCache(string path, string key)
     {

@@ -23,8 +23,7 @@ public static class ListCommand
             // Bytes only each snapshot holds: what forgetting it alone lets `timetravel gc` free (cached in STORE/gc/usage).
             // Computing them is a pass over every block (110 s cold for 10 million): a big store gets them with --usage.
             long blocks = repo.Blocks.Index.Segments.Sum(x => x.Count);
-            var only = SnapshotUsage.Cached(repo, snaps)
-                ?? (r.GetValue(usage) || blocks <= UsageComputedUpTo() ? SnapshotUsage.Exclusive(repo, snaps) : null);
+            var only = SnapshotUsage.Exclusive(repo, snaps, compute: r.GetValue(usage) || blocks <= UsageComputedUpTo());
             if (only is null)
             {
                 Console.Error.WriteLine($"timetravel: ONLY (bytes only each snapshot holds) is not computed yet for these snapshots: a pass over " +
