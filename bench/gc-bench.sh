@@ -35,33 +35,18 @@ STORE=$WORK_DIR/store
 RES=$WORK_DIR/results
 export TZ=UTC
 
-die() { echo "gc-bench: $*" >&2; exit 1; }
-log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+. "$HERE/bench-lib.sh"
 
-[[ $(id -u) == 0 ]] || die "must run as root (to drop the page cache before each cold run)"
+need_root
 command -v /usr/bin/time >/dev/null || die "GNU time (/usr/bin/time) is not installed"
-case $WORK_DIR in /|/var|/var/tmp|/tmp|"$DATA_DIR"|"$DATA_DIR"/*) die "refusing to use $WORK_DIR as the scratch directory";; esac
-if [[ ! -x $TT ]]; then
-    log "publishing timetravel (AOT) into $(dirname "$TT")"
-    (cd "$HERE/.." && TT_ARTIFACTS=/tmp/art-gcbench dotnet publish cli/timetravel/TimeTravel.Cli.csproj -c Release -r linux-x64 \
-        -p:PublishAot=true -nologo -v quiet -o "$(dirname "$TT")" >&2) || die "cannot build $TT"
-fi
+publish_tt /tmp/art-gcbench
 log "building bench/GcBench into $GCBENCH_DIR"
 (cd "$HERE/.." && TT_ARTIFACTS=/tmp/art-gcbench dotnet build bench/GcBench/GcBench.csproj -c Release -nologo -v quiet -o "$GCBENCH_DIR" >&2) \
     || die "cannot build bench/GcBench"
 GCBENCH=$GCBENCH_DIR/gcbench
-has_command() { "$TT" --help | grep -qE "^  $1( |\$)"; }
-has_command gc || GC_MISSING=1
+tt_has_command gc || GC_MISSING=1
 
-cleanup() {
-    local rc=$?
-    if [[ ${KEEP_WORK:-0} == 1 ]]; then log "keeping $WORK_DIR"; else rm -rf -- "$WORK_DIR"; fi
-    exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-rm -rf -- "$WORK_DIR"
-mkdir -p "$WORK_DIR" "$RES" "$DATA_DIR"
+fresh_work_dir "$RES" "$DATA_DIR"
 
 drop_caches() { sync; echo 3 > /proc/sys/vm/drop_caches; }
 size_of() { du -sb "$@" | awk '{s+=$1} END {printf "%.0f\n", s}'; }

@@ -41,7 +41,6 @@ SEED=${SEED:-11}
 DURING_DELAY=${DURING_DELAY:-1}
 FRESH_PEERS=${FRESH_PEERS:-1}
 VERIFY=${VERIFY:-1}
-USR_PARTS=${USR_PARTS:-"/usr/bin /usr/share /usr/lib/gcc /usr/lib/llvm-14 /usr/lib/python3 /usr/lib/python3.11 /usr/lib/postgresql /usr/lib/git-core /usr/lib/node_modules"}
 SRC=$DATA_DIR/src
 TREE=$WORK_DIR/tree
 RES=$WORK_DIR/results
@@ -50,44 +49,17 @@ read -r -a TOOLS <<<"${TOOLS:-tt restic borg}" # TOOLS="restic borg" measures th
 declare -A NAME=([tt]=TimeTravel [restic]=restic [borg]=borg)
 export TZ=UTC
 
-die() { echo "retention-bench: $*" >&2; exit 1; }
-log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+. "$HERE/bench-lib.sh"
 
-[[ $(id -u) == 0 ]] || die "must run as root (to drop the page cache before each cold run)"
+need_root
 for t in restic borg python3 /usr/bin/time; do command -v "$t" >/dev/null || die "$t is not installed"; done
-if [[ ! -x $TT ]]; then
-    log "publishing timetravel (AOT) into $(dirname "$TT")"
-    (cd "$HERE/.." && TT_ARTIFACTS=/tmp/art-retbench dotnet publish cli/timetravel/TimeTravel.Cli.csproj -c Release -r linux-x64 \
-        -p:PublishAot=true -nologo -v quiet -o "$(dirname "$TT")" >&2) || die "cannot build $TT"
-fi
-has_command() { "$TT" --help | grep -qE "^  $1( |\$)"; }
-[[ " ${TOOLS[*]} " != *" tt "* ]] || has_command gc || die "$TT has no gc command (TOOLS=\"restic borg\" measures the peers alone)"
-case $WORK_DIR in /|/var|/var/tmp|/tmp|"$DATA_DIR"|"$DATA_DIR"/*) die "refusing to use $WORK_DIR as the scratch directory";; esac
-
-cleanup() {
-    local rc=$?
-    if [[ ${KEEP_WORK:-0} == 1 ]]; then log "keeping $WORK_DIR"; else rm -rf -- "$WORK_DIR"; fi
-    exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-rm -rf -- "$WORK_DIR"
-mkdir -p "$WORK_DIR" "$RES"
-
-export RESTIC_PASSWORD=bench RESTIC_CACHE_DIR=$WORK_DIR/restic-cache
-export BORG_BASE_DIR=$WORK_DIR/borg-base BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK=yes BORG_RELOCATED_REPO_ACCESS_IS_OK=yes
+publish_tt /tmp/art-retbench
+[[ " ${TOOLS[*]} " != *" tt "* ]] || tt_has_command gc || die "$TT has no gc command (TOOLS=\"restic borg\" measures the peers alone)"
+fresh_work_dir "$RES"
+peer_env
 
 # The data set, as bench/store-bench.sh makes it (made once, shared).
-if [[ ! -e $DATA_DIR/.complete ]]; then
-    log "copying $USR_PARTS into $SRC (once)"
-    rm -rf -- "$SRC"; mkdir -p "$SRC"
-    for p in $USR_PARTS; do
-        [[ -e $p ]] || continue
-        mkdir -p "$SRC$(dirname "$p")"
-        cp -a "$p" "$SRC$(dirname "$p")/"
-    done
-    touch "$DATA_DIR/.complete"
-fi
+usr_data_set
 
 drop_caches() { sync; echo 3 > /proc/sys/vm/drop_caches; }
 size_of() { du -sb "$@" | awk '{s+=$1} END {printf "%.0f\n", s}'; }

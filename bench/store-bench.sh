@@ -22,50 +22,26 @@ set -euo pipefail
 DATA_DIR=${1:-/var/tmp/ttbench-data}
 WORK_DIR=${2:-/var/tmp/ttbench-work}
 TT=${TT:-/tmp/tt-bench-bin/timetravel}
-USR_PARTS=${USR_PARTS:-"/usr/bin /usr/share /usr/lib/gcc /usr/lib/llvm-14 /usr/lib/python3 /usr/lib/python3.11 /usr/lib/postgresql /usr/lib/git-core /usr/lib/node_modules"}
 SRC=$DATA_DIR/src
 LOGSRC=$WORK_DIR/logsrc
 RES=$WORK_DIR/results
 TOOLS=(tt restic borg rsync)
 declare -A NAME=([tt]=TimeTravel [restic]=restic [borg]=borg [rsync]="rsync --link-dest")
 
-die() { echo "store-bench: $*" >&2; exit 1; }
-log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+. "$(dirname "$0")/bench-lib.sh"
 
-[[ $(id -u) == 0 ]] || die "must run as root (to drop the page cache before each cold run)"
+need_root
 for t in restic borg rsync /usr/bin/time; do command -v "$t" >/dev/null || die "$t is not installed"; done
 if [[ ! -x $TT ]]; then   # build the CLI being measured when none was given
     (cd "$(dirname "$0")/.." && TT_ARTIFACTS=/tmp/art-bench dotnet publish cli/timetravel/TimeTravel.Cli.csproj \
         -c Release -nologo -v quiet -o "$(dirname "$TT")" >&2) || die "cannot build $TT"
 fi
-case $WORK_DIR in /|/var|/var/tmp|/tmp|"$DATA_DIR"|"$DATA_DIR"/*) die "refusing to use $WORK_DIR as the scratch directory";; esac
-
-cleanup() {
-    local rc=$?
-    if [[ ${KEEP_WORK:-0} == 1 ]]; then log "keeping $WORK_DIR"; else rm -rf -- "$WORK_DIR"; fi
-    exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-rm -rf -- "$WORK_DIR"
-mkdir -p "$WORK_DIR" "$RES"
-
-export RESTIC_PASSWORD=bench RESTIC_CACHE_DIR=$WORK_DIR/restic-cache
-export BORG_BASE_DIR=$WORK_DIR/borg-base BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK=yes BORG_RELOCATED_REPO_ACCESS_IS_OK=yes
+fresh_work_dir "$RES"
+peer_env
 
 # ---------------------------------------------------------------------------------------------------------------
 # The data set: made once, reused by later runs.
-if [[ ! -e $DATA_DIR/.complete ]]; then
-    log "copying $USR_PARTS into $SRC (once)"
-    rm -rf -- "$SRC"; mkdir -p "$SRC"
-    for p in $USR_PARTS; do
-        [[ -e $p ]] || continue
-        mkdir -p "$SRC$(dirname "$p")"
-        cp -a "$p" "$SRC$(dirname "$p")/"
-    done
-    touch "$DATA_DIR/.complete"
-fi
+usr_data_set
 
 # Bytes of regular files (what a backup has to read), file and directory counts.
 src_bytes() { find "$1" -type f -printf '%s\n' | awk '{s+=$1} END {printf "%.0f\n", s}'; }
