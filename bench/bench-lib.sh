@@ -10,8 +10,11 @@ need_root() { [[ $(id -u) == 0 ]] || die "must run as root (to drop the page cac
 
 # WORK_DIR is emptied now and removed at exit (KEEP_WORK=1 leaves it); never a system directory or the data set.
 # Further arguments are directories to make inside or beside it.
-fresh_work_dir() {
+check_work_dir() {
     case $WORK_DIR in /|/var|/var/tmp|/tmp|"$DATA_DIR"|"$DATA_DIR"/*) die "refusing to use $WORK_DIR as the scratch directory";; esac
+}
+fresh_work_dir() {
+    check_work_dir
     trap bench_cleanup EXIT
     trap 'exit 130' INT TERM
     rm -rf -- "$WORK_DIR"

@@ -39,6 +39,7 @@ export TZ=UTC
 
 need_root
 command -v /usr/bin/time >/dev/null || die "GNU time (/usr/bin/time) is not installed"
+check_work_dir # before the builds, as ever
 publish_tt /tmp/art-gcbench
 log "building bench/GcBench into $GCBENCH_DIR"
 (cd "$HERE/.." && TT_ARTIFACTS=/tmp/art-gcbench dotnet build bench/GcBench/GcBench.csproj -c Release -nologo -v quiet -o "$GCBENCH_DIR" >&2) \
