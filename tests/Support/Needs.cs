@@ -21,6 +21,11 @@ public sealed class NeedsFuseAttribute : Attribute, ITraitAttribute;
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Method, AllowMultiple = true)]
 public sealed class NeedsFanotifyAttribute : Attribute, ITraitAttribute;
 
+/// <summary>Loads eBPF programs (CAP_BPF, kernel BTF, clang-built object): the range tracker.</summary>
+[TraitDiscoverer(NeedsDiscoverer.TypeName, NeedsDiscoverer.AssemblyName)]
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Method, AllowMultiple = true)]
+public sealed class NeedsBpfAttribute : Attribute, ITraitAttribute;
+
 /// <summary>The discoverer behind the Needs* attributes: the trait's value is the attribute's name.</summary>
 public sealed class NeedsDiscoverer : ITraitDiscoverer
 {
