@@ -27,6 +27,12 @@ ln -sf "$PREFIX/lib/timetravel/timetravel" "$PREFIX/bin/timetravel"
 dotnet publish cli/yesterday/Yesterday.csproj -c Release -r linux-x64 -nologo -v quiet -o "$PREFIX/lib/yesterday"
 ln -sf "$PREFIX/lib/yesterday/yesterday" "$PREFIX/bin/yesterday"
 install -m 0755 fs/mount.timetravel /sbin/mount.timetravel
+# The range tracker's BPF object, compiled for this kernel's BTF; `timetravel track` runs file-level only without it.
+if kernel/Bpf/build.sh artifacts/bpf; then
+  install -D -m 0644 artifacts/bpf/range-tracker.bpf.o /usr/lib/timetravel/range-tracker.bpf.o
+else
+  echo "install.sh: the range tracker could not be built; \`timetravel track\` will track whole files only" >&2
+fi
 install -d "$PREFIX/share/man/man8" "$PREFIX/share/man/man1"
 install -m 0644 docs/man/timetravel.8 "$PREFIX/share/man/man8/timetravel.8"
 install -m 0644 docs/man/mount.timetravel.8 "$PREFIX/share/man/man8/mount.timetravel.8"

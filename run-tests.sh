@@ -31,6 +31,9 @@ scripts/ensure-dotnet.sh
 [ -e /dev/fuse ] || { echo "run-tests.sh: /dev/fuse is missing; the mount tests need FUSE" >&2; exit 1; }
 
 dotnet build TimeTravel.sln -c Release -nologo -v quiet
+# The range tracker's BPF object (clang, libbpf-dev and bpftool are installed by the script when missing).
+kernel/Bpf/build.sh artifacts/bpf
+export TIMETRAVEL_BPF_OBJECT="$PWD/artifacts/bpf/range-tracker.bpf.o"
 # Both commands are installed ahead-of-time compiled (NativeAOT); the tests run these very binaries.
 dotnet publish cli/yesterday/Yesterday.csproj -c Release -r linux-x64 -o artifacts/aot -nologo -v quiet
 dotnet publish cli/timetravel/TimeTravel.Cli.csproj -c Release -r linux-x64 -p:PublishAot=true -o artifacts/aot-timetravel -nologo -v quiet

@@ -17,7 +17,6 @@ char LICENSE[] SEC("license") = "GPL";
 #define EXT4_SUPER_MAGIC 0xEF53
 #define S_IFMT 00170000
 #define S_IFREG 0100000
-#define IOCB_WRITE (1 << 18)       /* include/linux/fs.h since 5.12 (non-RWF bits start at 16) */
 #define FALLOC_FL_KEEP_SIZE 0x01
 #define PAGE_SHIFT 12
 #define BPF_NOEXIST 1
@@ -273,7 +272,9 @@ int BPF_PROG(writeback_dirty_folio, struct folio *folio, struct address_space *m
 SEC("tp_btf/iomap_dio_rw_begin")
 int BPF_PROG(iomap_dio_rw_begin, struct kiocb *iocb, struct iov_iter *iter, unsigned int dio_flags, size_t done_before)
 {
-	if (!(iocb->ki_flags & IOCB_WRITE))
+	/* iov_iter.data_source: the iterator is the source of the data, a write. Kernels without the field: mark reads
+	 * too (a superset) rather than guess an IOCB_WRITE bit, which moved between releases. */
+	if (bpf_core_field_exists(iter->data_source) && !iter->data_source)
 		return 0;
 	struct inode *inode = iocb->ki_filp->f_inode;
 	__u64 pos = iocb->ki_pos;

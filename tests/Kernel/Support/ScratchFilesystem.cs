@@ -14,7 +14,8 @@ public sealed class ScratchFilesystem : IDisposable
     /// <summary>A fresh empty directory on a markable filesystem.</summary>
     public string Root { get; }
 
-    public ScratchFilesystem()
+    /// <param name="imageBytes">The size of the loop image (64 MiB unless a test needs more room).</param>
+    public ScratchFilesystem(long imageBytes = 64L << 20)
     {
         if (Environment.GetEnvironmentVariable("TT_TEST_LOOP") == "0")
         {
@@ -29,7 +30,7 @@ public sealed class ScratchFilesystem : IDisposable
         _mountPoint = Path.Combine("/tmp", unique);
         try
         {
-            using (var f = File.Create(_image)) f.SetLength(64L << 20);
+            using (var f = File.Create(_image)) f.SetLength(imageBytes);
             Shell.Bash($"mkfs.ext4 -q -F '{_image}'");
             Directory.CreateDirectory(_mountPoint);
             Shell.Bash($"mount -o loop '{_image}' '{_mountPoint}'");
