@@ -20,6 +20,7 @@ internal sealed record RangePins(string Directory)
     /// detach), then the directory when it is empty.</summary>
     public void Delete()
     {
+        if (!System.IO.Directory.Exists(Directory)) return;
         foreach (var m in RangeMapLayout.Maps) File.Delete(Map(m));
         DeleteLinks();
         if (System.IO.Directory.Exists(Directory) && !System.IO.Directory.EnumerateFileSystemEntries(Directory).Any())
