@@ -19,6 +19,14 @@ public sealed record SnapshotStats
     public long StoredBytes { get; init; }    // bytes appended to arenas
     public long DurationMs { get; init; }
     public long Errors { get; init; }
+    // How the content of the files looked at was got (Snapshots.FileReads); -1 in snapshots recorded before they were counted.
+    public long WholeFiles { get; init; } = -1;      // read whole
+    public long WholeBytes { get; init; } = -1;      // bytes read for them
+    public long RangeFiles { get; init; } = -1;      // read by changed ranges (kernel/Ranges)
+    public long RangeFileBytes { get; init; } = -1;  // their sizes
+    public long RangeBytesRead { get; init; } = -1;  // bytes read for them
+    public long ReusedFiles { get; init; } = -1;     // kept without reading: unchanged stamp, or no write seen by the range tracker
+    public bool ReadsCounted => WholeFiles >= 0;
 }
 
 /// <summary>A pin keeps a snapshot from every retention policy (a checkpoint before an upgrade, a legal hold).</summary>

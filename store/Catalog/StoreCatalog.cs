@@ -435,6 +435,11 @@ public sealed class StoreCatalog : IDisposable
             ["read"] = s.Stats.BytesRead, ["newBlocks"] = s.Stats.NewBlocks, ["newBytes"] = s.Stats.NewBytes,
             ["stored"] = s.Stats.StoredBytes, ["ms"] = s.Stats.DurationMs, ["errors"] = s.Stats.Errors,
             ["visitedFiles"] = s.Stats.VisitedFiles, ["visitedDirs"] = s.Stats.VisitedDirectories, ["counted"] = s.Stats.TotalsCounted,
+            ["reads"] = new BsonDocument
+            {
+                ["wholeFiles"] = s.Stats.WholeFiles, ["wholeBytes"] = s.Stats.WholeBytes, ["rangeFiles"] = s.Stats.RangeFiles,
+                ["rangeFileBytes"] = s.Stats.RangeFileBytes, ["rangeRead"] = s.Stats.RangeBytesRead, ["reusedFiles"] = s.Stats.ReusedFiles,
+            },
         },
         ["complete"] = s.Complete,
         ["method"] = s.Method,
@@ -515,7 +520,7 @@ public sealed class StoreCatalog : IDisposable
     {
         bool old = st["visitedFiles"].IsNull;
         bool unknown = old && method != "walk";
-        return new SnapshotStats
+        var stats = new SnapshotStats
         {
             Files = unknown ? -1 : st["files"].AsInt64, Directories = unknown ? -1 : st["dirs"].AsInt64,
             LogicalBytes = unknown ? -1 : st["logical"].AsInt64, TotalsCounted = !old && st["counted"].AsBoolean,
@@ -523,6 +528,12 @@ public sealed class StoreCatalog : IDisposable
             VisitedDirectories = old ? st["dirs"].AsInt64 : st["visitedDirs"].AsInt64,
             BytesRead = st["read"].AsInt64, NewBlocks = st["newBlocks"].AsInt64, NewBytes = st["newBytes"].AsInt64,
             StoredBytes = st["stored"].AsInt64, DurationMs = st["ms"].AsInt64, Errors = st["errors"].AsInt64,
+        };
+        if (st["reads"] is not { IsDocument: true } r) return stats; // recorded before reads were counted
+        return stats with
+        {
+            WholeFiles = r["wholeFiles"].AsInt64, WholeBytes = r["wholeBytes"].AsInt64, RangeFiles = r["rangeFiles"].AsInt64,
+            RangeFileBytes = r["rangeFileBytes"].AsInt64, RangeBytesRead = r["rangeRead"].AsInt64, ReusedFiles = r["reusedFiles"].AsInt64,
         };
     }
 

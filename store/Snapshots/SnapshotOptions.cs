@@ -18,6 +18,11 @@ public sealed record SnapshotOptions
     public string? MethodReason { get; init; }
     /// <summary>The journal position this snapshot consumed up to (recorded so the next one starts there).</summary>
     public long JournalCut { get; init; } = -1;
+    /// <summary>
+    /// A changed-range tracker to ask which ranges of a changed file to read (journal snapshots only); null reads
+    /// changed files whole.
+    /// </summary>
+    public IChangedRangeSource? Ranges { get; init; }
     /// <summary>The id of the journal <see cref="JournalCut"/> belongs to.</summary>
     public string? JournalId { get; init; }
 }

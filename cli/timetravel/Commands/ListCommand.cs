@@ -80,6 +80,18 @@ public static class ListCommand
         w.WriteNumber("visitedFiles", s.Stats.VisitedFiles);
         w.WriteNumber("visitedDirectories", s.Stats.VisitedDirectories);
         w.WriteNumber("bytesRead", s.Stats.BytesRead);
+        if (s.Stats.ReadsCounted)
+        {
+            // How the files' content was got: read whole, read by changed ranges (bytes read against their size), kept.
+            w.WriteStartObject("reads");
+            w.WriteNumber("wholeFiles", s.Stats.WholeFiles);
+            w.WriteNumber("wholeBytesRead", s.Stats.WholeBytes);
+            w.WriteNumber("rangeFiles", s.Stats.RangeFiles);
+            w.WriteNumber("rangeFileBytes", s.Stats.RangeFileBytes);
+            w.WriteNumber("rangeBytesRead", s.Stats.RangeBytesRead);
+            w.WriteNumber("reusedFiles", s.Stats.ReusedFiles);
+            w.WriteEndObject();
+        }
         w.WriteNumber("newBlocks", s.Stats.NewBlocks);
         w.WriteNumber("newBytes", s.Stats.NewBytes);
         w.WriteNumber("storedBytes", s.Stats.StoredBytes);

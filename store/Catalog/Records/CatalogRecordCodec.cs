@@ -11,7 +11,9 @@ namespace TimeTravel.Store.Catalog.Records;
 
 public static class CatalogRecordCodec
 {
-    public const byte Version = 1;
+    /// <summary>Written: 2 (snapshot records end with how the files were read). Read: 1 and 2.</summary>
+    public const byte Version = 2;
+    public const byte FirstVersion = 1;
     public const int NonceSize = 16;
 
     public static ReadOnlySpan<byte> Magic => "TTCR"u8; // 0-3
@@ -88,7 +90,9 @@ public static class CatalogRecordCodec
     {
         if (b.Length < HeadSize) throw new InvalidDataException($"{b.Length} bytes, shorter than the {HeadSize}-byte head");
         if (!b[..4].SequenceEqual(Magic)) throw new InvalidDataException("no TTCR magic");
-        if (b[C_VERSION] != Version) throw new InvalidDataException($"unknown record version {b[C_VERSION]} (this timetravel reads {Version})");
+        byte version = b[C_VERSION];
+        if (version < FirstVersion || version > Version)
+            throw new InvalidDataException($"unknown record version {version} (this timetravel reads {FirstVersion} to {Version})");
         if (b[C_RESERVED] != 0 || b[C_RESERVED + 1] != 0) throw new InvalidDataException("reserved bytes are not zero");
         ulong sequence = BinaryPrimitives.ReadUInt64LittleEndian(b[C_SEQUENCE..]);
         if (sequence > long.MaxValue) throw new InvalidDataException($"sequence number {sequence} out of range");
@@ -96,7 +100,7 @@ public static class CatalogRecordCodec
         int pos = HeadSize;
         CatalogRecord r = (CatalogRecordKind)b[C_KIND] switch
         {
-            CatalogRecordKind.Snapshot => new SnapshotCommitted(ReadSnapshot(b, ref pos)),
+            CatalogRecordKind.Snapshot => new SnapshotCommitted(ReadSnapshot(b, ref pos, version)),
             CatalogRecordKind.Forget => ReadForget(b, ref pos),
             CatalogRecordKind.Pin => ReadPin(b, ref pos),
             CatalogRecordKind.Settings => ReadSettings(b, ref pos),
@@ -165,9 +169,12 @@ public static class CatalogRecordCodec
         WriteOptional(o, s.JournalId);
         o.Add(s.Pin is null ? (byte)0 : (byte)1);
         if (s.Pin is not null) { WriteTime(o, s.Pin.Time); WriteOptional(o, s.Pin.Note); }
+        // Version 2: how the files' content was got (absent from version 1 records, which read as "not counted", -1).
+        foreach (long v in new[] { st.WholeFiles, st.WholeBytes, st.RangeFiles, st.RangeFileBytes, st.RangeBytesRead, st.ReusedFiles })
+            Varint.WriteSigned(o, v);
     }
 
-    private static SnapshotRecord ReadSnapshot(ReadOnlySpan<byte> b, ref int pos)
+    private static SnapshotRecord ReadSnapshot(ReadOnlySpan<byte> b, ref int pos, byte version)
     {
         long id = ReadId(b, ref pos);
         string name = ReadString(b, ref pos);
@@ -191,6 +198,12 @@ public static class CatalogRecordCodec
         long changedCount = Varint.ReadSigned(b, ref pos), changedSince = Varint.ReadSigned(b, ref pos), cut = Varint.ReadSigned(b, ref pos);
         string? journalId = ReadOptional(b, ref pos);
         PinInfo? pin = ReadBool(b, ref pos, "pinned") ? new PinInfo(ReadTime(b, ref pos), ReadOptional(b, ref pos)) : null;
+        if (version >= 2)
+        {
+            var r = new long[6];
+            for (int i = 0; i < r.Length; i++) r[i] = Varint.ReadSigned(b, ref pos);
+            stats = stats with { WholeFiles = r[0], WholeBytes = r[1], RangeFiles = r[2], RangeFileBytes = r[3], RangeBytesRead = r[4], ReusedFiles = r[5] };
+        }
         return new SnapshotRecord
         {
             Id = id, Name = name, Time = time, Sources = sources, Root = root, Stats = stats, Complete = complete, Method = method,

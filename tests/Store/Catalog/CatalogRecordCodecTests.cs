@@ -151,8 +151,8 @@ public class CatalogRecordCodecTests
         var bytes = CatalogRecordCodec.Encode(CatalogRecordCodec.WithNonce(new SettingsRecorded([], [])));
         var kind = (byte[])bytes.Clone(); kind[CatalogRecordCodec.C_KIND] = 9;
         Assert.Contains("unknown record kind 9", Assert.Throws<InvalidDataException>(() => CatalogRecordCodec.Decode(kind, "x")).Message);
-        var version = (byte[])bytes.Clone(); version[CatalogRecordCodec.C_VERSION] = 2;
-        Assert.Contains("unknown record version 2", Assert.Throws<InvalidDataException>(() => CatalogRecordCodec.Decode(version, "x")).Message);
+        var version = (byte[])bytes.Clone(); version[CatalogRecordCodec.C_VERSION] = 3;
+        Assert.Contains("unknown record version 3", Assert.Throws<InvalidDataException>(() => CatalogRecordCodec.Decode(version, "x")).Message);
         var magic = (byte[])bytes.Clone(); magic[0] = (byte)'X';
         Assert.Contains("no TTCR magic", Assert.Throws<InvalidDataException>(() => CatalogRecordCodec.Decode(magic, "x")).Message);
     }
