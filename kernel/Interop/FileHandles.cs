@@ -26,6 +26,12 @@ internal static class FileHandles
         return Combine(st.Fsid0, st.Fsid1);
     }
 
+    /// <summary>statfs f_type of ext4 (and ext2/ext3 mounted by the ext4 driver).</summary>
+    public const long Ext4Magic = 0xEF53;
+
+    /// <summary>True when the filesystem of <paramref name="fd"/> is ext4.</summary>
+    public static bool IsExt4(FileDescriptor fd) => Libc.fstatfs(fd, out var st) == 0 && st.Type == Ext4Magic;
+
     public static ulong Combine(int fsid0, int fsid1) => (uint)fsid0 | ((ulong)(uint)fsid1 << 32);
 
     /// <summary>The struct file_handle bytes of <paramref name="path"/> and its mount id, or null and the errno.</summary>

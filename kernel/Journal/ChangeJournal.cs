@@ -103,6 +103,17 @@ public sealed class ChangeJournal : IChangeSink, IDisposable
         }
     }
 
+    /// <summary>Records that writes on these filesystems are left to the range tracker; repeated like Watching.</summary>
+    public void WriteContentByRanges(ulong rangeSession, IReadOnlyList<ulong> fsIds)
+    {
+        lock (_gate)
+        {
+            var record = new ContentByRanges(DateTimeOffset.UtcNow, _session, rangeSession, fsIds);
+            _standing.Add(record);
+            _pending.Add(record);
+        }
+    }
+
     /// <summary>Ends the session; its standing records (Watching, unwatched sources) are not repeated any more.</summary>
     public void WriteTrackerStopped(bool clean)
     {

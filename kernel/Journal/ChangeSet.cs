@@ -66,4 +66,15 @@ public sealed class ChangeSet
 /// <param name="By">"tracker", or "FastVPS log import (N files)".</param>
 /// <param name="Sources">The sources it watched, with their exclude fingerprints (and, for a tracker, root identities).</param>
 /// <param name="RootsRecorded">True when <see cref="WatchedSource.Device"/> and Inode are meaningful (a tracker).</param>
-public sealed record Coverage(string By, IReadOnlyList<WatchedSource> Sources, bool RootsRecorded);
+public sealed record Coverage(string By, IReadOnlyList<WatchedSource> Sources, bool RootsRecorded)
+{
+    /// <summary>The range tracker session writes were left to (ContentByRanges), 0 when none.</summary>
+    public ulong RangeSession { get; init; }
+
+    /// <summary>The filesystems (fsids) whose writes the tracker did not journal but left to the range tracker.</summary>
+    public IReadOnlySet<ulong> RangeFsIds { get; init; } = new HashSet<ulong>();
+
+    /// <summary>True when writes under <paramref name="source"/> are in the range tracker's record, not the journal.</summary>
+    public bool WritesLeftToRanges(string source) =>
+        RangeFsIds.Count > 0 && Sources.FirstOrDefault(w => PathBytes.Normalize(w.Path) == PathBytes.Normalize(source)) is { } w && RangeFsIds.Contains(w.FsId);
+}

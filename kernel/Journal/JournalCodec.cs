@@ -12,9 +12,10 @@
 //     7 Watching        unix ms i64 | session u64 | count u32 | watched * count
 //     8 LogImported     unix ms i64 | run u64 | finished u8 | complete u8 | files u32 + file * files
 //                       | count u32 | watched * count
+//     9 ContentByRanges unix ms i64 | session u64 | range session u64 | count u32 | fsid u64 * count
 //   watched        = path | fingerprint (ASCII) | st_dev u64 | st_ino u64 | fsid u64
 //
-// Types 7 and 8 were added without changing the version: a reader that predates them reports the segment damaged,
+// Types 7, 8 and 9 were added without changing the version: a reader that predates them reports the segment damaged,
 // and a damaged interval is walked, which is safe.
 //
 // A frame that runs past the end of the file, or whose CRC fails while nothing follows it, is a torn tail from a
@@ -32,7 +33,7 @@ internal static class JournalCodec
     public const int FrameHeaderSize = 8;
     public const int MaxPayload = 1 << 20;
 
-    private const byte TypeChange = 1, TypeStarted = 2, TypeStopped = 3, TypeHeartbeat = 4, TypeIncomplete = 5, TypeCut = 6, TypeWatching = 7, TypeImported = 8;
+    private const byte TypeChange = 1, TypeStarted = 2, TypeStopped = 3, TypeHeartbeat = 4, TypeIncomplete = 5, TypeCut = 6, TypeWatching = 7, TypeImported = 8, TypeContentByRanges = 9;
 
     public static void AppendFrame(List<byte> output, JournalRecord record)
     {
@@ -73,6 +74,11 @@ internal static class JournalCodec
                 w.U8(TypeWatching).I64(watching.Time.ToUnixTimeMilliseconds()).U64(watching.Session);
                 EncodeWatched(w, watching.Sources);
                 break;
+            case ContentByRanges delegated:
+                w.U8(TypeContentByRanges).I64(delegated.Time.ToUnixTimeMilliseconds()).U64(delegated.Session).U64(delegated.RangeSession)
+                    .U32((uint)delegated.FsIds.Count);
+                foreach (var fsId in delegated.FsIds) w.U64(fsId);
+                break;
             case LogImported import:
                 w.U8(TypeImported).I64(import.Time.ToUnixTimeMilliseconds()).U64(import.Run)
                     .U8(import.Finished ? (byte)1 : (byte)0).U8(import.Complete ? (byte)1 : (byte)0).U32((uint)import.Files.Count);
@@ -99,10 +105,22 @@ internal static class JournalCodec
             TypeCut => new SnapshotCut(r.Time(), r.I64()),
             TypeWatching => new Watching(r.Time(), r.U64(), DecodeWatched(ref r)),
             TypeImported => DecodeImported(ref r),
+            TypeContentByRanges => DecodeContentByRanges(ref r),
             var t => throw new InvalidDataException($"unknown journal record type {t}"),
         };
         if (!r.AtEnd) throw new InvalidDataException("journal record has trailing bytes");
         return record;
+    }
+
+    private static ContentByRanges DecodeContentByRanges(ref PayloadReader r)
+    {
+        var time = r.Time();
+        ulong session = r.U64(), rangeSession = r.U64();
+        uint count = r.U32();
+        if (count > 4096) throw new InvalidDataException($"ContentByRanges names {count} filesystems");
+        var fsIds = new List<ulong>((int)count);
+        for (int i = 0; i < count; i++) fsIds.Add(r.U64());
+        return new ContentByRanges(time, session, rangeSession, fsIds);
     }
 
     private static ChangeEntry DecodeChange(ref PayloadReader r)

@@ -114,7 +114,14 @@ public sealed class JournalReader(string directory)
         if (byTracker)
         {
             var watching = records.OfType<Watching>().LastOrDefault();
-            return Result(watching is null ? null : new Coverage("tracker", watching.Sources, RootsRecorded: true));
+            var delegated = records.OfType<ContentByRanges>().ToList();
+            if (delegated.Select(d => d.RangeSession).Distinct().Count() > 1)
+                Global("the range tracker restarted inside the interval");
+            return Result(watching is null ? null : new Coverage("tracker", watching.Sources, RootsRecorded: true)
+            {
+                RangeSession = delegated.LastOrDefault()?.RangeSession ?? 0,
+                RangeFsIds = delegated.SelectMany(d => d.FsIds).ToHashSet(),
+            });
         }
         return Result(ImportCoverage(records.OfType<LogImported>().ToList(), Global));
     }

@@ -40,6 +40,13 @@ public sealed record WatchedSource(string Path, string Fingerprint, ulong Device
 public sealed record Watching(DateTimeOffset Time, ulong Session, IReadOnlyList<WatchedSource> Sources) : JournalRecord;
 
 /// <summary>
+/// The tracker session does not journal writes to files on these filesystems (fanotify fsids): it runs without
+/// FAN_MODIFY and FAN_CLOSE_WRITE there, and the range tracker with session <see cref="RangeSession"/> records them
+/// instead (kernel/Ranges). Standing, like <see cref="Watching"/>: repeated at the start of every segment.
+/// </summary>
+public sealed record ContentByRanges(DateTimeOffset Time, ulong Session, ulong RangeSession, IReadOnlyList<ulong> FsIds) : JournalRecord;
+
+/// <summary>
 /// A run of `timetravel import-log`: written with <see cref="Finished"/> false before the first log is read, and
 /// again with true (and <see cref="Complete"/> telling whether every file was read and every line well-formed) when
 /// it ends. <see cref="Sources"/> are the sources (with exclude fingerprints) the imported paths were filtered by.

@@ -6,7 +6,8 @@ namespace TimeTravel.Kernel.Planning;
 
 /// <param name="ForceWalk">`--full`.</param>
 /// <param name="FullWalkEvery">Walk when the last walk is older than this (`--full-walk-every`).</param>
-public sealed record SnapshotPolicy(bool ForceWalk, TimeSpan FullWalkEvery)
+/// <param name="UseRanges">Read changed files by the range tracker's ranges when it can vouch for them (`--no-ranges`: never).</param>
+public sealed record SnapshotPolicy(bool ForceWalk, TimeSpan FullWalkEvery, bool UseRanges = true)
 {
     public static readonly TimeSpan DefaultFullWalkEvery = TimeSpan.FromDays(1);
 }

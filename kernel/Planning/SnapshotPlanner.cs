@@ -15,13 +15,18 @@ namespace TimeTravel.Kernel.Planning;
 /// <param name="Cut">The cut just made for this snapshot.</param>
 /// <param name="Now">The snapshot's time.</param>
 /// <param name="ReadChanges">Reads the journal between two cuts (only called when the journal may be used).</param>
+/// <param name="RangeProblem">
+/// Given the range tracker session the journal left writes to, why that tracker cannot vouch for the interval, or null
+/// when it can (see RangeTracking). Null: there is no range tracker.
+/// </param>
 public sealed record PlanInputs(
     IReadOnlyList<SnapshotRecord> Snapshots,
     IReadOnlyList<(string Path, string Fingerprint, FileStatus? Root)> Sources,
     string JournalId,
     long Cut,
     DateTimeOffset Now,
-    Func<long, long, ChangeSet> ReadChanges);
+    Func<long, long, ChangeSet> ReadChanges,
+    Func<ulong, string?>? RangeProblem = null);
 
 public static class SnapshotPlanner
 {
@@ -46,6 +51,12 @@ public static class SnapshotPlanner
         {
             if (set.NeedsFullWalk(path)) { walked.Add(path); continue; }
             var problem = set.SourceProblem(path, fingerprint, root);
+            if (problem is null && set.Coverage!.WritesLeftToRanges(path))
+            {
+                string? rangeProblem = inputs.RangeProblem is null ? "no range tracker is running" : inputs.RangeProblem(set.Coverage.RangeSession);
+                if (rangeProblem is not null)
+                    problem = $"{path}: writes on its filesystem were left to the range tracker, which cannot vouch for them: {rangeProblem}";
+            }
             if (problem is null) continue;
             walked.Add(path);
             why.Add(problem);

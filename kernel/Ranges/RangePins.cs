@@ -8,6 +8,13 @@ namespace TimeTravel.Kernel.Ranges;
 
 internal sealed record RangePins(string Directory)
 {
+    /// <summary>Each store's range tracker pins under Root/JOURNAL-ID: two stores tracked on one machine keep apart,
+    /// and a restarted tracker finds its own maps again.</summary>
+    public const string Root = "/sys/fs/bpf/timetravel";
+
+    /// <summary>The pin directory of the journal with id <paramref name="journalId"/> (JOURNAL/id).</summary>
+    public static string For(string journalId) => Path.Combine(Root, journalId);
+
     public string Map(string name) => Path.Combine(Directory, name);
 
     public string LinksDirectory => Path.Combine(Directory, "links");

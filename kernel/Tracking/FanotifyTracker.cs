@@ -61,7 +61,11 @@ public sealed class FanotifyTracker : IDisposable
         }
     }
 
-    public static FanotifyTracker Start(TrackerOptions options)
+    /// <param name="contentByRanges">
+    /// A range tracker records writes on ext4 (kernel/Ranges): mark ext4 filesystems without FAN_MODIFY and
+    /// FAN_CLOSE_WRITE, the per-write events that cost the writer most (see <see cref="RangeFsIds"/>).
+    /// </param>
+    public static FanotifyTracker Start(TrackerOptions options, bool contentByRanges = false)
     {
         var relative = options.Sources.FirstOrDefault(s => !s.StartsWith('/'));
         if (relative is not null) throw new ArgumentException($"source root must be absolute: {relative}");
@@ -73,16 +77,23 @@ public sealed class FanotifyTracker : IDisposable
             if (AddSource(filesystems, source) is { } problem) unwatched.Add(new IncompleteNotice(source, problem));
 
         bool renames = true;
+        var rangeFsIds = new List<ulong>();
         foreach (var fs in filesystems.Values.ToList())
         {
             var anyRoot = fs.Sources[0].Bytes;
-            int errno = renames ? Fanotify.MarkFilesystem(group, CommonMask | FAN_RENAME, anyRoot) : Errno.EINVAL;
+            bool byRanges = contentByRanges && fs.IsExt4;
+            ulong mask = byRanges ? CommonMask & ~(FAN_MODIFY | FAN_CLOSE_WRITE) : CommonMask;
+            int errno = renames ? Fanotify.MarkFilesystem(group, mask | FAN_RENAME, anyRoot) : Errno.EINVAL;
             if (errno == Errno.EINVAL)
             {
-                errno = Fanotify.MarkFilesystem(group, CommonMask | FAN_MOVED_FROM | FAN_MOVED_TO, anyRoot);
+                errno = Fanotify.MarkFilesystem(group, mask | FAN_MOVED_FROM | FAN_MOVED_TO, anyRoot);
                 if (errno == 0) renames = false;   // the kernel predates FAN_RENAME (5.17); use the two halves
             }
-            if (errno == 0) continue;
+            if (errno == 0)
+            {
+                if (byRanges) rangeFsIds.Add(fs.FsId);
+                continue;
+            }
             foreach (var (text, _) in fs.Sources)
                 unwatched.Add(new IncompleteNotice(text, "cannot mark the filesystem with fanotify: " + Errno.Describe(errno)));
             filesystems.Remove(fs.FsId);
@@ -96,8 +107,11 @@ public sealed class FanotifyTracker : IDisposable
             ulong fsId = filesystems.Values.FirstOrDefault(fs => fs.Sources.Any(s => s.Text == source))?.FsId ?? 0; // 0: not watched
             return new WatchedSource(source, fingerprint, dev, ino, fsId);
         }).ToList();
-        return new FanotifyTracker(group, filesystems, unwatched, renames, options, roots);
+        return new FanotifyTracker(group, filesystems, unwatched, renames, options, roots) { RangeFsIds = rangeFsIds };
     }
+
+    /// <summary>The filesystems (fsids) marked without write events, whose writes the range tracker records instead.</summary>
+    public IReadOnlyList<ulong> RangeFsIds { get; private init; } = [];
 
     /// <summary>(st_dev, st_ino) of a source root now; (0, 0) when it is missing or not a directory.</summary>
     public static (ulong Device, ulong Inode) RootIdentity(string source) =>
@@ -149,7 +163,7 @@ public sealed class FanotifyTracker : IDisposable
         }
 
         ulong fsId = FileHandles.FsId(fd);
-        if (!filesystems.TryGetValue(fsId, out var fs)) filesystems[fsId] = fs = new WatchedFilesystem(fsId);
+        if (!filesystems.TryGetValue(fsId, out var fs)) filesystems[fsId] = fs = new WatchedFilesystem(fsId, FileHandles.IsExt4(fd));
         fs.Sources.Add((source, bytes));
         if (!fs.MountFds.TryAdd(mountId, fd)) fd.Dispose();
         return null;

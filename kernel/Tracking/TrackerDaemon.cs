@@ -4,7 +4,9 @@
 // filesystem mounted on it, or sources and exclude rules changed in the catalog, restart the watch. A restart is
 // written as a clean stop and a new start, so the interval it falls in is walked and the next ones are vouched for.
 using System.Runtime.InteropServices;
+using TimeTravel.Kernel.Interop;
 using TimeTravel.Kernel.Journal;
+using TimeTravel.Kernel.Ranges;
 
 namespace TimeTravel.Kernel.Tracking;
 
@@ -57,15 +59,18 @@ public static class TrackerDaemon
         var journal = ChangeJournal.Open(journalDirectory);
         string? stamp = configStamp?.Invoke();
         var options = load();
+        // Attached before the first watch starts, so every interval the journal vouches for is covered by it too.
+        using var ranges = options.TrackRanges ? StartRangeTracker(journal.Id, log) : null;
         try
         {
             while (true)
             {
                 string? restart;
-                using (var tracker = FanotifyTracker.Start(options))
+                using (var tracker = FanotifyTracker.Start(options, contentByRanges: ranges is not null))
                 {
                     journal.WriteTrackerStarted(options.Sources);
                     journal.WriteWatching(tracker.Roots);
+                    if (tracker.RangeFsIds.Count > 0) journal.WriteContentByRanges(ranges!.Session, tracker.RangeFsIds);
                     foreach (var notice in tracker.Unwatched)
                     {
                         log.WriteLine($"timetravel track: not watching {notice.Source}: {notice.Reason}");
@@ -99,6 +104,33 @@ public static class TrackerDaemon
                 log.WriteLine($"timetravel track: cannot record the stop either: {again.Message}");
             }
             return 1;
+        }
+    }
+
+    // Changed-range tracking (eBPF) next to fanotify. Where BPF cannot be used the tracker runs file-level only, as
+    // before, and says why once.
+    private static BpfRangeTracker? StartRangeTracker(string journalId, TextWriter log)
+    {
+        const string off = "timetravel track: changed-range tracking off";
+        var objectPath = BpfRangeTracker.ObjectPath();
+        if (objectPath is null)
+        {
+            log.WriteLine($"{off}: the BPF object range-tracker.bpf.o is not installed (run install.sh); changed files are read whole");
+            return null;
+        }
+        try
+        {
+            var tracker = BpfRangeTracker.Start(objectPath, RangePins.For(journalId));
+            // A page dirtied before the programs were attached raised no event, and a store to a page that is still
+            // dirty raises none: write everything back once, so that every later first store is seen.
+            FlushCalls.Sync();
+            log.WriteLine($"timetravel track: changed-range tracking on (eBPF on ext4; maps in {RangePins.For(journalId)})");
+            return tracker;
+        }
+        catch (BpfUnavailableException e)
+        {
+            log.WriteLine($"{off}: {e.Message}; changed files are read whole");
+            return null;
         }
     }
 

@@ -18,6 +18,12 @@ public sealed class TrackerOptions
     /// </summary>
     public IReadOnlyDictionary<string, string>? Fingerprints { get; init; }
 
+    /// <summary>
+    /// Also record which byte ranges of files change, with eBPF (kernel/Ranges), so a snapshot reads only those. Off
+    /// by default for library callers; `timetravel track` turns it on unless given --no-ranges.
+    /// </summary>
+    public bool TrackRanges { get; init; }
+
     /// <summary>Same sources, rules and store as <paramref name="other"/> (by fingerprint): no need to restart the watch.</summary>
     public bool SameWatchAs(TrackerOptions other) =>
         IgnoreRoot == other.IgnoreRoot

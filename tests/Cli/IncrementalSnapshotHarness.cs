@@ -226,14 +226,17 @@ public sealed class IncrementalSnapshotSandbox : IDisposable
     }
 
     /// <summary>Starts `timetravel track` and waits until it has journalled its start.</summary>
-    public TrackerProcess StartTracker()
+    /// <param name="environment">Variables to set for it (e.g. TIMETRAVEL_BPF_OBJECT).</param>
+    public TrackerProcess StartTracker(IReadOnlyDictionary<string, string>? environment = null, params string[] args)
     {
         var psi = new ProcessStartInfo(Command[0]) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         foreach (var a in Command[1..]) psi.ArgumentList.Add(a);
         psi.ArgumentList.Add("--store");
         psi.ArgumentList.Add(Store);
         psi.ArgumentList.Add("track");
+        foreach (var a in args) psi.ArgumentList.Add(a);
         Environment(psi);
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) psi.Environment[k] = v;
         var t = new TrackerProcess(Process.Start(psi)!);
         _trackers.Add(t);
         t.WaitUntilWatching(TimeSpan.FromSeconds(30));
@@ -246,6 +249,13 @@ public sealed class IncrementalSnapshotSandbox : IDisposable
     public void Dispose()
     {
         foreach (var t in _trackers) t.Dispose();
+        // The range tracker keeps its maps pinned across restarts of `track`; a test's store goes, so do they.
+        if (File.Exists(Path.Combine(Journal, "id")))
+        {
+            var pins = global::TimeTravel.Kernel.Ranges.RangePins.For(File.ReadAllText(Path.Combine(Journal, "id")).Trim());
+            try { global::TimeTravel.Kernel.Ranges.RangeMaps.DeletePins(pins); }
+            catch (IOException) { }
+        }
         foreach (var m in Mounts.Append(_mounted ? Base : null).OfType<string>())
         {
             try { Run("umount", m); }

@@ -15,14 +15,15 @@ public static class TrackCommand
 {
     public static Command Create()
     {
-        var cmd = new Command("track", "Record which paths change, so the next snapshot reads only those (runs until SIGTERM)");
+        var noRanges = new Option<bool>("--no-ranges") { Description = "Record changed files only, not which parts of them changed (no eBPF)" };
+        var cmd = new Command("track", "Record which paths change, so the next snapshot reads only those (runs until SIGTERM)") { noRanges };
         cmd.SetAction(r => CommonOptions.Run(() =>
         {
             var layout = new StoreLayout(r.GetValue(CommonOptions.Store)!);
             TrackerOptions Load()
             {
                 using var repo = Repository.OpenReader(layout.Root);
-                return OptionsFor(repo.Catalog.Sources(), repo.Layout.Root);
+                return OptionsFor(repo.Catalog.Sources(), repo.Layout.Root, trackRanges: !r.GetValue(noRanges));
             }
             if (Load().Sources.Count == 0) throw new StoreException($"{layout.Root}: no sources to track; add one with `timetravel init SOURCE`");
             return TrackerDaemon.RunUntilSignalled(Load, () => CatalogStamp(layout), layout.Journal, Console.Error);
@@ -31,7 +32,7 @@ public static class TrackCommand
     }
 
     /// <summary>What the tracker watches for these sources: the same paths a walk records.</summary>
-    public static TrackerOptions OptionsFor(IReadOnlyList<SourceRecord> sources, string storeRoot)
+    public static TrackerOptions OptionsFor(IReadOnlyList<SourceRecord> sources, string storeRoot, bool trackRanges = false)
     {
         var trie = SourceTrie.Build(sources, storeRoot);
         return new TrackerOptions
@@ -40,6 +41,7 @@ public static class TrackCommand
             IgnoreRoot = storeRoot,
             Exclude = path => !trie.Covers(path),
             Fingerprints = sources.ToDictionary(s => PathBytes.Normalize(s.Path), s => SourceFingerprint.Of(s, storeRoot)),
+            TrackRanges = trackRanges,
         };
     }
 

@@ -103,6 +103,7 @@ public sealed class JournalFramingTests : IDisposable
             new Watching(DateTimeOffset.FromUnixTimeMilliseconds(7000), 7, [new WatchedSource("/a", "f1", 2049, 12, 0xABCDEF)]),
             new LogImported(DateTimeOffset.FromUnixTimeMilliseconds(8000), 3, true, false, ["/var/log/backup/x.log"],
                 [new WatchedSource("/a", "f1", 0, 0, 0), new WatchedSource("/b", "f2", 0, 0, 0)]),
+            new ContentByRanges(DateTimeOffset.FromUnixTimeMilliseconds(9000), 7, 0x1234, [0xABCDEF, 0x42]),
         ];
         foreach (var record in records)
         {

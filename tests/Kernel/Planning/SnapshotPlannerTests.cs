@@ -77,4 +77,29 @@ public sealed class SnapshotPlannerTests
         Assert.True(plan.Reason.Length < 250, plan.Reason);
         Assert.Contains("and 4,997 more", plan.Reason);
     }
+
+    // The tracker marked /srv's filesystem without write events: writes there are in the range tracker's record only.
+    private static ChangeSet WritesLeftToRanges(ulong rangeSession) => new()
+    {
+        SinceCut = 3, UntilCut = 4, Problems = [], IncompleteSources = [], Changed = ["/srv/a"u8.ToArray()], Subtrees = [],
+        Coverage = new Coverage("tracker", [new WatchedSource("/srv", "fp", 0, 0, 77)], RootsRecorded: false)
+        {
+            RangeSession = rangeSession, RangeFsIds = new HashSet<ulong> { 77 },
+        },
+    };
+
+    private static SnapshotPlan PlanWithRanges(ChangeSet set, Func<ulong, string?>? rangeProblem) =>
+        SnapshotPlanner.Plan(Daily, new PlanInputs([Snapshot("walk", TimeSpan.FromHours(1))], [("/srv", "fp", null)], "j1", 4, Now,
+            (_, _) => set, rangeProblem));
+
+    [Fact]
+    public void WritesLeftToTheRangeTrackerAreTrustedOnlyWhenItVouchesForTheInterval()
+    {
+        Assert.IsType<JournalPlan>(PlanWithRanges(WritesLeftToRanges(5), s => s == 5 ? null : "another session"));
+        // The only source walks: the whole snapshot is a walk, saying why.
+        var restarted = Assert.IsType<WalkPlan>(PlanWithRanges(WritesLeftToRanges(5), _ => "the range tracker restarted"));
+        Assert.Contains("left to the range tracker, which cannot vouch for them: the range tracker restarted", restarted.Reason);
+        var none = Assert.IsType<WalkPlan>(PlanWithRanges(WritesLeftToRanges(5), null));
+        Assert.Contains("no range tracker is running", none.Reason);
+    }
 }
