@@ -63,7 +63,7 @@ _timetravel() {
     local opts=""
     case "$cmd" in
         init) opts="--exclude --new-catalog" ;;
-        snapshot) opts="--full --full-walk-every --reread --json --quiet" ;;
+        snapshot) opts="--full --full-walk-every --reread --no-ranges --json --quiet" ;;
         list) opts="--usage --json" ;;
         stats) opts="--json" ;;
         ls) opts="--recursive --json" ;;
@@ -75,6 +75,7 @@ _timetravel() {
         policy) opts="--json --keep-last --keep-hourly --keep-daily --keep-weekly --keep-monthly --keep-yearly --keep-within" ;; # show, set
         pin) opts="--note" ;;
         mount) opts="--foreground" ;;
+        track) opts="--no-ranges" ;;
         history) opts="--diff --json" ;;
         diff) opts="--json" ;;
         restore) opts="--to --dry-run --no-backup --if-different" ;;

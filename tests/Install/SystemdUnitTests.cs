@@ -76,6 +76,65 @@ public sealed class SystemdUnitTests
             $"{systemd.Output("journalctl --no-pager -u timetravel-snapshot 2>&1")}{systemd.Status("timetravel-snapshot")}");
     }
 
+    // Under their units' hardening, the tracker loads the range tracker (BPF programs attached, maps pinned in
+    // /sys/fs/bpf) and a snapshot opens them: the second snapshot reads the changed file by its ranges.
+    [Fact, NeedsRoot, NeedsFanotify, NeedsBpf]
+    public void UnderTheirUnitsTheTrackerLoadsTheRangeTrackerAndASnapshotReadsByRanges()
+    {
+        using var fs = new Kernel.Support.ScratchFilesystem(256L << 20);
+        using var scratch = new TempDir("tt-systemd");
+        string store = Path.Combine(fs.Root, "store"), source = Path.Combine(fs.Root, "src");
+        Directory.CreateDirectory(source);
+        var data = new byte[4 << 20];
+        new Random(3).NextBytes(data);
+        File.WriteAllBytes(Path.Combine(source, "disk.img"), data);
+        Assert.Equal(0, TimeTravelCli.Run(store, "init", source).ExitCode);
+        Directory.CreateDirectory(scratch["bin"]);
+        File.WriteAllText(scratch["bin/timetravel"], "#!/bin/sh\nexec " + TimeTravelCli.ShellCommand + " \"$@\"\n");
+        File.SetUnixFileMode(scratch["bin/timetravel"], (UnixFileMode)0x1ED);
+        File.WriteAllText(scratch["default"], $"TIMETRAVEL_STORE={store}\n" +
+            $"TIMETRAVEL_BPF_OBJECT={Environment.GetEnvironmentVariable("TIMETRAVEL_BPF_OBJECT")}\n");
+
+        using var systemd = PrivateSystemd.Boot(scratch.Path, Path.Combine(Repo, "kernel/timetravel-track.service"),
+            Path.Combine(Repo, "cli/systemd/timetravel-snapshot.service"));
+        string pins = "";
+        string Log() => File.Exists(scratch["track.log"]) ? File.ReadAllText(scratch["track.log"]) : "(no log)";
+        try
+        {
+            foreach (var unit in new[] { "timetravel-track", "timetravel-snapshot" })
+                systemd.Run($"mkdir -p /run/systemd/system/{unit}.service.d && " +
+                    $"printf '[Service]\\nReadWritePaths={store}\\n' > /run/systemd/system/{unit}.service.d/store.conf");
+            // The private systemd has no journal: the tracker's messages go to a file, for the failure messages.
+            systemd.Run($"printf '[Service]\\nStandardError=append:{scratch["track.log"]}\\n' > /run/systemd/system/timetravel-track.service.d/log.conf");
+            systemd.Run("systemctl daemon-reload && systemctl start timetravel-track");
+            Assert.True(systemd.WaitFor($"test -s {store}/journal/id", 30), systemd.Status("timetravel-track"));
+            pins = global::TimeTravel.Kernel.Ranges.RangePins.For(File.ReadAllText(Path.Combine(store, "journal", "id")).Trim());
+            Assert.True(systemd.WaitFor($"test -e {pins}/tt_state && ls {pins}/links | grep -q .", 30),
+                "the range tracker did not load under its unit\n" + systemd.Status("timetravel-track") + Log());
+
+            string Snapshot()
+            {
+                systemd.Try("systemctl start timetravel-snapshot");
+                Assert.True(systemd.Output("systemctl show -p Result --value timetravel-snapshot").Trim() == "success",
+                    systemd.Status("timetravel-snapshot"));
+                var last = System.Text.Json.JsonDocument.Parse(TimeTravelCli.Run(store, "list", "--json").Stdout).RootElement.EnumerateArray().Last();
+                return last.GetRawText();
+            }
+            Snapshot();
+            Snapshot();
+            using (var h = File.OpenHandle(Path.Combine(source, "disk.img"), FileMode.Open, FileAccess.Write))
+                RandomAccess.Write(h, new byte[100], 1 << 20);
+            string ranged = Snapshot();
+            Assert.Contains("changed files read by ranges", ranged);
+            Assert.Contains("\"rangeFiles\":1", ranged.Replace(" ", ""));
+        }
+        finally
+        {
+            systemd.Try("systemctl stop timetravel-track");
+            if (pins.Length > 0) global::TimeTravel.Kernel.Ranges.RangeMaps.DeletePins(pins);
+        }
+    }
+
     // Regression: the mount install.sh made died silently and did not come back. Under systemd the unit remounts a
     // killed daemon (clearing the dead mount it left) and leaves alone a mount the admin removed on purpose.
     [Fact, NeedsRoot, NeedsFuse]
