@@ -39,6 +39,21 @@ internal static class InodeHandles
         return buffer.AsSpan(0, (int)n).ToArray();
     }
 
+    /// <summary>
+    /// True when no one has the file open for writing (nor mapped writable): a read lease is granted only then
+    /// (fcntl F_SETLEASE F_RDLCK fails with EAGAIN otherwise); it is released at once. Null when that cannot be told.
+    /// </summary>
+    public static bool? NobodyWrites(FileDescriptor fd)
+    {
+        const int F_SETLEASE = 1024, F_RDLCK = 0, F_UNLCK = 2;
+        if (LeaseCalls.Fcntl(fd, F_SETLEASE, F_RDLCK) == 0)
+        {
+            LeaseCalls.Fcntl(fd, F_SETLEASE, F_UNLCK);
+            return true;
+        }
+        return Errno.Last == Errno.EAGAIN ? false : null;
+    }
+
     /// <summary>Writes the file's dirty pages back and waits: clean pages are write-protected again, so the next store faults.</summary>
     public static int Flush(FileDescriptor fd) =>
         FlushCalls.SyncFileRange(fd, 0, 0, FlushCalls.SYNC_FILE_RANGE_WAIT_BEFORE | FlushCalls.SYNC_FILE_RANGE_WRITE | FlushCalls.SYNC_FILE_RANGE_WAIT_AFTER) == 0

@@ -41,7 +41,7 @@ public sealed record Watching(DateTimeOffset Time, ulong Session, IReadOnlyList<
 
 /// <summary>
 /// The tracker session does not journal writes to files on these filesystems (fanotify fsids): it runs without
-/// FAN_MODIFY and FAN_CLOSE_WRITE there, and the range tracker with session <see cref="RangeSession"/> records them
+/// FAN_MODIFY there (closes after writing are still journaled), and the range tracker with session <see cref="RangeSession"/> records them
 /// instead (kernel/Ranges). Standing, like <see cref="Watching"/>: repeated at the start of every segment.
 /// </summary>
 public sealed record ContentByRanges(DateTimeOffset Time, ulong Session, ulong RangeSession, IReadOnlyList<ulong> FsIds) : JournalRecord;

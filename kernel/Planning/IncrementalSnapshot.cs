@@ -51,7 +51,7 @@ public static class IncrementalSnapshot
             }
         }
         else result = Walk(repo, options, (WalkPlan)plan, progress, report);
-        ranges?.Commit(result.Record.Id);
+        ranges?.Commit(result.Record.Id, walked: result.Record.Method == "walk");
         if (previous is { JournalCut: > 0 } && previous.JournalId == journal.Id) journal.Prune(previous.JournalCut);
         return result;
     }

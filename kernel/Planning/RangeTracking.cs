@@ -3,8 +3,12 @@
 //  2. Read every file with entries up to that epoch, and for each on a source's filesystem open it by inode,
 //     write its dirty pages back (sync_file_range) and find its path. Writeback write-protects the pages of shared
 //     mappings, so the next store faults and is recorded again (a store to a page already dirty raises nothing);
-//     a write between 1 and 2 is read by the snapshot anyway. The paths found are files the journal may not name
-//     (stores through a shared mapping raise no fanotify event).
+//     a write between 1 and 2 is read by the snapshot anyway. The paths found are files the journal does not name:
+//     on ext4 the tracker journals no writes, only closes after writing (FAN_CLOSE_WRITE), so a file still open for
+//     writing (or mapped) is found here. Its open file pins its name, so the name can always be found; a file whose
+//     name cannot (its dentry was evicted) that nobody holds open for writing was closed, and its close is journaled:
+//     its entries are kept until a snapshot reads it by that path. One still open for writing with no name (opened
+//     by handle, as knfsd does) makes its source walk.
 //  3. The snapshot reads changed files by their ranges (IChangedRangeSource) when the record is continuous: the same
 //     tracker session as when the previous snapshot consumed it, consumed by that very snapshot, and nothing lost to
 //     full maps since. Otherwise changed files are read whole, and the reason says why.
@@ -27,6 +31,8 @@ public sealed class RangeTracking : IChangedRangeSource, IDisposable
     private readonly ulong _epoch, _lost;
     private readonly HashSet<ulong> _devices;
     private readonly string _journalDirectory;
+    private readonly HashSet<InodeKey> _unnamed;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<InodeKey, byte> _lookedUp = new();
 
     /// <summary>
     /// True when the record covers the whole interval since the previous snapshot: changed files may be read by their
@@ -51,9 +57,10 @@ public sealed class RangeTracking : IChangedRangeSource, IDisposable
     public IReadOnlyList<(string Source, string Why)> Unresolved { get; }
 
     private RangeTracking(RangeMaps maps, RangeDrain drain, ulong epoch, ulong lost, HashSet<ulong> devices, string journalDirectory,
-        string? whyNot, List<byte[]> written, List<(string, string)> unresolved)
+        string? whyNot, List<byte[]> written, List<(string, string)> unresolved, HashSet<InodeKey> unnamed)
     {
         _maps = maps; _drain = drain; _epoch = epoch; _lost = lost; _devices = devices; _journalDirectory = journalDirectory;
+        _unnamed = unnamed;
         Continuous = whyNot is null; WhyNot = whyNot; WrittenPaths = written; Unresolved = unresolved;
     }
 
@@ -76,9 +83,9 @@ public sealed class RangeTracking : IChangedRangeSource, IDisposable
                 : state.SnapshotId != previousSnapshotId ? "the previous snapshot did not take the range tracker's record"
                 : lost != state.Lost ? $"the range tracker's maps were full ({lost - state.Lost} updates lost)"
                 : null;
-            var (devices, written, unresolved) = Resolve(drain, sources);
+            var (devices, written, unresolved, unnamed) = Resolve(drain, sources);
             why = whyNot ?? "";
-            return new RangeTracking(maps, drain, epoch, lost, devices, journalDirectory, whyNot, written, unresolved);
+            return new RangeTracking(maps, drain, epoch, lost, devices, journalDirectory, whyNot, written, unresolved, unnamed);
         }
         catch
         {
@@ -88,8 +95,9 @@ public sealed class RangeTracking : IChangedRangeSource, IDisposable
     }
 
     // Step 2: open each written file on a source's ext4 filesystem by inode, flush it, name it.
-    private static (HashSet<ulong>, List<byte[]>, List<(string, string)>) Resolve(RangeDrain drain, IReadOnlyList<string> sources)
+    private static (HashSet<ulong>, List<byte[]>, List<(string, string)>, HashSet<InodeKey>) Resolve(RangeDrain drain, IReadOnlyList<string> sources)
     {
+        var unnamed = new HashSet<InodeKey>();
         var devices = new HashSet<ulong>();
         var mountFds = new Dictionary<ulong, (FileDescriptor Fd, List<string> Sources)>();
         var written = new List<byte[]>();
@@ -128,10 +136,15 @@ public sealed class RangeTracking : IChangedRangeSource, IDisposable
                 int flushed = InodeHandles.Flush(fd);
                 var path = InodeHandles.PathOf(fd);
                 bool named = path is not null && PosixFs.TryLStat(path, out var at) && at.Device == key.Device && at.Inode == key.Inode;
+                if (flushed == 0 && !named && InodeHandles.NobodyWrites(fd) == true)
+                {
+                    unnamed.Add(key); // closed since it was written: its close is in the journal (see the top)
+                    continue;
+                }
                 if (flushed != 0 || !named)
                 {
                     string why = flushed != 0 ? $"cannot write back a written file (inode {key.Inode}): {Errno.Describe(flushed)}"
-                        : $"a written file (inode {key.Inode}) has no name that can be found";
+                        : $"a file open for writing (inode {key.Inode}) has no name that can be found";
                     foreach (var s in mount.Sources) unresolved.Add((s, why));
                     continue;
                 }
@@ -142,21 +155,24 @@ public sealed class RangeTracking : IChangedRangeSource, IDisposable
         {
             foreach (var (fd, _) in mountFds.Values) fd.Dispose();
         }
-        return (devices, written, unresolved);
+        return (devices, written, unresolved, unnamed);
     }
 
     public ChangedRanges? Lookup(SafeFileHandle file, in FileStatus status, byte[] path)
     {
         if (!Continuous || !_devices.Contains(status.Device)) return null;
         var key = new InodeKey(status.Device, status.Inode, FileGeneration.Of(file));
+        _lookedUp.TryAdd(key, 0);
         if (!_drain.Files.TryGetValue(key, out var ranges)) return ChangedRanges.None; // the tracker saw no write
         return ranges.Rescan ? null : new ChangedRanges(ranges.Ranges, ranges.MinSize);
     }
 
     /// <summary>Step 4, once the snapshot with id <paramref name="snapshotId"/> is committed.</summary>
-    public void Commit(long snapshotId)
+    /// <param name="walked">The snapshot walked every source: it read every changed file whole, so it took everything.</param>
+    public void Commit(long snapshotId, bool walked)
     {
-        _maps.Consume(_drain);
+        // A written file without a name stays in the record until a snapshot reads it by its journaled path (or walks).
+        _maps.Consume(_drain, key => walked || !_unnamed.Contains(key) || _lookedUp.ContainsKey(key));
         new RangeState(_maps.Session, _epoch, snapshotId, _lost).Write(_journalDirectory);
     }
 

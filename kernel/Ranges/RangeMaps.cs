@@ -136,15 +136,18 @@ public sealed class RangeMaps : IDisposable
 
     /// <summary>Deletes the entries <paramref name="drain"/> read; an entry that changed since (a program still in
     /// the closed epoch) is put back with its new value, so the next snapshot reads it.</summary>
-    public void Consume(RangeDrain drain)
+    /// <param name="take">Which files' entries to delete (null: all); the others stay for a later snapshot.</param>
+    public void Consume(RangeDrain drain, Func<InodeKey, bool>? take = null)
     {
         foreach (var (key, read) in drain.FileEntries)
         {
+            if (take is not null && !take(ToInodeKey(key.Dev, key.Ino, key.Gen))) continue;
             if (!_files.TryLookupAndDelete(key, out FileValue now) || SameFile(now, read)) continue;
             PutBack(_files, key, now, MergeFiles);
         }
         foreach (var (key, read) in drain.RegionEntries)
         {
+            if (take is not null && !take(ToInodeKey(key.Dev, key.Ino, key.Gen))) continue;
             if (!_regions.TryLookupAndDelete(key, out RegionBits now) || SameBits(now, read)) continue;
             PutBack(_regions, key, now, MergeBits);
         }

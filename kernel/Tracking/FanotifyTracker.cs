@@ -62,8 +62,9 @@ public sealed class FanotifyTracker : IDisposable
     }
 
     /// <param name="contentByRanges">
-    /// A range tracker records writes on ext4 (kernel/Ranges): mark ext4 filesystems without FAN_MODIFY and
-    /// FAN_CLOSE_WRITE, the per-write events that cost the writer most (see <see cref="RangeFsIds"/>).
+    /// A range tracker records writes on ext4 (kernel/Ranges): mark ext4 filesystems without FAN_MODIFY, the
+    /// per-write event that costs the writer most (see <see cref="RangeFsIds"/>). FAN_CLOSE_WRITE stays: one per file
+    /// written, it names every written file once it is closed (see kernel/Planning/RangeTracking.cs).
     /// </param>
     public static FanotifyTracker Start(TrackerOptions options, bool contentByRanges = false)
     {
@@ -82,7 +83,7 @@ public sealed class FanotifyTracker : IDisposable
         {
             var anyRoot = fs.Sources[0].Bytes;
             bool byRanges = contentByRanges && fs.IsExt4;
-            ulong mask = byRanges ? CommonMask & ~(FAN_MODIFY | FAN_CLOSE_WRITE) : CommonMask;
+            ulong mask = byRanges ? CommonMask & ~FAN_MODIFY : CommonMask;
             int errno = renames ? Fanotify.MarkFilesystem(group, mask | FAN_RENAME, anyRoot) : Errno.EINVAL;
             if (errno == Errno.EINVAL)
             {
@@ -110,7 +111,7 @@ public sealed class FanotifyTracker : IDisposable
         return new FanotifyTracker(group, filesystems, unwatched, renames, options, roots) { RangeFsIds = rangeFsIds };
     }
 
-    /// <summary>The filesystems (fsids) marked without write events, whose writes the range tracker records instead.</summary>
+    /// <summary>The filesystems (fsids) marked without FAN_MODIFY, whose writes the range tracker records instead.</summary>
     public IReadOnlyList<ulong> RangeFsIds { get; private init; } = [];
 
     /// <summary>(st_dev, st_ino) of a source root now; (0, 0) when it is missing or not a directory.</summary>

@@ -22,6 +22,41 @@ internal static unsafe partial class FileOps
     [LibraryImport("libc", EntryPoint = "copy_file_range", SetLastError = true)]
     private static partial nint CopyFileRange(int fdIn, ref long offIn, int fdOut, ref long offOut, nuint length, uint flags);
 
+    [LibraryImport("libc", EntryPoint = "name_to_handle_at", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int NameToHandleAt(int dirfd, string path, byte* handle, out int mountId, int flags);
+    [LibraryImport("libc", EntryPoint = "open_by_handle_at", SetLastError = true)]
+    private static partial int OpenByHandleAt(int mountFd, byte* handle, int flags);
+
+    /// <summary>Drops clean dentries and inodes (drop_caches 2): a closed file's name is then no longer cached.</summary>
+    public static void DropDentries()
+    {
+        Libc_Sync();
+        File.WriteAllText("/proc/sys/vm/drop_caches", "2");
+    }
+
+    [LibraryImport("libc", EntryPoint = "sync")]
+    private static partial void Libc_Sync();
+
+    /// <summary>
+    /// Opens <paramref name="path"/> for writing through its file handle after its dentry was dropped, as knfsd
+    /// does: the open file has no name the kernel can give back (a disconnected dentry).
+    /// </summary>
+    public static SafeFileHandle OpenWriteByHandle(string path, string mountDirectory)
+    {
+        byte* handle = stackalloc byte[8 + 128];
+        *(uint*)handle = 128;
+        if (NameToHandleAt(-100, path, handle, out _, 0) != 0) throw new IOException($"name_to_handle_at {path}: errno {Marshal.GetLastPInvokeError()}");
+        DropDentries();
+        int mount = Open(mountDirectory, 0x10000 /* O_DIRECTORY */, 0);
+        try
+        {
+            int fd = OpenByHandleAt(mount, handle, O_WRONLY | O_CLOEXEC);
+            if (fd < 0) throw new IOException($"open_by_handle_at {path}: errno {Marshal.GetLastPInvokeError()}");
+            return new SafeFileHandle(fd, ownsHandle: true);
+        }
+        finally { Close(mount); }
+    }
+
     public static void Write(string path, long offset, byte[] data)
     {
         using var h = File.OpenHandle(path, FileMode.Open, FileAccess.Write);

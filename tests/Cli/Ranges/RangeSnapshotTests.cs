@@ -211,4 +211,40 @@ public sealed class RangeSnapshotTests(ITestOutputHelper output)
         box.AssertSameAsFullWalk(s.Info);
         Assert.Equal(1, tracker.CountInLog("changed-range tracking off"));
     }
+
+    // On ext4 fanotify journals the close after a write, not the write: a closed file whose name the kernel no longer
+    // caches is read by its journaled path and its ranges, without a walk.
+    [Fact]
+    public void AClosedFileWhoseNameLeftTheCacheIsReadByRangesWithoutAWalk()
+    {
+        string path = "";
+        using var box = Ready(src => { path = Path.Combine(src, "big"); File.WriteAllBytes(path, Random(new Random(11), 8 * MiB)); }, out _);
+        FileOps.Write(path, 2 * MiB, Random(new Random(12), 4096));
+        FileOps.DropDentries();
+        var s = Snapshot(box);
+        output.WriteLine(s.ToString());
+        Assert.Equal("journal", s.Info.Method);
+        Assert.DoesNotContain("walked", s.Info.Reason);
+        Assert.Equal(1, s.RangeFiles);
+        box.AssertSameAsFullWalk(s.Info);
+    }
+
+    // A file written through a descriptor with no name (opened by handle, as knfsd does) and still open: nothing
+    // journals it and nothing names it, so its source is walked.
+    [Fact]
+    public void AFileStillOpenForWritingWithNoNameMakesItsSourceWalk()
+    {
+        string path = "";
+        using var box = Ready(src => { path = Path.Combine(src, "exported"); File.WriteAllBytes(path, Random(new Random(13), 4 * MiB)); }, out _);
+        using (var h = FileOps.OpenWriteByHandle(path, box.Base))
+        {
+            RandomAccess.Write(h, Random(new Random(14), 4096), MiB);
+            var s = Snapshot(box);
+            output.WriteLine(s.ToString());
+            Assert.Contains("walked: ", s.Info.Reason);
+            Assert.Contains("has no name that can be found", s.Info.Reason);
+            Assert.Equal(1, s.WholeFiles);
+            box.AssertSameAsFullWalk(s.Info);
+        }
+    }
 }
