@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs the whole test suite. Installs what the tests need when it is missing (Debian 12, as root):
 # FUSE 3 and its headers (mount tests and the binding's layout test), attr/acl tools, a C compiler, squashfs tools
-# (a foreign FUSE mount in the refusal tests), jq (the JSON output is checked with it), the .NET 10 SDK.
-# Arguments go to `dotnet test`: ./run-tests.sh --filter 'Needs!=root&Needs!=fuse&Needs!=fanotify' runs only the
-# pure tests (no root, FUSE mount or fanotify tracker; see tests/Support/Needs.cs).
+# (a foreign FUSE mount in the refusal tests), jq (the JSON output is checked with it), the .NET 10 SDK; clang, libbpf-dev and
+# bpftool come with kernel/Bpf/build.sh, which compiles the range tracker's BPF program.
+# Arguments go to `dotnet test`: ./run-tests.sh --filter 'Needs!=root&Needs!=fuse&Needs!=fanotify&Needs!=bpf' runs only the
+# pure tests (no root, FUSE mount, fanotify tracker or BPF program; see tests/Support/Needs.cs).
 set -euo pipefail
 cd "$(dirname "$0")"
 
