@@ -80,6 +80,19 @@ internal sealed class PreviousChunks
         return extentEnd;
     }
 
+    /// <summary>The runs of old chunks whose bytes changed, merged: about what a pass will read, for read-ahead.</summary>
+    public IEnumerable<(long Offset, long Length)> ChangedSpans()
+    {
+        int i = 0;
+        while (i < _chunks.Count)
+        {
+            if (_chunks[i].BytesUnchanged) { i++; continue; }
+            long start = _chunks[i].Offset, end = _chunks[i].End;
+            while (++i < _chunks.Count && !_chunks[i].BytesUnchanged && _chunks[i].Offset == end) end = _chunks[i].End;
+            yield return (start, end - start);
+        }
+    }
+
     private bool Reusable(in Chunk c, long extentEnd) =>
         c.BytesUnchanged && c.End <= extentEnd && (!c.EndsExtent || c.Length == _maxSize || c.End == extentEnd);
 

@@ -62,7 +62,14 @@ public sealed class RangeChunker(BlockStore store, StreamReader reader, ChunkerP
 
         public StreamRef Run(long size)
         {
-            foreach (var (extOffset, extLength) in PosixFs.DataExtents(file, size))
+            // The extents first: ext4 reports allocated but unwritten blocks as data once their pages are cached, so
+            // the read-ahead below would change what a whole read sees now.
+            var extents = PosixFs.DataExtents(file, size);
+            // Ask for every changed span at once: the disk serves them in parallel instead of one seek after another
+            // as the pass reaches each. The pass reads a page or so past each span to find its cut.
+            foreach (var (offset, length) in old.ChangedSpans())
+                if (offset < size) PosixFs.WillNeed(file, offset, Math.Min(length + StepRead, size - offset));
+            foreach (var (extOffset, extLength) in extents)
             {
                 _builder.AddHole(extOffset - _builder.Length);
                 long pos = extOffset, end = extOffset + extLength;
