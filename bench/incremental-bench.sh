@@ -8,7 +8,9 @@
 # Environment: BENCH_ROOT (default /var/tmp/tt-ibench; must be ext4 or similar, fanotify-markable), TT_BIN (the
 # published CLI, default /tmp/tt-ibench-bin; built when missing), INITIAL_TIMEOUT (seconds allowed for each peer's
 # initial backup, default 1800; a peer that exceeds it is left out of that tree's table), OVERHEAD_RUNS (default 3).
-# "overhead" in the list measures the tracker's cost to a write-heavy workload (untar /usr/share, then sync). Timed runs
+# "overhead" in the list measures the tracker's cost to a write-heavy workload (untar /usr/share, then sync), in runs
+# that alternate no tracker, `track --no-ranges` (file-level) and `track` (with the range tracker, whose BPF object
+# kernel/Bpf/build.sh puts next to the CLI), or no tracker and `track` on a timetravel without ranges. Timed runs
 # start with `sync; echo 3 > /proc/sys/vm/drop_caches` and wait while another benchmark (store-bench.sh,
 # mount-bench.sh) runs, because they share this machine. BENCH_NO_WAIT=1 skips that wait (smoke runs only).
 set -euo pipefail
@@ -59,12 +61,13 @@ stop_tracker() {
     fi
     TRACKER_PID=
 }
-start_tracker() { # STORE LOG
+start_tracker() { # STORE LOG [TRACK ARGS...]
     # Not through the tt function: that would background a subshell, and killing it would leave the tracker running.
-    "$BIN/timetravel" --store "$1" track 2>"$2" &
+    local store=$1 logf=$2; shift 2
+    "$BIN/timetravel" --store "$store" track "$@" 2>"$logf" &
     TRACKER_PID=$!
-    for _ in $(seq 300); do grep -q "watching" "$2" 2>/dev/null && return 0; sleep 0.1; done
-    log "tracker did not start: $(cat "$2")"; return 1
+    for _ in $(seq 300); do grep -q "watching" "$logf" 2>/dev/null && return 0; sleep 0.1; done
+    log "tracker did not start: $(cat "$logf")"; return 1
 }
 trap stop_tracker EXIT
 
@@ -172,29 +175,53 @@ a, b = sys.argv[1], sys.argv[2]
 try: print(f'{float(b)/float(a):.1f}x')
 except Exception: print('n/a')" "$1" "$2"; }
 
+# The variants the overhead runs alternate: no tracker, file-level (`track --no-ranges`) and the range tracker
+# (`track`) when this timetravel has one; otherwise no tracker and `track` as it is.
+overhead_variants() {
+    if tt track --help | grep -q -- --no-ranges; then echo "without files ranges"; else echo "without with"; fi
+}
+track_args_of() { if [ "$1" = files ]; then echo --no-ranges; fi; }
+
 overhead() {
-    local dir=$ROOT/overhead
+    local dir=$ROOT/overhead variants
+    read -r -a variants <<<"$(overhead_variants)"
+    if [[ " ${variants[*]} " == *" ranges "* && -z ${TIMETRAVEL_BPF_OBJECT:-} ]]; then
+        "$REPO/kernel/Bpf/build.sh" "$BIN" >&2   # the range tracker finds its BPF object next to the binary
+    fi
     rm -rf "$dir"; mkdir -p "$dir/src"
     tar -C /usr -cf "$dir/doc.tar" share
     local files; files=$(tar -tf "$dir/doc.tar" | wc -l)
     tt --store "$dir/tt" init "$dir/src" >/dev/null
-    local with=() without=()
+    local -A runs=()
+    local i mode t args
     for i in $(seq "$OVERHEAD_RUNS"); do
-        for mode in without with; do
-            [ $mode = with ] && start_tracker "$dir/tt" "$dir/track.log"
+        for mode in "${variants[@]}"; do
+            if [ "$mode" != without ]; then
+                read -r -a args <<<"$(track_args_of "$mode")"
+                start_tracker "$dir/tt" "$dir/track.log" "${args[@]}"
+                if [ "$i" = 1 ]; then log "tracker $mode: $(tr '\n' ' ' <"$dir/track.log")"; fi
+            fi
             mkdir "$dir/src/run"
             timed t bash -c "tar -C '$dir/src/run' -xf '$dir/doc.tar' && sync"
-            [ $mode = with ] && { with+=("$t"); stop_tracker; } || without+=("$t")
+            runs[$mode]+="$t "
+            if [ "$mode" != without ]; then stop_tracker; fi
             rm -rf "$dir/src/run"
             log "untar $files entries, tracker $mode: $t s"
         done
     done
-    python3 - "${without[*]}" "${with[*]}" "$files" <<'EOF' | tee -a "$RESULTS" >&2
+    local spec=() v
+    for v in "${variants[@]}"; do spec+=("$v=${runs[$v]}"); done
+    python3 - "$files" "${spec[@]}" <<'EOF' | tee -a "$RESULTS" >&2
 import sys, statistics
-wo = [float(x) for x in sys.argv[1].split()]; w = [float(x) for x in sys.argv[2].split()]
-mw, mwo = statistics.median(w), statistics.median(wo)
-print(f"tracker overhead: untar /usr/share ({sys.argv[3]} entries) + sync, median of {len(w)}: "
-      f"without {mwo:.2f} s {wo}, with {mw:.2f} s {w}: {100 * (mw - mwo) / mwo:+.1f}%")
+files, runs = sys.argv[1], dict(a.split("=", 1) for a in sys.argv[2:])
+runs = {k: [float(x) for x in v.split()] for k, v in runs.items()}
+base = statistics.median(runs["without"])
+parts = [f"without {base:.2f} s {runs['without']}"]
+for k, v in runs.items():
+    if k != "without":
+        m = statistics.median(v)
+        parts.append(f"{k} {m:.2f} s {v}: {100 * (m - base) / base:+.1f}%")
+print(f"tracker overhead: untar /usr/share ({files} entries) + sync, median of {len(runs['without'])}, alternating: " + "; ".join(parts))
 EOF
     rm -rf "$dir"
 }
