@@ -255,7 +255,8 @@ verdict() { if awk "BEGIN {exit !($2)}"; then echo "  met     $1"; else echo "  
 echo
 echo "== range-bench $(date -u '+%Y-%m-%d %H:%M UTC') on $(hostname): $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM," \
      "$(uname -r), $FSTYPE, commit $(git -C "$HERE/.." rev-parse --short HEAD); restic $(restic version | cut -d' ' -f2), $(borg --version)"
-echo "every backup cold (sync; drop_caches before it); bytes from /proc/PID/io at exit (rchar: read calls; disk: read_bytes)"
+echo "every backup cold (sync; drop_caches before it); bytes from /proc/PID/io at exit: rchar = every read call (restic's"
+echo "includes re-reading its own pack files from the page cache to store them), disk = read_bytes (what came from the disk)"
 for c in "${CASES[@]}"; do
     size=${V[$c.size]}
     echo
@@ -264,7 +265,7 @@ for c in "${CASES[@]}"; do
         db)  echo "case db: $(mib "$size") MiB file of random pages, $DB_WRITES random 8 KiB page writes";;
     esac
     echo "  written $(mib "${V[$c.written]}") MiB into ${V[$c.regions]} distinct 64 KiB regions = $(mib $(( V[$c.regions] * 65536 ))) MiB ($(pct $(( V[$c.regions] * 65536 )) "$size") of the file)"
-    echo "  initial backups (s, not a result): $(for p in "${PEERS[@]}"; do printf '%s %s; ' "${NAME[$p]}" "${V[$c.$p.initial]}"; done)"
+    echo "  initial backups (s, not a result): $(for p in "${PEERS[@]}"; do printf '%s %s; ' "${NAME[$p]}" "${V[$c.$p.initial]}"; done | sed 's/; $//')"
     printf '  %-14s %8s %11s %8s %11s %8s %12s %6s  %s\n' peer "wall s" "rchar MiB" "% file" "disk MiB" "% file" "TT bytesRead" load "TimeTravel's method and reads"
     for p in "${PEERS[@]}"; do
         printf '  %-14s %8s %11s %8s %11s %8s %12s %6s  %s\n' "${NAME[$p]}" "${V[$c.$p.wall]}" \
@@ -273,7 +274,7 @@ for c in "${CASES[@]}"; do
     done
     fastest=tt-ranges; has_peer tt-ranges || fastest=tt-files
     if has_peer "$fastest"; then
-        echo "  ${NAME[$fastest]} is faster than: $(for p in "${PEERS[@]}"; do [[ $p == "$fastest" ]] || printf '%s %s; ' "${NAME[$p]}" "$(times_faster "${V[$c.$fastest.wall]}" "${V[$c.$p.wall]}")"; done)"
+        echo "  ${NAME[$fastest]} is faster than: $(for p in "${PEERS[@]}"; do [[ $p == "$fastest" ]] || printf '%s %s; ' "${NAME[$p]}" "$(times_faster "${V[$c.$fastest.wall]}" "${V[$c.$p.wall]}")"; done | sed 's/; $//')"
     fi
     for p in tt-ranges tt-files; do
         if has_peer $p; then echo "  ${NAME[$p]}: timetravel cat of the file after the snapshot vs the source's sha256: ${V[$c.$p.verified]}"; fi
