@@ -200,6 +200,9 @@ overhead() {
                 read -r -a args <<<"$(track_args_of "$mode")"
                 start_tracker "$dir/tt" "$dir/track.log" "${args[@]}"
                 if [ "$i" = 1 ]; then log "tracker $mode: $(tr '\n' ' ' <"$dir/track.log")"; fi
+                if [ "$mode" = ranges ] && ! grep -q "changed-range tracking on" "$dir/track.log"; then
+                    log "the range tracker did not start: $(cat "$dir/track.log")"; exit 1
+                fi
             fi
             mkdir "$dir/src/run"
             timed t bash -c "tar -C '$dir/src/run' -xf '$dir/doc.tar' && sync"
