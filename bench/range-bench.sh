@@ -17,15 +17,16 @@
 #   restic     restic 0.14 local repository;  borg: borg 1.2 --encryption=none --compression lz4
 # Steps per case: make the file, sync; each peer's initial backup (not a result, logged); start both trackers; two
 # TimeTravel snapshots per store (the first after a tracker starts is a gap and reads changed files whole, the
-# second makes the range record continuous); the writes, fsync, sync, drop caches; then each peer's next backup,
-# cold (drop caches before each), timed: wall time, and the bytes it read from /proc/PID/io (rchar: through read
-# calls; read_bytes: from the disk), read when the process has exited but is not yet reaped (waitid WNOWAIT), so
-# they are its whole life's figures, threads and children included; and TimeTravel's own `bytesRead` and `reads`.
+# second makes the range record continuous); the writes, fsync, sync; then each peer's next backup, cold (caches
+# dropped before each: DROP=3, or DROP=1 for the page cache only, keeping dentries and inodes), timed: wall time,
+# and the bytes it read from /proc/PID/io (rchar: through read calls; read_bytes: from the disk), read when the
+# process has exited but is not yet reaped (waitid WNOWAIT), so they are its whole life's figures, threads and
+# children included; and TimeTravel's own `bytesRead` and `reads`.
 # Then `timetravel cat latest FILE | sha256sum` of each store must equal the file's sha256.
 #
 # Environment: TT (default /tmp/tt-rbench-bin/timetravel, AOT-published when missing: delete it after a rebase),
 # TIMETRAVEL_BPF_OBJECT (else range-tracker.bpf.o next to TT, built by kernel/Bpf/build.sh when missing),
-# BIG_GIB, DB_GIB, BIG_WRITES, DB_WRITES, SEED (1), CASES, PEERS, KEEP_WORK=1, TABLE_OUT
+# BIG_GIB, DB_GIB, BIG_WRITES, DB_WRITES, SEED (1), CASES, PEERS, DROP (3), KEEP_WORK=1, TABLE_OUT
 # (default /var/tmp/range-bench-table.txt). Dry run: BIG_GIB=1 DB_GIB=1 PEERS="tt-files restic borg".
 # Needs root (fanotify, BPF, drop_caches), restic, borg, openssl, python3.
 set -euo pipefail
@@ -38,6 +39,7 @@ DB_GIB=${DB_GIB:-2}
 BIG_WRITES=${BIG_WRITES:-1000}
 DB_WRITES=${DB_WRITES:-10000}
 SEED=${SEED:-1}
+DROP=${DROP:-3}
 read -r -a CASES <<<"${CASES:-big db}"
 read -r -a PEERS <<<"${PEERS:-tt-ranges tt-files restic borg}"
 RES=$WORK_DIR/results
@@ -48,6 +50,7 @@ export TZ=UTC
 . "$HERE/bench-lib.sh"
 
 need_root
+[[ $DROP == 1 || $DROP == 3 ]] || die "DROP=$DROP: 3 (page cache, dentries and inodes) or 1 (page cache only)"
 for t in restic borg openssl python3 sha256sum findmnt; do command -v "$t" >/dev/null || die "$t is not installed"; done
 for c in "${CASES[@]}"; do [[ $c == big || $c == db ]] || die "CASES: unknown case '$c' (big, db)"; done
 for p in "${PEERS[@]}"; do [[ -n ${NAME[$p]:-} ]] || die "PEERS: unknown peer '$p' (tt-ranges, tt-files, restic, borg)"; done
@@ -81,7 +84,7 @@ peer_env
 trap 'stop_trackers; exit 130' INT TERM
 trap 'rc=$?; stop_trackers; (exit $rc); bench_cleanup' EXIT
 
-drop_caches() { sync; echo 3 > /proc/sys/vm/drop_caches; }
+drop_caches() { sync; echo "$DROP" > /proc/sys/vm/drop_caches; }
 mib() { awk -v v="$1" 'BEGIN {printf "%.1f", v / 1048576}'; }
 
 # measure KEY CMD...: cold run; stdout to $RES/KEY.out, stderr to $RES/KEY.err, and "wall_s rc rchar read_bytes"
@@ -117,7 +120,9 @@ import json, sys
 s = json.load(open(sys.argv[1]))
 r = s.get("reads")
 reads = "-" if r is None else " ".join(f"{k}={v}" for k, v in r.items())
-print(f"{s['method']}|{s.get('reason', '')}|{s['bytesRead']}|{reads}")
+why = s.get("reason", "")
+if len(why) > 300: why = why[:300] + f"... ({len(why) - 300} more characters)"  # one reason per walked-for file
+print(f"{s['method']}|{why}|{s['bytesRead']}|{reads}")
 EOF
 }
 
@@ -260,7 +265,7 @@ verdict() { if awk "BEGIN {exit !($2)}"; then echo "  met     $1"; else echo "  
 echo
 echo "== range-bench $(date -u '+%Y-%m-%d %H:%M UTC') on $(hostname): $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM," \
      "$(uname -r), $FSTYPE, commit $(git -C "$HERE/.." rev-parse --short HEAD); restic $(restic version | cut -d' ' -f2), $(borg --version)"
-echo "every backup cold (sync; drop_caches before it); bytes from /proc/PID/io at exit: rchar = every read call (restic's"
+echo "every backup cold (sync; echo $DROP > drop_caches before it); bytes from /proc/PID/io at exit: rchar = every read call (restic's"
 echo "includes re-reading its own pack files from the page cache to store them), disk = read_bytes (what came from the disk)"
 for c in "${CASES[@]}"; do
     size=${V[$c.size]}
