@@ -212,6 +212,9 @@ overhead() {
             log "untar $files entries, tracker $mode: $t s"
         done
     done
+    # The range tracker's pinned maps outlive it (a restart keeps its record); this store goes, so they go too.
+    local pins; pins=$(grep -o 'maps in /sys/fs/bpf/timetravel/[0-9a-f]*' "$dir/track.log" | head -n 1 | cut -d' ' -f3 || true)
+    if [[ $pins =~ ^/sys/fs/bpf/timetravel/[0-9a-f]+$ ]]; then rm -rf -- "$pins"; fi
     local spec=() v
     for v in "${variants[@]}"; do spec+=("$v=${runs[$v]}"); done
     python3 - "$files" "${spec[@]}" <<'EOF' | tee -a "$RESULTS" >&2

@@ -126,19 +126,22 @@ print(f"{s['method']}|{why}|{s['bytesRead']}|{reads}")
 EOF
 }
 
-# Trackers, stopped by pid at exit.
-declare -A TRACKER_PID=()
+# Trackers, stopped by pid at exit. The range tracker's pinned maps outlive it (so that a restart keeps its
+# record); with the store gone they are garbage, so they go with the tracker (only the directory its log names).
+declare -A TRACKER_PID=() TRACKER_LOG=()
 stop_trackers() {
-    local p
+    local p pins
     for p in "${!TRACKER_PID[@]}"; do
         if kill -0 "${TRACKER_PID[$p]}" 2>/dev/null; then kill -TERM "${TRACKER_PID[$p]}"; wait "${TRACKER_PID[$p]}" || true; fi
-        unset "TRACKER_PID[$p]"
+        pins=$(grep -o 'maps in /sys/fs/bpf/timetravel/[0-9a-f]*' "${TRACKER_LOG[$p]}" | head -n 1 | cut -d' ' -f3 || true)
+        if [[ $pins =~ ^/sys/fs/bpf/timetravel/[0-9a-f]+$ ]]; then rm -rf -- "$pins"; fi
+        unset "TRACKER_PID[$p]" "TRACKER_LOG[$p]"
     done
 }
 start_tracker() { # PEER STORE LOG ARGS...
     local peer=$1 store=$2 logf=$3; shift 3
     "$TT" --store "$store" track "$@" 2>"$logf" &
-    TRACKER_PID[$peer]=$!
+    TRACKER_PID[$peer]=$! TRACKER_LOG[$peer]=$logf
     for _ in $(seq 300); do
         if grep -q "watching" "$logf" 2>/dev/null; then
             log "$peer tracker: $(tr '\n' ' ' <"$logf")"
