@@ -68,8 +68,14 @@ public sealed class RangeTracking : IChangedRangeSource, IDisposable
     /// <param name="previousSnapshotId">The id of the snapshot this one is taken against (0: none).</param>
     public static RangeTracking? Begin(string journalDirectory, string journalId, long previousSnapshotId, IReadOnlyList<string> sources, out string why)
     {
-        var maps = RangeMaps.TryOpen(RangePins.For(journalId), out var whyNoMaps);
-        if (maps is null) { why = $"no range tracker ({whyNoMaps})"; return null; }
+        string pins = RangePins.For(journalId);
+        var maps = RangeMaps.TryOpen(pins, out var whyNoMaps);
+        if (maps is null)
+        {
+            why = Directory.Exists(pins) ? $"no range tracker ({whyNoMaps})"
+                : "no range tracker runs for this store (`timetravel track --no-ranges`, BPF unavailable, or no tracker)";
+            return null;
+        }
         try
         {
             if (maps.Session == 0) { why = "the range tracker is not attached (`timetravel track` stopped)"; maps.Dispose(); return null; }
