@@ -36,6 +36,7 @@ public sealed class IncrementalSnapshotSandbox : IDisposable
     public string Source { get; }
     public string Store { get; }
     private readonly List<TrackerProcess> _trackers = [];
+    private readonly HashSet<string> _journalIds = [];
 
     private readonly string _image;
     private bool _mounted;
@@ -240,6 +241,7 @@ public sealed class IncrementalSnapshotSandbox : IDisposable
         var t = new TrackerProcess(Process.Start(psi)!);
         _trackers.Add(t);
         t.WaitUntilWatching(TimeSpan.FromSeconds(30));
+        if (File.Exists(Path.Combine(Journal, "id"))) _journalIds.Add(File.ReadAllText(Path.Combine(Journal, "id")).Trim());
         return t;
     }
 
@@ -249,11 +251,12 @@ public sealed class IncrementalSnapshotSandbox : IDisposable
     public void Dispose()
     {
         foreach (var t in _trackers) t.Dispose();
-        // The range tracker keeps its maps pinned across restarts of `track`; a test's store goes, so do they.
-        if (File.Exists(Path.Combine(Journal, "id")))
+        // The range tracker keeps its maps pinned across restarts of `track`; a test's store goes, so do they: those
+        // of every journal a tracker ran on (a test may reset the journal, which gives it a new id).
+        if (File.Exists(Path.Combine(Journal, "id"))) _journalIds.Add(File.ReadAllText(Path.Combine(Journal, "id")).Trim());
+        foreach (var id in _journalIds)
         {
-            var pins = global::TimeTravel.Kernel.Ranges.RangePins.For(File.ReadAllText(Path.Combine(Journal, "id")).Trim());
-            try { global::TimeTravel.Kernel.Ranges.RangeMaps.DeletePins(pins); }
+            try { global::TimeTravel.Kernel.Ranges.RangeMaps.DeletePins(global::TimeTravel.Kernel.Ranges.RangePins.For(id)); }
             catch (IOException) { }
         }
         foreach (var m in Mounts.Append(_mounted ? Base : null).OfType<string>())
