@@ -62,6 +62,12 @@ internal static class FileHandles
             return null;
         }
 
+        return PathOf(fd, out errno);
+    }
+
+    /// <summary>The path the kernel knows an open descriptor by (readlink of /proc/self/fd/N), or null and the errno.</summary>
+    public static byte[]? PathOf(FileDescriptor fd, out int errno)
+    {
         var link = Encoding.ASCII.GetBytes($"/proc/self/fd/{fd.Number}\0");
         var buffer = new byte[4096 + 1];
         nint n = Libc.readlink(link, buffer, (nuint)buffer.Length);

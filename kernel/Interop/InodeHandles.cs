@@ -3,7 +3,6 @@
 // name_to_handle_at gives. A reused inode number has another generation, so a handle for a deleted file fails with
 // ESTALE instead of opening its successor.
 using System.Buffers.Binary;
-using System.Text;
 using TimeTravel.Store.Interop;
 
 namespace TimeTravel.Kernel.Interop;
@@ -27,16 +26,6 @@ internal static class InodeHandles
         errno = fd.IsInvalid ? Errno.Last : 0;
         if (fd.IsInvalid) { fd.Dispose(); return null; }
         return fd;
-    }
-
-    /// <summary>The path the kernel knows the open file by (readlink of /proc/self/fd/N), or null.</summary>
-    public static byte[]? PathOf(FileDescriptor fd)
-    {
-        var link = Encoding.ASCII.GetBytes($"/proc/self/fd/{fd.Number}\0");
-        var buffer = new byte[4096 + 1];
-        nint n = Libc.readlink(link, buffer, (nuint)buffer.Length);
-        if (n <= 0 || n >= buffer.Length) return null;
-        return buffer.AsSpan(0, (int)n).ToArray();
     }
 
     /// <summary>

@@ -132,15 +132,14 @@ public sealed class RangeTracking : IChangedRangeSource, IDisposable
                     continue;
                 }
                 if (Libc.fstat(fd.Number, out var st) != 0 || FileKinds.FromMode(st.st_mode) != FileKind.Regular || st.st_nlink == 0) continue;
+                int flushed = InodeHandles.Flush(fd);
                 if (st.st_nlink > 1)
                 {
                     // Its other names may lie in a source, and nothing lists them: as for the journal's hard-link rule.
                     foreach (var s in mount.Sources) unresolved.Add((s, $"a file with {st.st_nlink} links was written (inode {key.Inode})"));
-                    InodeHandles.Flush(fd);
                     continue;
                 }
-                int flushed = InodeHandles.Flush(fd);
-                var path = InodeHandles.PathOf(fd);
+                var path = FileHandles.PathOf(fd, out _);
                 bool named = path is not null && PosixFs.TryLStat(path, out var at) && at.Device == key.Device && at.Inode == key.Inode;
                 if (flushed == 0 && !named && InodeHandles.NobodyWrites(fd) == true)
                 {

@@ -241,8 +241,15 @@ public sealed class IncrementalSnapshotSandbox : IDisposable
         var t = new TrackerProcess(Process.Start(psi)!);
         _trackers.Add(t);
         t.WaitUntilWatching(TimeSpan.FromSeconds(30));
-        if (File.Exists(Path.Combine(Journal, "id"))) _journalIds.Add(File.ReadAllText(Path.Combine(Journal, "id")).Trim());
+        NoteJournalId();
         return t;
+    }
+
+    // The journal's id names the range tracker's pin directory (see Dispose).
+    private void NoteJournalId()
+    {
+        string idFile = Path.Combine(Journal, "id");
+        if (File.Exists(idFile)) _journalIds.Add(File.ReadAllText(idFile).Trim());
     }
 
     /// <summary>Unmounts what a test mounted under <see cref="Base"/>, also when it failed (see <see cref="Dispose"/>).</summary>
@@ -253,7 +260,7 @@ public sealed class IncrementalSnapshotSandbox : IDisposable
         foreach (var t in _trackers) t.Dispose();
         // The range tracker keeps its maps pinned across restarts of `track`; a test's store goes, so do they: those
         // of every journal a tracker ran on (a test may reset the journal, which gives it a new id).
-        if (File.Exists(Path.Combine(Journal, "id"))) _journalIds.Add(File.ReadAllText(Path.Combine(Journal, "id")).Trim());
+        NoteJournalId();
         foreach (var id in _journalIds)
         {
             try { global::TimeTravel.Kernel.Ranges.RangeMaps.DeletePins(global::TimeTravel.Kernel.Ranges.RangePins.For(id)); }
