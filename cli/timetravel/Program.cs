@@ -7,7 +7,12 @@ namespace TimeTravel.Cli;
 
 public static class Program
 {
-    public static int Main(string[] args)
+    public static int Main(string[] args) =>
+        // Path arguments are bytes: the ones that are not UTF-8 come through as they were typed (CommandLineBytes).
+        BuildRoot().Parse(CommandLineBytes.Arguments(args)).Invoke();
+
+    /// <summary>The whole command tree; `checkpoint --run` also goes through it to call `rollback`.</summary>
+    public static RootCommand BuildRoot()
     {
         var root = new RootCommand("TimeTravel: snapshots of your files as dated read-only directories.");
         root.Options.Add(CommonOptions.Store);
@@ -16,10 +21,9 @@ public static class Program
             InitCommand.Create(), SnapshotCommand.Create(), ListCommand.Create(), LsCommand.Create(), CatCommand.Create(),
             StatsCommand.Create(), VerifyCommand.Create(), IndexCommand.Create(), CatalogCommand.Create(), ForgetCommand.Create(), GcCommand.Create(), MountCommand.Create(), MountCommand.CreateUmount(),
             TrackCommand.Create(), ImportLogCommand.Create(), HistoryCommand.Create(), DiffCommand.Create(), RestoreCommand.Create(),
-            PolicyCommand.Create(), PinCommand.Create(), PinCommand.CreateUnpin(),
+            PolicyCommand.Create(), PinCommand.Create(), PinCommand.CreateUnpin(), CheckpointCommand.Create(), AptHookCommand.Create(),
         })
             root.Subcommands.Add(c);
-        // Path arguments are bytes: the ones that are not UTF-8 come through as they were typed (CommandLineBytes).
-        return root.Parse(CommandLineBytes.Arguments(args)).Invoke();
+        return root;
     }
 }

@@ -49,4 +49,6 @@ public sealed record SnapshotRecord
     public long JournalCut { get; init; } = -1;       // the change journal position this snapshot consumed up to
     public string? JournalId { get; init; }           // the id of the journal that cut belongs to (a reset journal has a new one)
     public PinInfo? Pin { get; init; }                // null: not pinned
+    public string? Note { get; init; }                // what the snapshot is for (a checkpoint's note, an apt transaction's packages); null: none
+    public long PreId { get; init; }                  // a post snapshot: the id of the pre checkpoint it pairs with; 0: none
 }

@@ -380,7 +380,7 @@ public sealed class StoreCatalog : IDisposable
     private static readonly HashSet<string> RecordFields =
     [
         "_id", "name", "timeNs", "offsetMin", "sources", "root", "stats", "complete", "method", "reason", "changed",
-        "changedCount", "changedSince", "journalCut", "journalId", "pinTimeNs", "pinOffsetMin", "pinNote", RecordField, PinRecordField, RecordChecksum.Field,
+        "changedCount", "changedSince", "journalCut", "journalId", "note", "preId", "pinTimeNs", "pinOffsetMin", "pinNote", RecordField, PinRecordField, RecordChecksum.Field,
     ];
 
     /// <summary>
@@ -449,6 +449,8 @@ public sealed class StoreCatalog : IDisposable
         ["changedSince"] = s.ChangedSince,
         ["journalCut"] = s.JournalCut,
         ["journalId"] = s.JournalId ?? "",
+        ["note"] = s.Note ?? "",
+        ["preId"] = s.PreId,
     };
 
     private static PinInfo? PinFrom(BsonDocument d) => d["pinTimeNs"].IsInt64
@@ -511,6 +513,8 @@ public sealed class StoreCatalog : IDisposable
             JournalCut = d["journalCut"].IsNull ? -1 : d["journalCut"].AsInt64,
             JournalId = d["journalId"].IsNull || d["journalId"].AsString.Length == 0 ? null : d["journalId"].AsString,
             Pin = PinFrom(d),
+            Note = d["note"].IsString && d["note"].AsString.Length > 0 ? d["note"].AsString : null,
+            PreId = d["preId"].IsNull ? 0 : d["preId"].AsInt64,
         };
     }
 

@@ -11,6 +11,8 @@ public sealed class StoreLayout(string root)
     public string Journal => Path.Combine(Root, "journal");
     public string Lock => Path.Combine(Root, "lock");
     public string LockOwner => Path.Combine(Root, "lock.owner");
+    /// <summary>The apt hook's pre checkpoint, kept from `apt-hook pre` until `apt-hook post` pairs with it.</summary>
+    public string AptHookState => Path.Combine(Root, "apt-hook.state");
 
     public const string DefaultRoot = "/var/lib/timetravel";
 }

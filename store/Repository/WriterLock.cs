@@ -37,7 +37,7 @@ public sealed class WriterLock : IDisposable
         if (!locked)
         {
             handle.Dispose();
-            throw new StoreException($"{layout.Root}: the store is locked by {Holder(layout)}; only one writer at a time (readers are never blocked)");
+            throw new StoreLockedException($"{layout.Root}: the store is locked by {Holder(layout)}; only one writer at a time (readers are never blocked)");
         }
         return Take(handle, layout, purpose);
     }

@@ -25,4 +25,8 @@ public sealed record SnapshotOptions
     public IChangedRangeSource? Ranges { get; init; }
     /// <summary>The id of the journal <see cref="JournalCut"/> belongs to.</summary>
     public string? JournalId { get; init; }
+    /// <summary>What the snapshot is for, recorded with it (a checkpoint's note, the packages of an apt transaction).</summary>
+    public string? Note { get; init; }
+    /// <summary>A post snapshot: the id of the pre checkpoint it pairs with (0: none).</summary>
+    public long PreId { get; init; }
 }

@@ -84,6 +84,8 @@ public sealed class SnapshotWriter
             ChangedPaths = changedPaths,
             ChangedSince = previous?.Id ?? 0,
             ChangedCount = changed.Count,
+            Note = _options.Note,
+            PreId = _options.PreId,
             Stats = new SnapshotStats
             {
                 Files = totals.Files, Directories = totals.Directories, LogicalBytes = totals.Bytes, TotalsCounted = true,

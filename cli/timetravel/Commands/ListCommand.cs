@@ -32,20 +32,37 @@ public static class ListCommand
             }
             if (r.GetValue(json))
             {
-                JsonOut.Write(w => { w.WriteStartArray(); foreach (var s in snaps) WriteSnapshot(w, s, only.TryGetValue(s.Id, out long b) ? x => x.WriteNumber("exclusiveBytes", b) : null); w.WriteEndArray(); });
+                JsonOut.Write(w => { w.WriteStartArray(); foreach (var s in snaps) WriteSnapshot(w, s, only.TryGetValue(s.Id, out long b) ? x => x.WriteNumber("exclusiveBytes", b) : null, snaps); w.WriteEndArray(); });
                 return CommonOptions.Ok;
             }
             // FILES and SIZE are what each snapshot holds; VISITED the files it looked at (a journal snapshot: only the changes).
             // ONLY: the stored bytes no other snapshot uses, which forgetting this one alone would free.
-            // PIN, last since it carries a note of any length: "pinned", or "pinned: NOTE".
+            // PIN, last since it carries notes of any length: "pinned", or "pinned: NOTE"; a post snapshot "post of PRE: NOTE".
             Console.WriteLine($"{"NAME",-20} {"TIME",-25} {"FILES",10} {"SIZE",11} {"VISITED",10} {"NEW",11} {"ONLY",11} {"SECONDS",8}  {"HOW",-15}  PIN");
             foreach (var s in snaps)
                 Console.WriteLine(($"{s.Name,-20} {s.Time:yyyy-MM-dd HH:mm:ss zzz}  {Count(s.Stats.Files),10} {(s.Stats.LogicalBytes < 0 ? "?" : Human.Bytes(s.Stats.LogicalBytes)),11} " +
                     $"{s.Stats.VisitedFiles,10} {Human.Bytes(s.Stats.NewBytes),11} {(only.TryGetValue(s.Id, out long o) ? Human.Bytes(o) : "?"),11} {s.Stats.DurationMs / 1000.0,8:0.00}  {s.Method + (s.Complete ? "" : " partial"),-15}  " +
-                    (s.Pin is null ? "" : "pinned" + (string.IsNullOrEmpty(s.Pin.Note) ? "" : ": " + s.Pin.Note))).TrimEnd());
+                    Remarks(s, snaps)).TrimEnd());
             return CommonOptions.Ok;
         }));
         return cmd;
+    }
+
+    /// <summary>
+    /// The last column: the pin and its note, the pre checkpoint a post snapshot pairs with, and the snapshot's own note
+    /// when the pin's does not already say it: "pinned: apt: apt-get install hello", "post of 2026-12-03_1500: install hello 2.10-3".
+    /// </summary>
+    public static string Remarks(SnapshotRecord s, IReadOnlyList<SnapshotRecord> all)
+    {
+        var parts = new List<string>();
+        if (s.Pin is not null) parts.Add("pinned" + (string.IsNullOrEmpty(s.Pin.Note) ? "" : ": " + s.Pin.Note));
+        if (s.PreId > 0) parts.Add("post of " + (all.FirstOrDefault(x => x.Id == s.PreId)?.Name ?? $"id {s.PreId} (forgotten)"));
+        if (!string.IsNullOrEmpty(s.Note) && s.Note != s.Pin?.Note)
+        {
+            if (parts.Count > 0 && s.PreId > 0) parts[^1] += ": " + s.Note;
+            else parts.Add("note: " + s.Note);
+        }
+        return string.Join("; ", parts);
     }
 
     /// <summary>Stores of up to this many blocks (about 20 s cold) get ONLY computed by a plain `list`.</summary>
@@ -61,8 +78,11 @@ public static class ListCommand
         else w.WriteNumber(name, n);
     }
 
-    /// <summary>One snapshot as a JSON object; `more` adds fields of the caller's (forget's reasons).</summary>
-    public static void WriteSnapshot(Utf8JsonWriter w, SnapshotRecord s, Action<Utf8JsonWriter>? more = null)
+    /// <summary>
+    /// One snapshot as a JSON object; `more` adds fields of the caller's (forget's reasons); `all`, when given, names
+    /// a post snapshot's pre checkpoint.
+    /// </summary>
+    public static void WriteSnapshot(Utf8JsonWriter w, SnapshotRecord s, Action<Utf8JsonWriter>? more = null, IReadOnlyList<SnapshotRecord>? all = null)
     {
         w.WriteStartObject();
         w.WriteNumber("id", s.Id);
@@ -104,6 +124,17 @@ public static class ListCommand
             JsonOut.Time(w, "time", s.Pin.Time);
             if (!string.IsNullOrEmpty(s.Pin.Note)) w.WriteString("note", s.Pin.Note);
             else w.WriteNull("note");
+            w.WriteEndObject();
+        }
+        if (s.Note is not null) w.WriteString("note", s.Note);
+        else w.WriteNull("note");
+        if (s.PreId > 0)
+        {
+            // A post snapshot: the pre checkpoint it pairs with (name null once that one is forgotten or not looked up).
+            w.WriteStartObject("pre");
+            w.WriteNumber("id", s.PreId);
+            if (all?.FirstOrDefault(x => x.Id == s.PreId) is { } pre) w.WriteString("name", pre.Name);
+            else w.WriteNull("name");
             w.WriteEndObject();
         }
         more?.Invoke(w);

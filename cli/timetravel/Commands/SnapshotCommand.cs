@@ -55,24 +55,11 @@ public static class SnapshotCommand
                 RereadAll = r.GetValue(Reread),
                 Time = r.GetValue(At) is { } t ? DateTimeOffset.Parse(t) : null,
             };
-            var progress = new SnapshotProgress();
-            long expected = Math.Max(0, repo.Catalog.Snapshots().LastOrDefault()?.Stats.LogicalBytes ?? 0);
-            var result = ProgressDisplay.Run(progress, expected,
-                () => IncrementalSnapshot.Take(repo, options, policy, progress, m => Console.Error.WriteLine($"timetravel: {m}")));
-            var s = result.Record;
+            var s = SnapshotRun.Take(repo, options, policy);
             if (r.GetValue(json)) JsonOut.Write(w => ListCommand.WriteSnapshot(w, s));
-            else if (!r.GetValue(quiet))
-                Console.WriteLine($"snapshot {s.Name}{(s.Complete ? "" : " (partial)")}: {s.Stats.Files} files, {s.Stats.Directories} dirs, " +
-                    $"{Human.Bytes(s.Stats.LogicalBytes)} (visited {s.Stats.VisitedFiles} files, {s.Stats.VisitedDirectories} dirs); read {Human.Bytes(s.Stats.BytesRead)}{ReadsSummary(s.Stats)}, new {Human.Bytes(s.Stats.NewBytes)} " +
-                    $"({Human.Bytes(s.Stats.StoredBytes)} stored) in {s.Stats.DurationMs / 1000.0:0.00} s [{s.Method}: {s.MethodReason}]");
-            return s.Complete ? CommonOptions.Ok : CommonOptions.Partial;
+            else if (!r.GetValue(quiet)) Console.WriteLine(SnapshotRun.Summary(s));
+            return SnapshotRun.ExitCode(s);
         }));
         return cmd;
     }
-
-    // " (2 files by changed ranges: 1.1 MiB of 10 GiB; 3 whole; 40 kept)": how the content was got, when ranges were used.
-    private static string ReadsSummary(SnapshotStats st) =>
-        st.RangeFiles <= 0 ? ""
-        : $" ({st.RangeFiles} file{(st.RangeFiles == 1 ? "" : "s")} by changed ranges: {Human.Bytes(st.RangeBytesRead)} of {Human.Bytes(st.RangeFileBytes)}; "
-          + $"{st.WholeFiles} whole; {st.ReusedFiles} kept)";
 }

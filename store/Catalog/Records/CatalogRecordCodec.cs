@@ -11,8 +11,8 @@ namespace TimeTravel.Store.Catalog.Records;
 
 public static class CatalogRecordCodec
 {
-    /// <summary>Written: 2 (snapshot records end with how the files were read). Read: 1 and 2.</summary>
-    public const byte Version = 2;
+    /// <summary>Written: 3 (snapshot records end with their note and pre id; 2 with how the files were read). Read: 1 to 3.</summary>
+    public const byte Version = 3;
     public const byte FirstVersion = 1;
     public const int NonceSize = 16;
 
@@ -172,6 +172,10 @@ public static class CatalogRecordCodec
         // Version 2: how the files' content was got (absent from version 1 records, which read as "not counted", -1).
         foreach (long v in new[] { st.WholeFiles, st.WholeBytes, st.RangeFiles, st.RangeFileBytes, st.RangeBytesRead, st.ReusedFiles })
             Varint.WriteSigned(o, v);
+        // Version 3: the snapshot's note and the id of the pre checkpoint it pairs with (version 1 and 2: none, 0).
+        WriteOptional(o, s.Note);
+        if (s.PreId < 0) throw new ArgumentException($"pre snapshot id {s.PreId}: ids start at 1 (0: none)");
+        Varint.Write(o, (ulong)s.PreId);
     }
 
     private static SnapshotRecord ReadSnapshot(ReadOnlySpan<byte> b, ref int pos, byte version)
@@ -204,11 +208,20 @@ public static class CatalogRecordCodec
             for (int i = 0; i < r.Length; i++) r[i] = Varint.ReadSigned(b, ref pos);
             stats = stats with { WholeFiles = r[0], WholeBytes = r[1], RangeFiles = r[2], RangeFileBytes = r[3], RangeBytesRead = r[4], ReusedFiles = r[5] };
         }
+        string? note = null;
+        long preId = 0;
+        if (version >= 3)
+        {
+            note = ReadOptional(b, ref pos);
+            ulong pre = Varint.Read(b, ref pos);
+            if (pre > long.MaxValue) throw new InvalidDataException($"pre snapshot id {pre} out of range");
+            preId = (long)pre;
+        }
         return new SnapshotRecord
         {
             Id = id, Name = name, Time = time, Sources = sources, Root = root, Stats = stats, Complete = complete, Method = method,
             MethodReason = reason, ChangedPaths = changed, ChangedCount = changedCount, ChangedSince = changedSince,
-            JournalCut = cut, JournalId = journalId, Pin = pin,
+            JournalCut = cut, JournalId = journalId, Pin = pin, Note = note, PreId = preId,
         };
     }
 

@@ -38,6 +38,8 @@ public class CatalogRecordCodecTests
         JournalCut = long.MinValue + 1,
         JournalId = "3f2a",
         Pin = new PinInfo(new DateTimeOffset(2026, 4, 1, 9, 0, 0, TimeSpan.FromMinutes(-330)), "before the upgrade"),
+        Note = "apt: install hello (2.10-3)",
+        PreId = 41,
     };
 
     private static T RoundTrip<T>(T r) where T : CatalogRecord
@@ -71,13 +73,31 @@ public class CatalogRecordCodecTests
         Assert.Equal(s.ChangedPaths, back.ChangedPaths);
         Assert.Equal((s.ChangedCount, s.ChangedSince, s.JournalCut, s.JournalId), (back.ChangedCount, back.ChangedSince, back.JournalCut, back.JournalId));
         Assert.Equal(s.Pin, back.Pin);
+        Assert.Equal((s.Note, s.PreId), (back.Note, back.PreId));
+    }
+
+    [Fact]
+    public void AVersion2SnapshotRecordReadsWithoutNoteOrPair()
+    {
+        // A version 2 record is a version 3 one without the note and pre id at its end.
+        var s = EveryField() with { Note = null, PreId = 0 };
+        var v3 = CatalogRecordCodec.Encode(CatalogRecordCodec.WithNonce(new SnapshotCommitted(s)));
+        var v2 = v3[..^2]; // optional note absent (1 byte), pre id 0 (1 byte)
+        v2[CatalogRecordCodec.C_VERSION] = 2;
+        var back = Assert.IsType<SnapshotCommitted>(CatalogRecordCodec.Decode(v2, "v2")).Snapshot;
+        Assert.Null(back.Note);
+        Assert.Equal(0, back.PreId);
+        Assert.Equal(s.Stats, back.Stats);
+        Assert.Equal(s.Pin, back.Pin);
     }
 
     [Fact]
     public void SnapshotRecordKeepsAbsentOptionalFieldsAbsent()
     {
-        var s = EveryField() with { MethodReason = null, JournalId = null, Pin = null, ChangedPaths = StreamRef.Empty };
+        var s = EveryField() with { MethodReason = null, JournalId = null, Pin = null, ChangedPaths = StreamRef.Empty, Note = null, PreId = 0 };
         var back = RoundTrip(CatalogRecordCodec.WithNonce(new SnapshotCommitted(s))).Snapshot;
+        Assert.Null(back.Note);
+        Assert.Equal(0, back.PreId);
         Assert.Null(back.MethodReason);
         Assert.Null(back.JournalId);
         Assert.Null(back.Pin);
@@ -151,8 +171,8 @@ public class CatalogRecordCodecTests
         var bytes = CatalogRecordCodec.Encode(CatalogRecordCodec.WithNonce(new SettingsRecorded([], [])));
         var kind = (byte[])bytes.Clone(); kind[CatalogRecordCodec.C_KIND] = 9;
         Assert.Contains("unknown record kind 9", Assert.Throws<InvalidDataException>(() => CatalogRecordCodec.Decode(kind, "x")).Message);
-        var version = (byte[])bytes.Clone(); version[CatalogRecordCodec.C_VERSION] = 3;
-        Assert.Contains("unknown record version 3", Assert.Throws<InvalidDataException>(() => CatalogRecordCodec.Decode(version, "x")).Message);
+        var version = (byte[])bytes.Clone(); version[CatalogRecordCodec.C_VERSION] = 4;
+        Assert.Contains("unknown record version 4", Assert.Throws<InvalidDataException>(() => CatalogRecordCodec.Decode(version, "x")).Message);
         var magic = (byte[])bytes.Clone(); magic[0] = (byte)'X';
         Assert.Contains("no TTCR magic", Assert.Throws<InvalidDataException>(() => CatalogRecordCodec.Decode(magic, "x")).Message);
     }
