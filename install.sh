@@ -11,6 +11,8 @@ STORE=${TIMETRAVEL_STORE:-/var/lib/timetravel}
 MOUNT=/backup/.snapshot
 PREFIX=/usr/local
 [ $# -gt 0 ] || set -- /etc
+SOURCES=("$@")
+case "$STORE" in *"'"*) echo "install.sh: the store path may not hold a single quote (it is written into the apt hook): $STORE" >&2; exit 1;; esac
 
 need=()
 command -v fusermount3 >/dev/null || need+=(fuse3)
@@ -54,6 +56,18 @@ printf '[Unit]\nRequiresMountsFor=%s\n' "$STORE" > /etc/systemd/system/timetrave
 
 timetravel --store "$STORE" init "$@"
 timetravel --store "$STORE" snapshot || [ $? = 3 ]   # 3: taken, but some files could not be read
+# Package transactions: a pinned checkpoint before each dpkg run (apt's, or a plain `dpkg -i`) and a snapshot after it
+# that notes the packages; `timetravel list` shows the pairs. The hooks never stop apt or dpkg (see the files).
+store_option=""
+[ "$STORE" = /var/lib/timetravel ] || store_option="--store '$STORE'"
+for hook in "cli/apt/80timetravel /etc/apt/apt.conf.d/80timetravel" "cli/apt/dpkg.cfg /etc/dpkg/dpkg.cfg.d/timetravel"; do
+  set -- $hook
+  text=$(<"$1")
+  text=${text//@TIMETRAVEL@/$PREFIX/bin/timetravel}
+  install -d "$(dirname "$2")"
+  printf '%s\n' "${text//@STORE@/$store_option}" > "$2"
+done
+set -- "${SOURCES[@]}"
 mkdir -p "$MOUNT"
 # The mount (brought back at boot, restarted if its daemon dies), hourly snapshots and the change tracker, where
 # systemd runs this machine; in a container without it, the mount is started by hand and the rest is yours to run.
