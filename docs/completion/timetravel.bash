@@ -23,9 +23,14 @@ _timetravel_dirs() {
     COMPREPLY=($(compgen -d -- "$cur"))
 }
 
+# After `checkpoint --run --`: the command to run (its first word starts at COMP_WORDS[$1]), then its arguments.
+_timetravel_run_command() {
+    if [ "$1" -eq "$COMP_CWORD" ]; then COMPREPLY=($(compgen -c -- "$cur")); else _timetravel_files; fi
+}
+
 _timetravel() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-    local commands="init snapshot list ls cat stats verify index catalog mount umount track import-log history diff restore forget gc policy pin unpin"
+    local commands="init snapshot list ls cat stats verify index catalog mount umount track import-log history diff restore forget gc policy pin unpin checkpoint apt-hook"
     local -a _tt_store=() args=()
     local cmd="" i w
     # The subcommand, the positional arguments before the cursor, and --store wherever it was given.
@@ -40,7 +45,8 @@ _timetravel() {
             continue
         fi
         case "$w" in
-            --to|--exclude|-e|--full-walk-every|--keep-*|--note) ((i++)) ;; # options that take a value
+            --) [ "$cmd" = checkpoint ] && { _timetravel_run_command $((i + 1)); return; } ;;
+            --to|--exclude|-e|--full-walk-every|--keep-within|--keep-last|--keep-hourly|--keep-daily|--keep-weekly|--keep-monthly|--keep-yearly|--note|--wait|--log) ((i++)) ;; # options that take a value
             -*) ;;
             *) args+=("$w") ;;
         esac
@@ -53,7 +59,8 @@ _timetravel() {
         --full-walk-every) COMPREPLY=($(compgen -W "30m 12h 1d 7d never" -- "$cur")); return ;;
         --keep-within) COMPREPLY=($(compgen -W "12h 2d 7d 1m 1y" -- "$cur")); return ;;
         --keep-*) COMPREPLY=($(compgen -W "unlimited" -- "$cur")); return ;; # a count, or unlimited
-        --note) COMPREPLY=(); return ;;
+        --note|--wait) COMPREPLY=(); return ;;
+        --log) _timetravel_files; return ;;
     esac
     if [ -z "$cmd" ]; then
         COMPREPLY=($(compgen -W "$commands --store --help --version" -- "$cur"))
@@ -74,6 +81,8 @@ _timetravel() {
         gc) opts="--dry-run --threshold --save --json" ;;
         policy) opts="--json --keep-last --keep-hourly --keep-daily --keep-weekly --keep-monthly --keep-yearly --keep-within" ;; # show, set
         pin) opts="--note" ;;
+        checkpoint) opts="--note --json --run --keep-if-success --rollback-on-failure" ;;
+        apt-hook) opts="--wait --log" ;;
         mount) opts="--foreground" ;;
         track) opts="--no-ranges" ;;
         history) opts="--diff --json" ;;
@@ -89,6 +98,7 @@ _timetravel() {
     case "$cmd:${#args[@]}" in
         ls:0|cat:0|diff:0|diff:1|restore:0|forget:*|pin:0|unpin:0) _timetravel_snapshots ;;
         policy:0) COMPREPLY=($(compgen -W "set show clear" -- "$cur")) ;;
+        apt-hook:0) COMPREPLY=($(compgen -W "pre post" -- "$cur")) ;;
         ls:1|cat:1|diff:2|restore:1|history:0) _timetravel_files ;;
         init:*|mount:0|umount:0) _timetravel_dirs ;;
         import-log:*) _timetravel_files ;;
