@@ -118,6 +118,45 @@ public sealed class CheckpointCommandTests : IDisposable
         Assert.Empty(List());
     }
 
+    // Runs `timetravel --store STORE ARGS...` on a pseudo-terminal (script(1)), typing `input`; its exit status and what the terminal showed.
+    private (int Status, string Screen) OnATerminal(string input, params string[] args)
+    {
+        string line = string.Join(' ', TimeTravelCli.Command.Concat(["--store", _store]).Concat(args).Select(a => "'" + a.Replace("'", "'\\''") + "'"));
+        var psi = new System.Diagnostics.ProcessStartInfo("script", ["-qec", line, "/dev/null"])
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        psi.Environment["TERM"] = "dumb";
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        p.StandardInput.Write(input); // typed ahead: the question reads it when it comes
+        p.StandardInput.Flush();
+        var screen = p.StandardOutput.ReadToEndAsync();
+        if (!p.WaitForExit(120_000)) { p.Kill(entireProcessTree: true); throw new TimeoutException(line); }
+        p.StandardInput.Close();
+        return (p.ExitCode, screen.Result);
+    }
+
+    [Fact]
+    public void OnATerminalItAsksUntilTheAnswerIsKeepOrRollBack()
+    {
+        var (status, screen) = OnATerminal("maybe\nk\n", "checkpoint", "--run", "--", "sh", "-c", $"echo x > {_src}/x.txt; exit 2");
+        Assert.True(status == 2, screen);
+        Assert.Equal(2, screen.Split("keep or roll back? [k/r]").Length - 1);
+        Assert.Contains("kept the changes;", screen);
+        Assert.True(File.Exists(Path.Combine(_src, "x.txt")));
+    }
+
+    [Fact]
+    public void RollbackOnFailureStillAsksAfterASuccessOnATerminal()
+    {
+        var (status, screen) = OnATerminal("k\n", "checkpoint", "--run", "--rollback-on-failure", "--", "true");
+        Assert.True(status == 0, screen);
+        Assert.Contains("keep or roll back? [k/r]", screen);
+        var (keepStatus, keepScreen) = OnATerminal("", "checkpoint", "--run", "--keep-if-success", "--", "true");
+        Assert.True(keepStatus == 0, keepScreen);
+        Assert.DoesNotContain("keep or roll back?", keepScreen);
+    }
+
     [Fact(Skip = "needs `timetravel rollback` (branch rollback), which is not on main yet: RollbackCall finds no `rollback` command")]
     public void RunRollsBackAFailedCommandWithKeepIfSuccess()
     {
