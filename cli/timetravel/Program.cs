@@ -21,7 +21,7 @@ public static class Program
             InitCommand.Create(), SnapshotCommand.Create(), ListCommand.Create(), LsCommand.Create(), CatCommand.Create(),
             StatsCommand.Create(), VerifyCommand.Create(), IndexCommand.Create(), CatalogCommand.Create(), ForgetCommand.Create(), GcCommand.Create(), MountCommand.Create(), MountCommand.CreateUmount(),
             TrackCommand.Create(), ImportLogCommand.Create(), HistoryCommand.Create(), DiffCommand.Create(), RestoreCommand.Create(),
-            PolicyCommand.Create(), PinCommand.Create(), PinCommand.CreateUnpin(), CheckpointCommand.Create(), AptHookCommand.Create(),
+            PolicyCommand.Create(), PinCommand.Create(), PinCommand.CreateUnpin(), CheckpointCommand.Create(), AptHookCommand.Create(), RollbackCommand.Create(),
         })
             root.Subcommands.Add(c);
         return root;

@@ -13,6 +13,13 @@ public sealed class TreeDiff(TreeReader trees)
 {
     public static TreeDiff Of(Repository repo) => new(repo.Trees);
 
+    /// <summary>
+    /// Also report a hard-linked file whose link count, ctime or link id moved while its content and metadata did
+    /// not: a name added to or removed from its link group changes all three for every name of that file, so a
+    /// rollback sees every member of a group whose membership changed. Such a change has neither flag set.
+    /// </summary>
+    public bool ReportLinkChanges { get; init; }
+
     /// <summary>Differences from snapshot `before` to snapshot `after`, below the absolute `path` ("/" for all).</summary>
     public IEnumerable<TreeChange> Between(SnapshotRecord before, SnapshotRecord after, byte[]? path = null)
     {
@@ -39,7 +46,9 @@ public sealed class TreeDiff(TreeReader trees)
         if (before.Kind != FileKind.Directory)
         {
             bool content = NodeComparison.ContentDiffers(before, after);
-            if (content || metadata)
+            bool link = ReportLinkChanges && (before.LinkId != 0 || after.LinkId != 0)
+                && (before.NLink != after.NLink || before.CTimeNs != after.CTimeNs || before.LinkId != after.LinkId);
+            if (content || metadata || link)
                 yield return new TreeChange(TreeChangeKind.Changed, path, before, after) { ContentChanged = content, MetadataChanged = metadata };
             yield break;
         }

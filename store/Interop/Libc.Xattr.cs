@@ -16,4 +16,8 @@ internal static partial class Libc
     // int lsetxattr(const char *path, const char *name, const void *value, size_t size, int flags);
     [LibraryImport("libc", SetLastError = true)]
     internal static unsafe partial int lsetxattr(byte* path, byte* name, byte* value, nint size, int flags);
+
+    // int lremovexattr(const char *path, const char *name);
+    [LibraryImport("libc", SetLastError = true)]
+    internal static unsafe partial int lremovexattr(byte* path, byte* name);
 }

@@ -199,6 +199,16 @@ public static unsafe partial class PosixFs
         }
     }
 
+    public static void RemoveXattr(byte[] path, byte[] name)
+    {
+        fixed (byte* p = CString(path))
+        fixed (byte* n = CString(name))
+        {
+            if (Libc.lremovexattr(p, n) != 0)
+                throw new PosixException($"lremovexattr {PathBytes.Display(name)}", path, Marshal.GetLastPInvokeError());
+        }
+    }
+
     /// <summary>Opens a regular file for reading without following a symlink and without touching its atime where allowed.</summary>
     public static SafeFileHandle OpenRead(byte[] path)
     {

@@ -15,7 +15,8 @@ internal sealed class RestoreRun(IRestoreSource source, RestoreOptions options, 
     private const uint PrivateDirectory = 0x1C0; // 0700 until its contents are in
     private const uint SetIdBits = 0xC00;
     private const string Temporary = ".tt-restore-"; // files being written beside their final name
-    private static ReadOnlySpan<byte> TemporaryPrefix => ".tt-restore-"u8;
+    /// <summary>The name prefix of files written beside their final name (a rollback removes its leftovers by it).</summary>
+    internal static ReadOnlySpan<byte> TemporaryPrefix => ".tt-restore-"u8;
 
     private readonly List<RestoreAction> _actions = [];
     private readonly Dictionary<ulong, byte[]> _firstNameOfLink = [];
@@ -193,7 +194,8 @@ internal sealed class RestoreRun(IRestoreSource source, RestoreOptions options, 
         RememberLink(node, path);
     }
 
-    private void RememberLink(Node node, byte[] path)
+    /// <summary>From now on, later names of the node's link group are made hard links to `path`.</summary>
+    internal void RememberLink(Node node, byte[] path)
     {
         if (node.LinkId != 0) _firstNameOfLink.TryAdd(node.LinkId, path);
     }
@@ -234,6 +236,23 @@ internal sealed class RestoreRun(IRestoreSource source, RestoreOptions options, 
         try { PosixFs.SetTimes(path, _nowNs, node.MTimeNs); }
         catch (PosixException e) { problems.Add(WithoutPath(e)); }
         foreach (var p in problems) report($"{PathBytes.Display(shownAs)}: {p}");
+        return problems;
+    }
+
+    /// <summary>
+    /// Sets a node's metadata on an existing file in place (a rollback's metadata-only change): xattrs the node does
+    /// not have are removed first, then as ApplyMetadata. Returns what could not be set.
+    /// </summary>
+    internal List<string> ApplyMetadataInPlace(byte[] path, Node node)
+    {
+        var problems = new List<string>();
+        foreach (var (name, _) in PosixFs.ReadXattrs(path))
+            if (!node.Xattrs.Any(x => x.Key.AsSpan().SequenceEqual(name)))
+            {
+                try { PosixFs.RemoveXattr(path, name); }
+                catch (PosixException e) { problems.Add(WithoutPath(e)); report($"{PathBytes.Display(path)}: {WithoutPath(e)}"); }
+            }
+        problems.AddRange(ApplyMetadata(path, path, node, node.Kind == FileKind.Symlink));
         return problems;
     }
 
@@ -347,7 +366,7 @@ internal sealed class RestoreRun(IRestoreSource source, RestoreOptions options, 
     }
 
     /// <summary>rm -r without following symlinks and without crossing into another filesystem mounted below.</summary>
-    private static void RemoveTree(byte[] path, FileStatus st, ulong device)
+    internal static void RemoveTree(byte[] path, FileStatus st, ulong device)
     {
         if (st.Kind != FileKind.Directory) { PosixFs.Unlink(path); return; }
         if (st.Device != device)
