@@ -93,6 +93,10 @@ internal sealed class RollbackPlanner(Repository repo, SnapshotRecord target, Sn
         string? content = ContentDifference(path, live, t, e);
         if (content is not null) return Leaf(new RollbackStep(path, RollbackStep.Replace, content) { Target = t }, t, live);
         string? metadata = MetadataDifference(path, live, t, times: true);
+        // A file of its own in the snapshot that now shares its inode with other names: a change in place would change
+        // them too, so it gets an inode of its own.
+        if (metadata is not null && t.LinkId == 0 && live.Links > 1)
+            return new RollbackStep(path, RollbackStep.Replace, $"{metadata}; its own file, now a hard link") { Target = t };
         return Leaf(new RollbackStep(path, metadata is null ? RollbackStep.Unchanged : RollbackStep.Metadata, metadata ?? "same") { Target = t }, t, live);
     }
 
