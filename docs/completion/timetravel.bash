@@ -30,7 +30,7 @@ _timetravel_run_command() {
 
 _timetravel() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-    local commands="init snapshot list ls cat stats verify index catalog mount umount track import-log history diff restore forget gc policy pin unpin checkpoint apt-hook"
+    local commands="init snapshot list ls cat stats verify index catalog mount umount track import-log history diff restore rollback forget gc policy pin unpin checkpoint apt-hook"
     local -a _tt_store=() args=()
     local cmd="" i w
     # The subcommand, the positional arguments before the cursor, and --store wherever it was given.
@@ -88,6 +88,7 @@ _timetravel() {
         history) opts="--diff --json" ;;
         diff) opts="--json" ;;
         restore) opts="--to --dry-run --no-backup --if-different" ;;
+        rollback) opts="--dry-run --exclude --undo --yes --json" ;;
     esac
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$opts --store --help" -- "$cur"))
@@ -96,10 +97,10 @@ _timetravel() {
 
     # What goes at this position: SNAPSHOT, a PATH, a directory, or nothing.
     case "$cmd:${#args[@]}" in
-        ls:0|cat:0|diff:0|diff:1|restore:0|forget:*|pin:0|unpin:0) _timetravel_snapshots ;;
+        ls:0|cat:0|diff:0|diff:1|restore:0|rollback:0|forget:*|pin:0|unpin:0) _timetravel_snapshots ;;
         policy:0) COMPREPLY=($(compgen -W "set show clear" -- "$cur")) ;;
         apt-hook:0) COMPREPLY=($(compgen -W "pre post" -- "$cur")) ;;
-        ls:1|cat:1|diff:2|restore:1|history:0) _timetravel_files ;;
+        ls:1|cat:1|diff:2|restore:1|rollback:*|history:0) _timetravel_files ;;
         init:*|mount:0|umount:0) _timetravel_dirs ;;
         import-log:*) _timetravel_files ;;
         index:0|catalog:0) COMPREPLY=($(compgen -W "rebuild" -- "$cur")) ;;

@@ -1,7 +1,7 @@
 // The store's record of the last rollback (STORE/rollback): which snapshot it rolls back to and which snapshot holds
 // the state before it (the undo point). Written with phase running before anything in the sources changes, so that
 // running the same rollback again after a kill or a crash reuses that undo point instead of taking the half-rolled-
-// back state for it; set to done at the end, which is what `rollback --undo` reads. Format in docs/format.md §13.
+// back state for it; set to done at the end, which is what `rollback --undo` reads. Format in docs/format.md §14.
 using System.Text;
 using TimeTravel.Store.Posix;
 
