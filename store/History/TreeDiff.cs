@@ -20,6 +20,12 @@ public sealed class TreeDiff(TreeReader trees)
     /// </summary>
     public bool ReportLinkChanges { get; init; }
 
+    /// <summary>
+    /// Also report a directory whose mtime differs while its entries changed too (normally news only when the entries
+    /// did not): a rollback sets it back. Such a change has neither flag set unless other metadata moved.
+    /// </summary>
+    public bool ReportDirectoryTimes { get; init; }
+
     /// <summary>Differences from snapshot `before` to snapshot `after`, below the absolute `path` ("/" for all).</summary>
     public IEnumerable<TreeChange> Between(SnapshotRecord before, SnapshotRecord after, byte[]? path = null)
     {
@@ -52,7 +58,8 @@ public sealed class TreeDiff(TreeReader trees)
                 yield return new TreeChange(TreeChangeKind.Changed, path, before, after) { ContentChanged = content, MetadataChanged = metadata };
             yield break;
         }
-        if (metadata) yield return new TreeChange(TreeChangeKind.Changed, path, before, after) { MetadataChanged = true };
+        if (metadata || (ReportDirectoryTimes && before.MTimeNs != after.MTimeNs))
+            yield return new TreeChange(TreeChangeKind.Changed, path, before, after) { MetadataChanged = metadata };
         if (before.Content == after.Content) yield break;
         var left = trees.ReadDirectory(before.Content);
         var right = trees.ReadDirectory(after.Content);

@@ -31,7 +31,7 @@ internal sealed class RollbackPlanner(Repository repo, SnapshotRecord target, Sn
     {
         var entries = new Dictionary<byte[], Entry>(PathBytes.EqualityComparer);
         var order = new List<byte[]>();
-        var diff = new TreeDiff(repo.Trees) { ReportLinkChanges = true };
+        var diff = new TreeDiff(repo.Trees) { ReportLinkChanges = true, ReportDirectoryTimes = true };
         foreach (var scope in request.Paths.Count == 0 ? ["/"u8.ToArray()] : request.Paths)
             foreach (var change in diff.Between(current, target, scope))
             {

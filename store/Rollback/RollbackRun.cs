@@ -106,17 +106,18 @@ internal sealed class RollbackRun
     }
 
     /// <summary>
-    /// Directories whose entries changed (the parents of changed paths) and those whose own metadata did: the
+    /// Directories whose entries changed (the parents of changed paths) and the changed directories themselves: the
     /// snapshot's metadata, deepest first, after their entries (which move a directory's mtime).
     /// </summary>
     private void SetDirectories(List<RollbackStep> steps)
     {
         var dirs = new SortedSet<byte[]>(PathBytes.Comparer);
+        // Unchanged paths count too: on a rerun they are what the interrupted run did, which moved their directories.
         foreach (var s in steps)
         {
             if (s.Action == RollbackStep.Failed) continue;
-            if (s.Action != RollbackStep.Unchanged) dirs.Add(Parent(s.Path));
-            if (s.Action == RollbackStep.Metadata && s.Target?.Kind == FileKind.Directory) dirs.Add(s.Path);
+            dirs.Add(Parent(s.Path));
+            if (s.Target?.Kind == FileKind.Directory) dirs.Add(s.Path);
         }
         var trie = Snapshots.SourceTrie.Build(_repo.Catalog.Sources(), _repo.Layout.Root);
         foreach (var dir in dirs.Reverse()) // a parent sorts before its children: reversed, children come first

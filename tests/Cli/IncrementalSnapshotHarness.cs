@@ -46,7 +46,11 @@ public sealed class IncrementalSnapshotSandbox : IDisposable
     /// tracker marks whole filesystems, and on the shared root filesystem other processes' files (hard-linked ones
     /// make the sources incomplete) would decide which method a snapshot uses.
     /// </summary>
-    public IncrementalSnapshotSandbox()
+    public IncrementalSnapshotSandbox() : this(1L << 30) { }
+
+    /// <param name="imageBytes">The filesystem's size (the image is sparse).</param>
+    /// <param name="mkfsArgs">More options for mkfs.ext4: a tree of many small files wants 1 KiB blocks and more inodes.</param>
+    public IncrementalSnapshotSandbox(long imageBytes, params string[] mkfsArgs)
     {
         Base = Path.Combine("/var/tmp", "tt-incr-" + Guid.NewGuid().ToString("N")[..12]);
         _image = Base + ".img";
@@ -55,8 +59,8 @@ public sealed class IncrementalSnapshotSandbox : IDisposable
         try
         {
             Directory.CreateDirectory(Base);
-            using (var f = File.Create(_image)) f.SetLength(1L << 30);
-            Run("mkfs.ext4", "-q", "-F", _image);
+            using (var f = File.Create(_image)) f.SetLength(imageBytes);
+            Run("mkfs.ext4", ["-q", "-F", .. mkfsArgs, _image]);
             Run("mount", "-o", "loop", _image, Base);
             _mounted = true;
             Directory.CreateDirectory(Source);
