@@ -157,7 +157,7 @@ public sealed class CheckpointCommandTests : IDisposable
         Assert.DoesNotContain("keep or roll back?", keepScreen);
     }
 
-    [Fact(Skip = "needs `timetravel rollback` (branch rollback), which is not on main yet: RollbackCall finds no `rollback` command")]
+    [Fact]
     public void RunRollsBackAFailedCommandWithKeepIfSuccess()
     {
         Assert.True(RollbackCall.Available, "this timetravel has no `rollback` command");
