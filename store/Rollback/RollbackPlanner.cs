@@ -16,6 +16,7 @@ internal sealed class RollbackPlanner(Repository repo, SnapshotRecord target, Sn
 {
     private readonly SourceTrie _sources = SourceTrie.Build(repo.Catalog.Sources(), repo.Layout.Root);
     private readonly ExcludeRules _excludes = new(request.Excludes);
+    private readonly List<byte[]> _roots = repo.Catalog.Sources().Select(s => PathBytes.From(s.Path)).ToList();
     private readonly StoreTreeSource _store = new(repo.Trees);
     // Hard-link groups of the snapshot (by link id): the first name met in tree order, and where it is now.
     private readonly Dictionary<ulong, (byte[] Path, FileStatus? Live, bool Rewritten)> _links = [];
@@ -51,18 +52,28 @@ internal sealed class RollbackPlanner(Repository repo, SnapshotRecord target, Sn
         return steps;
     }
 
-    /// <summary>In a source and not excluded by it (which keeps the store out too), not excluded by --exclude, not our own temporary file.</summary>
+    /// <summary>
+    /// In a source and not excluded by it (which keeps the store out too), not excluded by --exclude, not our own
+    /// temporary file. As with the sources' excludes, only the names below the source's root are matched: a source
+    /// /srv/www is not excluded by `--exclude www`.
+    /// </summary>
     private bool Applies(byte[] path)
     {
         if (!_sources.Covers(path)) return false;
+        int below = _roots.Where(r => IsUnder(r, path)).Select(r => PathBytes.Components(r).Count).DefaultIfEmpty(0).Min();
         var prefix = "/"u8.ToArray();
-        foreach (var name in PathBytes.Components(path))
+        var names = PathBytes.Components(path);
+        for (int i = 0; i < names.Count; i++)
         {
-            prefix = PathBytes.Join(prefix, name);
-            if (_excludes.IsExcluded(prefix, name) || name.AsSpan().StartsWith(RestoreRun.TemporaryPrefix)) return false;
+            prefix = PathBytes.Join(prefix, names[i]);
+            if (i < below) continue;
+            if (_excludes.IsExcluded(prefix, names[i]) || names[i].AsSpan().StartsWith(RestoreRun.TemporaryPrefix)) return false;
         }
         return true;
     }
+
+    private static bool IsUnder(byte[] dir, byte[] path) =>
+        path.AsSpan().StartsWith(dir) && (path.Length == dir.Length || path[dir.Length] == (byte)'/' || dir is [(byte)'/']);
 
     private RollbackStep Classify(byte[] path, Entry e)
     {
