@@ -35,7 +35,8 @@ def upgrade(root, files, seed):
     picked = rnd.sample(range(files), 1500)
     renamed_dir = rnd.randrange(dirs)
     picked = [i for i in picked if i // PER_DIR != renamed_dir]
-    replaced, removed, chmod, chown, linked = picked[:800], picked[800:1100], picked[1100:1300], picked[1300:1400], picked[1400:1450]
+    links = int(os.environ.get("UPGRADE_LINKS", "50"))  # 0: an upgrade that makes no hard link (see rollback-bench.sh)
+    replaced, removed, chmod, chown, linked = picked[:800], picked[800:1100], picked[1100:1300], picked[1300:1400], picked[1400:1400 + links]
     count = {}
     for i in replaced:  # a new file written beside and renamed over the old one, as dpkg does
         p = f"{root}/{name(i)}"

@@ -60,6 +60,10 @@ internal static partial class Libc
     [LibraryImport("libc", SetLastError = true)]
     internal static partial int fsync(int fd);
 
+    // int syncfs(int fd);
+    [LibraryImport("libc", SetLastError = true)]
+    internal static partial int syncfs(int fd);
+
     // int symlink(const char *target, const char *linkpath);
     [LibraryImport("libc", SetLastError = true)]
     internal static unsafe partial int symlink(byte* target, byte* linkpath);

@@ -293,6 +293,21 @@ public static unsafe partial class PosixFs
             throw new PosixException("fsync", PathBytes.From(pathForErrors), Marshal.GetLastPInvokeError());
     }
 
+    /// <summary>syncfs of the filesystem that holds `dir`: everything written to it so far is durable.</summary>
+    public static void SyncFilesystemOf(byte[] dir)
+    {
+        fixed (byte* p = CString(dir))
+        {
+            int fd = Libc.open(p, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC, 0);
+            if (fd < 0) throw new PosixException("open directory", dir, Marshal.GetLastPInvokeError());
+            try
+            {
+                if (Libc.syncfs(fd) != 0) throw new PosixException("syncfs", dir, Marshal.GetLastPInvokeError());
+            }
+            finally { Libc.close(fd); }
+        }
+    }
+
     /// <summary>fsync of a directory, so a rename or create inside it is durable.</summary>
     public static void FsyncDirectory(string dir)
     {

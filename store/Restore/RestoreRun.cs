@@ -27,6 +27,14 @@ internal sealed class RestoreRun(IRestoreSource source, RestoreOptions options, 
     public byte[] Top { get; init; } = [];
     /// <summary>Finishing an unfinished restore at Top: the temporary files the interrupted one left there go.</summary>
     public bool Resuming { get; init; }
+    /// <summary>
+    /// Replacements of existing files wait for FinishReplacements: their new content is written beside them, one
+    /// syncfs per filesystem then makes all of it durable, and only then is each renamed over its file. Without it
+    /// each replacement is fsynced and renamed at once: one journal commit per file (about 2 ms on ext4), which was
+    /// two thirds of a rollback's time. Either way no rename can leave an empty file after a crash.
+    /// </summary>
+    public bool BatchReplacements { get; init; }
+    private readonly List<(byte[] Temp, byte[] Path, int Action, ulong Device)> _pendingRenames = [];
 
     // ---- Pass 1: read and check, write nothing ----
 
@@ -125,6 +133,7 @@ internal sealed class RestoreRun(IRestoreSource source, RestoreOptions options, 
         // Never remove anything on the strength of a listing that could not be read.
         if (options.RemoveExtra && !isNew && listed && !node.Flags.HasFlag(NodeFlags.Unreadable)) RemoveExtras(path, children, self);
         if (options.DryRun) return;
+        if (_pendingRenames.Any(p => IsInside(p.Path, path))) FinishReplacements(); // renames inside move its mtime
         if (IsTop(path)) UnfinishedRestore.Done(path); // before its mode is set: a 0555 directory would keep the marker
 
         if (kind != RestoreAction.Unchanged)
@@ -156,6 +165,9 @@ internal sealed class RestoreRun(IRestoreSource source, RestoreOptions options, 
             Skip(path, "a directory is in the way (keep backups to have it moved aside)");
             return;
         }
+        // A name linked to a batched replacement's new file must not be renamed into place before that file is durable.
+        if (node.LinkId != 0 && _firstNameOfLink.TryGetValue(node.LinkId, out var pendingFirst) && _pendingRenames.Any(p => ReferenceEquals(p.Temp, pendingFirst)))
+            FinishReplacements();
         byte[]? linkTo = node.LinkId != 0 && _firstNameOfLink.TryGetValue(node.LinkId, out var first) ? first : null;
         if (existing is { } current && options.OnlyIfDifferent && ExistingFile.Matches(source, node, path, current, linkTo, options.SetOwners))
         {
@@ -172,16 +184,25 @@ internal sealed class RestoreRun(IRestoreSource source, RestoreOptions options, 
         }
 
         var problems = new List<string>();
+        bool batched = BatchReplacements && linkTo is null && existing is { Kind: not FileKind.Directory } && !options.KeepBackup;
         var temp = CreateBeside(path, t =>
         {
             if (linkTo is not null) PosixFs.HardLink(linkTo, t); // the first name already carries content and metadata
-            else if (node.Kind == FileKind.Regular) WriteContent(node, t, durable: existing is not null);
+            else if (node.Kind == FileKind.Regular) WriteContent(node, t, durable: existing is not null && !batched);
             else if (node.Kind == FileKind.Symlink) PosixFs.Symlink(node.LinkTarget ?? [], t);
             else PosixFs.MakeNode(t, FileKinds.TypeBits(node.Kind) | PrivateFile, node.RDev);
         });
         try
         {
             if (linkTo is null) problems = ApplyMetadata(temp, path, node, node.Kind == FileKind.Symlink);
+            if (batched)
+            {
+                // Until it is renamed, later names of its link group are linked to the new file under its temporary name.
+                _pendingRenames.Add((temp, path, _actions.Count, existing!.Value.Device));
+                _actions.Add(problems.Count == 0 ? new RestoreAction(kind, PathBytes.Display(path)) : Failure(path, "restored, but " + string.Join("; ", problems)));
+                RememberLink(node, temp);
+                return;
+            }
             if (existing is { } e && (options.KeepBackup || e.Kind == FileKind.Directory)) PutAside(path, e);
             PosixFs.Rename(temp, path);
         }
@@ -192,6 +213,51 @@ internal sealed class RestoreRun(IRestoreSource source, RestoreOptions options, 
         }
         _actions.Add(problems.Count == 0 ? new RestoreAction(kind, PathBytes.Display(path)) : Failure(path, "restored, but " + string.Join("; ", problems)));
         RememberLink(node, path);
+    }
+
+    /// <summary>
+    /// Makes the batched replacements (BatchReplacements) durable with one syncfs per filesystem, then renames each
+    /// over its file. A replacement that cannot be renamed is a failed action, its temporary file removed.
+    /// </summary>
+    public void FinishReplacements()
+    {
+        if (_pendingRenames.Count == 0) return;
+        var pending = _pendingRenames.ToList();
+        _pendingRenames.Clear();
+        var renamed = new Dictionary<byte[], byte[]>(PathBytes.EqualityComparer);
+        string? notDurable = null;
+        foreach (var first in pending.DistinctBy(p => p.Device))
+        {
+            try { PosixFs.SyncFilesystemOf(ParentOf(first.Path)); }
+            catch (PosixException e) { notDurable = WithoutPath(e); }
+        }
+        foreach (var p in pending)
+        {
+            try
+            {
+                // The new content may not be on the disk (an I/O error): keep the old file rather than risk an empty one.
+                if (notDurable is not null) throw new IOException($"its new content could not be made durable ({notDurable})");
+                PosixFs.Rename(p.Temp, p.Path);
+                renamed[p.Temp] = p.Path;
+            }
+            catch (Exception e) when (IsFailure(e))
+            {
+                try { PosixFs.Unlink(p.Temp); } catch (PosixException) { }
+                _actions[p.Action] = Failure(p.Path, e.Message);
+                report(_actions[p.Action].Detail!);
+            }
+        }
+        foreach (var (id, name) in _firstNameOfLink.ToList())
+            if (renamed.TryGetValue(name, out var final)) _firstNameOfLink[id] = final;
+    }
+
+    private static bool IsInside(byte[] path, byte[] dir) =>
+        path.Length > dir.Length && path.AsSpan().StartsWith(dir) && (path[dir.Length] == (byte)'/' || dir is [(byte)'/']);
+
+    private static byte[] ParentOf(byte[] path)
+    {
+        int slash = path.AsSpan().LastIndexOf((byte)'/');
+        return slash <= 0 ? "/"u8.ToArray() : path[..slash];
     }
 
     /// <summary>From now on, later names of the node's link group are made hard links to `path`.</summary>

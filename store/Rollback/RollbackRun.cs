@@ -23,6 +23,7 @@ internal sealed class RollbackRun
     private readonly Action<string> _report;
     private readonly byte[] _storeRoot;
     private readonly List<byte[]> _failed = [];
+    private readonly List<(RollbackStep Step, int From, int To)> _restored = []; // each restore step's actions
     private readonly long _nowNs = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100;
 
     public RollbackRun(Repository repo, SnapshotRecord target, bool resuming, Action<string> report)
@@ -34,7 +35,7 @@ internal sealed class RollbackRun
         // Everything in a changed path is made as the snapshot has it: no backups (the undo snapshot is the backup),
         // what matches stays, what the snapshot lacks goes.
         var options = new RestoreOptions { KeepBackup = false, OnlyIfDifferent = true, RemoveExtra = true, SetOwners = true };
-        _restore = new RestoreRun(new StoreTreeSource(repo.Trees), options, report) { Resuming = resuming };
+        _restore = new RestoreRun(new StoreTreeSource(repo.Trees), options, report) { Resuming = resuming, BatchReplacements = true };
     }
 
     public void Execute(List<RollbackStep> steps, bool resuming)
@@ -50,6 +51,8 @@ internal sealed class RollbackRun
             if (step.Action is RollbackStep.Unchanged or RollbackStep.Metadata && step.Target is { LinkId: not 0, Kind: not FileKind.Directory } t)
                 _restore.RememberLink(t, step.Path);
         }
+        _restore.FinishReplacements(); // before the directories' times: the renames move them
+        NoteFailedRestores();
         SetDirectories(steps);
     }
 
@@ -97,6 +100,19 @@ internal sealed class RollbackRun
         _restore.Restore(step.Target!, step.Path, parentIsNew: false);
         var failures = _restore.Actions.Skip(before).Where(a => a.Kind == RestoreAction.Failed).Select(a => a.Detail).ToList();
         if (failures.Count > 0) step.Fail(string.Join("; ", failures));
+        else _restored.Add((step, before, _restore.Actions.Count));
+    }
+
+    // A batched replacement can still fail when it is renamed into place (RestoreRun.FinishReplacements).
+    private void NoteFailedRestores()
+    {
+        foreach (var (step, from, to) in _restored)
+        {
+            var failures = _restore.Actions.Skip(from).Take(to - from).Where(a => a.Kind == RestoreAction.Failed).Select(a => a.Detail).ToList();
+            if (failures.Count == 0) continue;
+            step.Fail(string.Join("; ", failures)); // RestoreRun reported it
+            _failed.Add(step.Path);
+        }
     }
 
     private void SetMetadata(RollbackStep step)
