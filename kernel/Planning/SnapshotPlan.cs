@@ -7,7 +7,8 @@ namespace TimeTravel.Kernel.Planning;
 /// <param name="ForceWalk">`--full`.</param>
 /// <param name="FullWalkEvery">Walk when the last walk is older than this (`--full-walk-every`).</param>
 /// <param name="UseRanges">Read changed files by the range tracker's ranges when it can vouch for them (`--no-ranges`: never).</param>
-public sealed record SnapshotPolicy(bool ForceWalk, TimeSpan FullWalkEvery, bool UseRanges = true)
+/// <param name="Consistency">How consistent a read to take (`--consistent`, `--freeze-limit`); null: the default (auto, 2 s).</param>
+public sealed record SnapshotPolicy(bool ForceWalk, TimeSpan FullWalkEvery, bool UseRanges = true, Consistency.ConsistencyPolicy? Consistency = null)
 {
     public static readonly TimeSpan DefaultFullWalkEvery = TimeSpan.FromDays(1);
 }

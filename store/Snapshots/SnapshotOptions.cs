@@ -29,4 +29,11 @@ public sealed record SnapshotOptions
     public string? Note { get; init; }
     /// <summary>A post snapshot: the id of the pre checkpoint it pairs with (0: none).</summary>
     public long PreId { get; init; }
+    /// <summary>Sources read from a point-in-time copy rather than the live tree (see SourceView); empty: all live.</summary>
+    public IReadOnlyList<SourceView> Views { get; init; } = [];
+    /// <summary>
+    /// Called once every source is read, before the snapshot is committed: ends a frozen or point-in-time read as early
+    /// as possible and returns what guarantee the read had, which is appended to the method reason ("" for none).
+    /// </summary>
+    public Func<string>? ReadFinished { get; init; }
 }

@@ -59,8 +59,14 @@ public sealed class SnapshotWriter
         var previous = _repo.Catalog.Snapshots().LastOrDefault();
         var trie = SourceTrie.Build(sources, _repo.Layout.Root);
 
-        var root = BuildSynthetic("/"u8.ToArray(), "/"u8.ToArray(), trie, previous?.Root).GetAwaiter().GetResult()
-            ?? throw new StoreException("the root directory / cannot be read");
+        Node root;
+        string guarantee;
+        try
+        {
+            root = BuildSynthetic("/"u8.ToArray(), "/"u8.ToArray(), trie, previous?.Root).GetAwaiter().GetResult()
+                ?? throw new StoreException("the root directory / cannot be read");
+        }
+        finally { guarantee = _options.ReadFinished?.Invoke() ?? ""; }
         var diff = new TreeDiff(_repo.Trees).Compare(previous?.Root, root, "/"u8.ToArray()).ToList();
         var changed = ChangeList.PathsOf(diff);
         var changedPaths = ChangeList.Write(_chunker, changed);
@@ -78,7 +84,7 @@ public sealed class SnapshotWriter
             Root = root,
             Complete = Interlocked.Read(ref _errors) == 0,
             Method = _options.Method,
-            MethodReason = _options.MethodReason ?? (previous is null ? "first snapshot" : "full walk"),
+            MethodReason = (_options.MethodReason ?? (previous is null ? "first snapshot" : "full walk")) + (guarantee.Length > 0 ? "; " + guarantee : ""),
             JournalCut = _options.JournalCut,
             JournalId = _options.JournalId,
             ChangedPaths = changedPaths,
@@ -110,19 +116,24 @@ public sealed class SnapshotWriter
     // A directory on the way to a source ("/", "/var" for source /var/www): its real metadata, only the source branch inside.
     private async Task<Node?> BuildSynthetic(byte[] path, byte[] name, SourceTrie trie, Node? previous)
     {
-        if (!TryStat(path, out var st)) return null;
+        // A source read from a point-in-time copy is opened there; below its root everything is opened by name from
+        // its parent, so the recorded paths stay the live ones.
+        var view = trie.Source is null ? null : ViewOf(path);
+        byte[] readPath = view is null ? path : PathBytes.From(view.ReadPath);
+        if (!TryStat(readPath, out var st)) return null;
+        if (view is not null) st = view.Live(st);
         if (trie.Source is not null)
         {
             bool full = _options.Changes is not { } changes || previous is null || changes.MustWalk(PathBytes.Display(path))
                 || changes.IsNewSubtree(path);
             if (st.Kind != FileKind.Directory)
             {
-                using var parent = OpenDirectory(null, ParentOf(path), ParentOf(path));
+                using var parent = OpenDirectory(null, ParentOf(readPath), ParentOf(path));
                 return parent is null ? null : await Entry(parent, path, name, st, previous, identityKept: false);
             }
-            using var dir = OpenDirectory(null, path, path);
+            using var dir = OpenDirectory(null, readPath, path);
             if (dir is null) return Unreadable(name, st);
-            return await WalkDirectory(dir, path, name, st, previous, st.Device, trie.Source, full);
+            return await WalkDirectory(dir, path, name, st, previous, st.Device, trie.Source, full, view);
         }
         if (st.Kind != FileKind.Directory) { Problem($"{PathBytes.Display(path)}: on the way to a source but not a directory"); return null; }
         var node = Node.FromStatus(name, st);
@@ -143,7 +154,9 @@ public sealed class SnapshotWriter
     // `full`: visit every entry. Otherwise (a journal-based snapshot) entries the journal does not touch keep their
     // recorded node without even a stat.
     // `dir` is the directory itself, open; it stays open until every entry in it has been read.
-    private async Task<Node> WalkDirectory(SafeFileHandle dir, byte[] path, byte[] name, FileStatus st, Node? previous, ulong device, ExcludeRules excludes, bool full)
+    // `view`: the point-in-time copy the source is read from (null: live); statuses are reported as the live tree's.
+    private async Task<Node> WalkDirectory(SafeFileHandle dir, byte[] path, byte[] name, FileStatus st, Node? previous, ulong device, ExcludeRules excludes, bool full,
+        SourceView? view)
     {
         _progress.CurrentPath = PathBytes.Display(path);
         var node = Node.FromStatus(name, st);
@@ -170,6 +183,20 @@ public sealed class SnapshotWriter
                 if (!vanished) node.Flags |= NodeFlags.Unreadable; // an entry is missing: the directory is incomplete
                 continue;
             }
+            if (view is not null)
+            {
+                if (view.IsNestedPlaceholder(cst))
+                {
+                    // The live tree has another subvolume here, which the copy does not hold: recorded from the live
+                    // tree as the mount point it is there (a walk never enters another filesystem).
+                    if (!TryStat(childPath, out var live)) continue;
+                    Problem($"{PathBytes.Display(childPath)}: a nested btrfs subvolume, not in the snapshot of {view.Source}: recorded as a mount point, like any other filesystem", isError: false);
+                    _progress.AddDirectory();
+                    pending.Add(Task.FromResult(Node.FromStatus(entry.Name, live)));
+                    continue;
+                }
+                cst = view.Live(cst);
+            }
             if (cst.Kind == FileKind.Directory)
             {
                 if (cst.Device != device)
@@ -184,7 +211,7 @@ public sealed class SnapshotWriter
                     bool childFull = full || prev is null || _options.Changes!.IsNewSubtree(childPath);
                     using var childDir = OpenDirectory(dir, entry.Name, childPath);
                     pending.Add(Task.FromResult(childDir is null ? Unreadable(entry.Name, cst)
-                        : await WalkDirectory(childDir, childPath, entry.Name, cst, prev, device, excludes, childFull)));
+                        : await WalkDirectory(childDir, childPath, entry.Name, cst, prev, device, excludes, childFull, view)));
                 }
                 continue;
             }
@@ -197,6 +224,20 @@ public sealed class SnapshotWriter
         var children = await Task.WhenAll(pending);
         node.Content = StoreDirectory(children);
         return node;
+    }
+
+    private SourceView? ViewOf(byte[] sourcePath)
+    {
+        string display = PathBytes.Display(sourcePath);
+        foreach (var v in _options.Views) if (v.Source == display) return v;
+        return null;
+    }
+
+    // A status as the live tree reports it (see SourceView).
+    private FileStatus Live(FileStatus st)
+    {
+        foreach (var v in _options.Views) if (st.Device == v.ViewDevice) return v.Live(st);
+        return st;
     }
 
     private static byte[] ParentOf(byte[] path)
@@ -286,12 +327,12 @@ public sealed class SnapshotWriter
                     try
                     {
                         using var handle = PosixFs.OpenReadAt(dir, node.Name, path);
-                        var before = PosixFs.FStat(handle, path);
+                        var before = Live(PosixFs.FStat(handle, path));
                         var ranges = basis is { } b ? _options.Ranges!.Lookup(handle, before, path) : null;
                         var (stream, read) = ranges is null
                             ? _chunker.Write(handle, before.Size, path, _progress.AddRead)
                             : _rangeChunker.Write(handle, before.Size, basis!.Value, ranges, path, _progress.AddRead);
-                        var after = PosixFs.FStat(handle, path);
+                        var after = Live(PosixFs.FStat(handle, path));
                         node.Content = stream;
                         // The size is that of the content stored (the size when reading began): a file that grew while
                         // it was read must not claim bytes the store does not hold.

@@ -1,7 +1,8 @@
 // The sources of a store as a tree of path components from "/", so that one snapshot holds them all at their
 // real absolute paths (what `yesterday` and the mount show). A source inside another source is covered by it.
 // Covers answers for one path what the walker decides level by level: the change tracker and the FastVPS importer
-// drop exactly the paths a walk would not record.
+// drop exactly the paths a walk would not record. Besides each source's excludes and the store, the directory of
+// consistent copies (ConsistentCopies) is left out everywhere.
 using TimeTravel.Store.Catalog;
 using TimeTravel.Store.Posix;
 
@@ -26,7 +27,7 @@ public sealed class SourceTrie
                 node = next;
             }
             if (covered || node.Source is not null) continue;
-            node.Source = new ExcludeRules(s.Excludes, [storeRoot]);
+            node.Source = new ExcludeRules(s.Excludes.Append(ConsistentCopies.DirectoryName), [storeRoot]);
             node.Children.Clear();
         }
         return root;

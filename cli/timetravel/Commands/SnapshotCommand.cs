@@ -1,6 +1,7 @@
 // `timetravel snapshot`: takes a snapshot of every source. Exit 0 complete, 3 partial (some files unreadable), 1 failed.
 using System.CommandLine;
 using TimeTravel.Cli.Output;
+using TimeTravel.Kernel.Consistency;
 using TimeTravel.Kernel.Planning;
 using TimeTravel.Store;
 using TimeTravel.Store.Catalog;
@@ -15,6 +16,16 @@ public static class SnapshotCommand
     public static readonly Option<bool> NoRanges = new("--no-ranges")
     {
         Description = "Read changed files whole even when the range tracker knows which parts of them changed",
+    };
+    public static readonly Option<string> Consistent = new("--consistent")
+    {
+        Description = "auto: read btrfs sources from a btrfs snapshot and freeze ext4/xfs for a journal-driven read when allowed; off: read live",
+        DefaultValueFactory = _ => "auto",
+    };
+    public static readonly Option<string> FreezeLimit = new("--freeze-limit")
+    {
+        Description = "The longest a filesystem stays frozen (2s, 500ms); a longer read is not frozen; default 2s",
+        DefaultValueFactory = _ => "2s",
     };
     public static readonly Option<string?> At = new("--time") { Description = "Record the snapshot as taken at this time (for imports and tests)", Hidden = true };
     public static readonly Option<string> FullWalkEvery = new("--full-walk-every")
@@ -45,10 +56,11 @@ public static class SnapshotCommand
     {
         var json = CommonOptions.Json();
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print nothing but errors" };
-        var cmd = new Command("snapshot", "Take a snapshot of every source") { Full, Reread, NoRanges, At, FullWalkEvery, json, quiet };
+        var cmd = new Command("snapshot", "Take a snapshot of every source") { Full, Reread, NoRanges, Consistent, FreezeLimit, At, FullWalkEvery, json, quiet };
         cmd.SetAction(r => CommonOptions.Run(() =>
         {
-            var policy = new SnapshotPolicy(r.GetValue(Full), ParseInterval(r.GetValue(FullWalkEvery)!), UseRanges: !r.GetValue(NoRanges));
+            var policy = new SnapshotPolicy(r.GetValue(Full), ParseInterval(r.GetValue(FullWalkEvery)!), UseRanges: !r.GetValue(NoRanges),
+                Consistency: ConsistencyPolicy.Parse(r.GetValue(Consistent)!, r.GetValue(FreezeLimit)!));
             using var repo = Repository.OpenWriter(r.GetValue(CommonOptions.Store)!, "timetravel snapshot");
             var options = new SnapshotOptions
             {
