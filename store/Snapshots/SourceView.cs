@@ -19,7 +19,10 @@ public sealed record SourceView(string Source, string ReadPath, ulong ViewDevice
     /// <summary>The status as the live tree would report it: the live device in place of the copy's.</summary>
     public FileStatus Live(in FileStatus st) => st.Device == ViewDevice ? st with { Device = LiveDevice } : st;
 
-    /// <summary>Is this (as stat reports it in the copy) the placeholder of a nested subvolume?</summary>
+    /// <summary>
+    /// Is this (as stat reports it in the copy) the placeholder of a nested subvolume? Its device is neither the copy's
+    /// nor the live one (btrfs gives it the filesystem's own), so the inode number alone tells.
+    /// </summary>
     public bool IsNestedPlaceholder(in FileStatus st) =>
-        NestedPlaceholderInode != 0 && st.Device == ViewDevice && st.Inode == NestedPlaceholderInode && st.Kind == FileKind.Directory;
+        NestedPlaceholderInode != 0 && st.Inode == NestedPlaceholderInode && st.Kind == FileKind.Directory;
 }

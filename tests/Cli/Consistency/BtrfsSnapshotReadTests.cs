@@ -1,0 +1,91 @@
+// btrfs sources read from a read-only snapshot of their subvolume, end to end: the lockstep pair in every snapshot,
+// hard links that keep their ids (no change reported), a nested subvolume recorded as the live tree shows it, and the
+// copy deleted after each snapshot, a leftover of a killed run by the next.
+using System.Diagnostics;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace TimeTravel.Tests.Cli.Consistency;
+
+public sealed class BtrfsSnapshotReadTests(ITestOutputHelper output)
+{
+    private static string Copies(ConsistencySandbox box) => Path.Combine(box.Mount, ".timetravel-consistent");
+
+    private static List<string> Subvolumes(ConsistencySandbox box) =>
+        ConsistencySandbox.Run("btrfs", "subvolume", "list", "-o", box.Mount).Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
+
+    [Theory, NeedsRoot, NeedsFanotify]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void EverySnapshotRecordsTheLockstepPairAsACrashWouldLeaveIt(bool tracker)
+    {
+        using var box = new ConsistencySandbox("btrfs");
+        box.Init();
+        if (tracker) box.StartTracker();
+        // Synced writes: a btrfs snapshot is a crash's view, which keeps only synced writes in their order.
+        using var writer = new LockstepWriter(Path.Combine(box.Source, "a"), Path.Combine(box.Source, "b"), sync: true);
+        for (int i = 0; i < 10; i++)
+        {
+            var s = box.Snapshot();
+            long a = long.Parse(box.ContentOf(s.Name, Path.Combine(box.Source, "a"))), b = long.Parse(box.ContentOf(s.Name, Path.Combine(box.Source, "b")));
+            output.WriteLine($"{s.Method} a={a} b={b}: {s.Reason}");
+            Assert.EndsWith("; point-in-time: btrfs snapshot", s.Reason);
+            if (tracker && i > 0) Assert.Equal("journal", s.Method);
+            Assert.True(LockstepWriter.Agree(a, b), $"{s.Name} holds a={a}, b={b}: {s.Reason}");
+            Assert.Empty(Directory.GetFileSystemEntries(Copies(box)));
+        }
+        Assert.True(writer.Rounds > 100, $"the writer made only {writer.Rounds} rounds");
+    }
+
+    [Fact, NeedsRoot]
+    public void HardLinkedFilesAreNotReportedChangedByTheNextSnapshot()
+    {
+        using var box = new ConsistencySandbox("btrfs");
+        File.WriteAllText(Path.Combine(box.Source, "one"), "linked");
+        File.CreateSymbolicLink(Path.Combine(box.Source, "sym"), "one");
+        ConsistencySandbox.Run("ln", Path.Combine(box.Source, "one"), Path.Combine(box.Source, "two"));
+        box.Init();
+        var first = box.Snapshot();
+        var second = box.Snapshot();
+        Assert.EndsWith("point-in-time: btrfs snapshot", second.Reason);
+        var diff = box.Cli("diff", first.Name, second.Name, box.Source);
+        Assert.True(diff.ExitCode == 0, diff.ToString());
+        Assert.DoesNotContain("one", diff.Stdout);
+        Assert.DoesNotContain("two", diff.Stdout);
+        Assert.Equal(0, second.ChangedPaths);
+    }
+
+    [Fact, NeedsRoot]
+    public void ANestedSubvolumeIsRecordedAsTheLiveTreeShowsIt()
+    {
+        using var box = new ConsistencySandbox("btrfs");
+        ConsistencySandbox.Run("btrfs", "subvolume", "create", Path.Combine(box.Source, "nested"));
+        File.WriteAllText(Path.Combine(box.Source, "nested", "inside"), "x");
+        box.Init();
+        var live = box.Snapshot("--consistent", "off");
+        var r = box.Cli("snapshot", "--json");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("nested btrfs subvolume", r.Stderr);
+        using var doc = System.Text.Json.JsonDocument.Parse(r.StdoutBytes);
+        var fromCopy = box.Cli("diff", live.Name, doc.RootElement.GetProperty("name").GetString()!, box.Source);
+        Assert.True(fromCopy.ExitCode == 0, fromCopy.ToString());
+        Assert.Equal("", fromCopy.Stdout.Trim());
+    }
+
+    [Fact, NeedsRoot]
+    public void ACopyLeftByAKilledSnapshotIsDeletedByTheNext()
+    {
+        using var box = new ConsistencySandbox("btrfs");
+        File.WriteAllText(Path.Combine(box.Source, "f"), "1");
+        box.Init();
+        box.Snapshot();
+        // What a kill -9 between making the copy and deleting it leaves: this store's copy in place.
+        string name = global::TimeTravel.Kernel.Consistency.BtrfsCopies.CopyName(box.Store);
+        ConsistencySandbox.Run("btrfs", "subvolume", "snapshot", "-r", box.Mount, Path.Combine(Copies(box), name));
+        Assert.Contains(Subvolumes(box), l => l.EndsWith(name));
+        var r = box.Cli("snapshot", "--json");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("deleted a btrfs snapshot left by an interrupted snapshot", r.Stderr);
+        Assert.DoesNotContain(Subvolumes(box), l => l.Contains(".timetravel-consistent"));
+    }
+}
