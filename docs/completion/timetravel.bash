@@ -46,7 +46,7 @@ _timetravel() {
         fi
         case "$w" in
             --) [ "$cmd" = checkpoint ] && { _timetravel_run_command $((i + 1)); return; } ;;
-            --to|--exclude|-e|--full-walk-every|--keep-within|--keep-last|--keep-hourly|--keep-daily|--keep-weekly|--keep-monthly|--keep-yearly|--note|--wait|--log) ((i++)) ;; # options that take a value
+            --to|--exclude|-e|--full-walk-every|--consistent|--freeze-limit|--keep-within|--keep-last|--keep-hourly|--keep-daily|--keep-weekly|--keep-monthly|--keep-yearly|--note|--wait|--log) ((i++)) ;; # options that take a value
             -*) ;;
             *) args+=("$w") ;;
         esac
@@ -57,6 +57,8 @@ _timetravel() {
         --to) _timetravel_files; return ;;
         --exclude|-e) COMPREPLY=(); return ;;
         --full-walk-every) COMPREPLY=($(compgen -W "30m 12h 1d 7d never" -- "$cur")); return ;;
+        --consistent) COMPREPLY=($(compgen -W "auto off" -- "$cur")); return ;;
+        --freeze-limit) COMPREPLY=($(compgen -W "500ms 1s 2s 5s" -- "$cur")); return ;;
         --keep-within) COMPREPLY=($(compgen -W "12h 2d 7d 1m 1y" -- "$cur")); return ;;
         --keep-*) COMPREPLY=($(compgen -W "unlimited" -- "$cur")); return ;; # a count, or unlimited
         --note|--wait) COMPREPLY=(); return ;;
@@ -70,7 +72,7 @@ _timetravel() {
     local opts=""
     case "$cmd" in
         init) opts="--exclude --new-catalog" ;;
-        snapshot) opts="--full --full-walk-every --reread --no-ranges --json --quiet" ;;
+        snapshot) opts="--full --full-walk-every --reread --no-ranges --consistent --freeze-limit --json --quiet" ;;
         list) opts="--usage --json" ;;
         stats) opts="--json" ;;
         ls) opts="--recursive --json" ;;
