@@ -135,6 +135,52 @@ public sealed class SystemdUnitTests
         }
     }
 
+    // The unit allows what a freeze needs (CAP_SYS_ADMIN, ioctl, starting the setsid/sh/fsfreeze watchdog): a
+    // journal-driven snapshot of an ext4 source whose store lies on another filesystem reads it frozen.
+    [Fact, NeedsRoot, NeedsFanotify]
+    public void UnderItsUnitAJournalSnapshotOfAnExt4SourceReadsItFrozen()
+    {
+        using var fs = new Kernel.Support.ScratchFilesystem(256L << 20);
+        using var scratch = new TempDir("tt-systemd");
+        string store = scratch["store"], source = Path.Combine(fs.Root, "src"); // the store on another filesystem
+        Directory.CreateDirectory(source);
+        File.WriteAllText(Path.Combine(source, "f"), "1");
+        Assert.Equal(0, TimeTravelCli.Run(store, "init", source).ExitCode);
+        Directory.CreateDirectory(scratch["bin"]);
+        File.WriteAllText(scratch["bin/timetravel"], "#!/bin/sh\nexec " + TimeTravelCli.ShellCommand + " \"$@\"\n");
+        File.SetUnixFileMode(scratch["bin/timetravel"], (UnixFileMode)0x1ED);
+        File.WriteAllText(scratch["default"], $"TIMETRAVEL_STORE={store}\n");
+
+        using var systemd = PrivateSystemd.Boot(scratch.Path, Path.Combine(Repo, "kernel/timetravel-track.service"),
+            Path.Combine(Repo, "cli/systemd/timetravel-snapshot.service"));
+        try
+        {
+            foreach (var unit in new[] { "timetravel-track", "timetravel-snapshot" })
+                systemd.Run($"mkdir -p /run/systemd/system/{unit}.service.d && " +
+                    $"printf '[Service]\\nReadWritePaths={store}\\n' > /run/systemd/system/{unit}.service.d/store.conf");
+            systemd.Run("systemctl daemon-reload && systemctl start timetravel-track");
+            Assert.True(systemd.WaitFor($"test -s {store}/journal/id", 30), systemd.Status("timetravel-track"));
+            string Snapshot()
+            {
+                systemd.Try("systemctl start timetravel-snapshot");
+                Assert.True(systemd.Output("systemctl show -p Result --value timetravel-snapshot").Trim() == "success",
+                    systemd.Status("timetravel-snapshot"));
+                return System.Text.Json.JsonDocument.Parse(TimeTravelCli.Run(store, "list", "--json").Stdout).RootElement.EnumerateArray().Last()
+                    .GetProperty("reason").GetString()!;
+            }
+            Snapshot();
+            File.WriteAllText(Path.Combine(source, "f"), "2");
+            string reason = Snapshot();
+            Assert.Matches(@"; frozen \d+\.\d\d s$", reason);
+        }
+        finally
+        {
+            systemd.Try("systemctl stop timetravel-track");
+            string idFile = Path.Combine(store, "journal", "id");
+            if (File.Exists(idFile)) global::TimeTravel.Kernel.Ranges.RangeMaps.DeletePins(global::TimeTravel.Kernel.Ranges.RangePins.For(File.ReadAllText(idFile).Trim()));
+        }
+    }
+
     // Regression: the mount install.sh made died silently and did not come back. Under systemd the unit remounts a
     // killed daemon (clearing the dead mount it left) and leaves alone a mount the admin removed on purpose.
     [Fact, NeedsRoot, NeedsFuse]

@@ -26,6 +26,8 @@ public sealed class SourceTrieTests
     [InlineData("/srv/store", false)]                   // the store itself
     [InlineData("/srv/store/journal/segment", false)]
     [InlineData("/home/u/.bashrc", true)]
+    [InlineData("/home/u/.timetravel-consistent", false)]              // where btrfs copies are made (ConsistentCopies)
+    [InlineData("/srv/a/.timetravel-consistent/store-1/file", false)]
     [InlineData("/home", false)]                        // an ancestor of a source is not in it
     [InlineData("/", false)]
     [InlineData("/etc/passwd", false)]
