@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite. Installs what the tests need when it is missing (Debian 12, as root):
-# FUSE 3 and its headers (mount tests and the binding's layout test), attr/acl tools, a C compiler, squashfs tools
+# FUSE 3 and its headers (mount tests and the binding's layout test), attr/acl tools, btrfs and xfs tools (the
+# consistent-snapshot tests' loop filesystems), a C compiler, squashfs tools
 # (a foreign FUSE mount in the refusal tests), jq (the JSON output is checked with it), the .NET 10 SDK; clang, libbpf-dev and
 # bpftool come with kernel/Bpf/build.sh, which compiles the range tracker's BPF program.
 # Arguments go to `dotnet test`: ./run-tests.sh --filter 'Needs!=root&Needs!=fuse&Needs!=fanotify&Needs!=bpf' runs only the
@@ -16,6 +17,8 @@ command -v gcc >/dev/null || need+=(gcc)
 command -v setfattr >/dev/null || need+=(attr)
 command -v setfacl >/dev/null || need+=(acl)
 command -v mkfs.ext4 >/dev/null || need+=(e2fsprogs)
+command -v mkfs.btrfs >/dev/null || need+=(btrfs-progs)
+command -v mkfs.xfs >/dev/null || need+=(xfsprogs)
 command -v setpriv >/dev/null || need+=(util-linux)
 command -v rsync >/dev/null || need+=(rsync)
 command -v mksquashfs >/dev/null || need+=(squashfs-tools)

@@ -2,8 +2,11 @@
 // at the moment of freezing would have left. Two things thaw it at the limit whatever happens: a timer in this
 // process, after which the snapshot goes on reading unfrozen and says so, and a watchdog process started before the
 // freeze in a session of its own (`setsid sh -c 'sleep LIMIT; fsfreeze -u DIR'`), so that a kill -9 of this process
-// cannot leave the filesystem frozen. The watchdog is killed by its pid (with its sleep) once we have thawed.
+// cannot leave the filesystem frozen. The watchdog is killed by its pid (with its sleep) once we have thawed. A
+// SIGTERM, SIGINT or SIGHUP thaws at once before the process ends: stopping a systemd unit signals its whole control
+// group, the watchdog included, so there the thaw must not wait for it.
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 using TimeTravel.Kernel.Interop;
 using TimeTravel.Store.Interop;
@@ -19,6 +22,17 @@ public sealed class FilesystemFreeze : IDisposable
     private readonly Stopwatch _frozen;
     private readonly object _gate = new();
     private bool _thawed;
+
+    private static readonly HashSet<FilesystemFreeze> Active = [];
+    private static readonly PosixSignalRegistration[] OnSignals =
+        [.. new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT, PosixSignal.SIGHUP }.Select(s => PosixSignalRegistration.Create(s, _ => ThawAll()))];
+
+    private static void ThawAll()
+    {
+        List<FilesystemFreeze> all;
+        lock (Active) all = [.. Active];
+        foreach (var f in all) f.Thaw(); // then the signal's default action ends the process
+    }
 
     /// <summary>The directory the filesystem was frozen through (a source's root).</summary>
     public string Directory { get; }
@@ -40,6 +54,8 @@ public sealed class FilesystemFreeze : IDisposable
         _dir = dir;
         _watchdog = watchdog;
         _frozen = Stopwatch.StartNew();
+        lock (Active) Active.Add(this);
+        GC.KeepAlive(OnSignals);
         _timer = new Timer(_ => Thaw(atLimit: true), null, limit, Timeout.InfiniteTimeSpan);
     }
 
@@ -104,6 +120,7 @@ public sealed class FilesystemFreeze : IDisposable
             LinuxCalls.Thaw(_dir); // EINVAL: the watchdog was quicker; thawed all the same
             _frozen.Stop();
         }
+        lock (Active) Active.Remove(this);
         _timer.Dispose();
         Kill(_watchdog);
         return true;

@@ -55,6 +55,27 @@ public sealed class BtrfsSnapshotReadTests(ITestOutputHelper output)
         Assert.Equal(0, second.ChangedPaths);
     }
 
+    // The source is the subvolume's root, so the copies are made inside it.
+    [Fact, NeedsRoot, NeedsFanotify]
+    public void CopiesMadeInsideTheSourceAreNeitherRecordedNorJournaled()
+    {
+        using var box = new ConsistencySandbox("btrfs", sourceBelowMount: "");
+        File.WriteAllText(Path.Combine(box.Source, "f"), "1");
+        box.Init();
+        box.StartTracker();
+        var first = box.Snapshot();
+        var second = box.Snapshot();
+        var third = box.Snapshot();
+        output.WriteLine($"{first}\n{second}\n{third}");
+        Assert.Equal("journal", third.Method);
+        Assert.EndsWith("; point-in-time: btrfs snapshot", third.Reason);
+        Assert.Equal(0, third.ChangedPaths);
+        var ls = box.Cli("ls", "-R", third.Name, box.Source);
+        Assert.True(ls.ExitCode == 0, ls.ToString());
+        Assert.Contains("f", ls.Stdout);
+        Assert.DoesNotContain(".timetravel-consistent", ls.Stdout);
+    }
+
     [Fact, NeedsRoot]
     public void ANestedSubvolumeIsRecordedAsTheLiveTreeShowsIt()
     {
