@@ -39,7 +39,10 @@ public sealed class ConsistentRead : IDisposable
     /// <summary>The sources read from a btrfs snapshot (after <see cref="MakeCopies"/>).</summary>
     public IReadOnlyList<SourceView> Views => _copies?.Views ?? [];
 
-    /// <summary>Freezes what may be frozen. <paramref name="journalPlanned"/>: a journal-driven snapshot is possible.</summary>
+    /// <summary>
+    /// Freezes what may be frozen. <paramref name="journalPlanned"/>: a journal-driven snapshot is likely (there is a
+    /// previous snapshot, no --full, a tracker runs); a walk planned after all thaws at once (see <see cref="Walking"/>).
+    /// </summary>
     public static ConsistentRead Begin(string storeRoot, IReadOnlyList<string> sources, ConsistencyPolicy policy, bool journalPlanned, Action<string> report)
     {
         var read = new ConsistentRead(policy, storeRoot, report);
@@ -87,7 +90,7 @@ public sealed class ConsistentRead : IDisposable
     // Why the filesystem with this device must not be frozen; null when it may.
     private string? WhyNotFreeze(ulong device, bool journalPlanned)
     {
-        if (!journalPlanned) return "a walk is not done frozen (its length is unbounded)";
+        if (!journalPlanned) return "only a journal-driven read is frozen (a walk's length is unbounded), and no tracker runs or the snapshot walks";
         if (PosixFs.TryLStat(PathBytes.From(_storeRoot), out var store) && store.Device == device)
             return "the store is on this filesystem";
         if (PosixFs.TryLStat("/"u8.ToArray(), out var root) && root.Device == device)

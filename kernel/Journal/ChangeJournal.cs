@@ -224,6 +224,15 @@ public sealed class ChangeJournal : IChangeSink, IDisposable
         return cutId;
     }
 
+    /// <summary>Does the newest tracker record say a tracker runs (started or beating, not stopped)?</summary>
+    public bool TrackerRunning()
+    {
+        lock (_gate)
+        {
+            using (JournalDirectory.Lock(Directory)) return LastTrackerRecord(JournalDirectory.Current(Directory)) is TrackerStarted or Heartbeat;
+        }
+    }
+
     private void RequireSameJournal()
     {
         if (JournalDirectory.ReadId(Directory) != Id)

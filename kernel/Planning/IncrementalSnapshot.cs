@@ -23,7 +23,7 @@ public static class IncrementalSnapshot
         // 1. Freeze (ext4, xfs): the cut and the flip below then fall inside the frozen interval, so the journal and the
         //    range tracker name exactly what changed before the instant that is read.
         using var consistent = ConsistentRead.Begin(repo.Layout.Root, repo.Catalog.Sources().Select(s => s.Path).ToList(),
-            policy.Consistency ?? ConsistencyPolicy.Default, journalPlanned: previous is not null && !policy.ForceWalk, report);
+            policy.Consistency ?? ConsistencyPolicy.Default, journalPlanned: previous is not null && !policy.ForceWalk && journal.TrackerRunning(), report);
         long cut = journal.Cut(TimeSpan.FromSeconds(5));
         options = options with { JournalCut = cut, JournalId = journal.Id };
         var sources = repo.Catalog.Sources().Select(s =>

@@ -33,7 +33,8 @@ public sealed record SnapshotOptions
     public IReadOnlyList<SourceView> Views { get; init; } = [];
     /// <summary>
     /// Called once every source is read, before the snapshot is committed: ends a frozen or point-in-time read as early
-    /// as possible and returns what guarantee the read had, which is appended to the method reason ("" for none).
+    /// as possible and returns what guarantee the read had, which is appended to the method reason ("" for none). Not
+    /// called when reading fails: the caller owns the view and ends it.
     /// </summary>
     public Func<string>? ReadFinished { get; init; }
 }

@@ -59,14 +59,10 @@ public sealed class SnapshotWriter
         var previous = _repo.Catalog.Snapshots().LastOrDefault();
         var trie = SourceTrie.Build(sources, _repo.Layout.Root);
 
-        Node root;
-        string guarantee;
-        try
-        {
-            root = BuildSynthetic("/"u8.ToArray(), "/"u8.ToArray(), trie, previous?.Root).GetAwaiter().GetResult()
-                ?? throw new StoreException("the root directory / cannot be read");
-        }
-        finally { guarantee = _options.ReadFinished?.Invoke() ?? ""; }
+        var root = BuildSynthetic("/"u8.ToArray(), "/"u8.ToArray(), trie, previous?.Root).GetAwaiter().GetResult()
+            ?? throw new StoreException("the root directory / cannot be read");
+        // Not on failure: the caller may read again from the same view (a walk after a changed hard link) and ends it.
+        string guarantee = _options.ReadFinished?.Invoke() ?? "";
         var diff = new TreeDiff(_repo.Trees).Compare(previous?.Root, root, "/"u8.ToArray()).ToList();
         var changed = ChangeList.PathsOf(diff);
         var changedPaths = ChangeList.Write(_chunker, changed);

@@ -55,6 +55,26 @@ public sealed class BtrfsSnapshotReadTests(ITestOutputHelper output)
         Assert.Equal(0, second.ChangedPaths);
     }
 
+    // A journal-driven snapshot that meets a changed hard-linked file walks instead: from the same copy.
+    [Fact, NeedsRoot, NeedsFanotify]
+    public void AJournalSnapshotThatFallsBackToAWalkReadsTheSameCopy()
+    {
+        using var box = new ConsistencySandbox("btrfs");
+        File.WriteAllText(Path.Combine(box.Source, "one"), "linked");
+        ConsistencySandbox.Run("ln", Path.Combine(box.Source, "one"), Path.Combine(box.Source, "two"));
+        box.Init();
+        box.StartTracker();
+        box.Snapshot();
+        File.WriteAllText(Path.Combine(box.Source, "one"), "changed");
+        var s = box.Snapshot();
+        output.WriteLine(s.ToString());
+        Assert.Equal("walk", s.Method);
+        Assert.Contains("hard-linked file changed", s.Reason);
+        Assert.EndsWith("; point-in-time: btrfs snapshot", s.Reason);
+        Assert.Equal("changed", box.ContentOf(s.Name, Path.Combine(box.Source, "two")));
+        Assert.Empty(Directory.GetFileSystemEntries(Copies(box)));
+    }
+
     // The source is the subvolume's root, so the copies are made inside it.
     [Fact, NeedsRoot, NeedsFanotify]
     public void CopiesMadeInsideTheSourceAreNeitherRecordedNorJournaled()
