@@ -116,13 +116,15 @@ public sealed class BtrfsSnapshotReadTests(ITestOutputHelper output)
         File.WriteAllText(Path.Combine(box.Source, "f"), "1");
         box.Init();
         box.StartTracker();
-        var first = box.Snapshot();
-        var second = box.Snapshot();
-        var third = box.Snapshot();
-        output.WriteLine($"{first}\n{second}\n{third}");
-        Assert.Equal("journal", third.Method);
-        Assert.EndsWith("; point-in-time: btrfs snapshot", third.Reason);
-        Assert.Equal(0, third.ChangedPaths);
+        box.Snapshot();
+        // Each later one records no change; the journal vouches for them (a loaded machine may delay the tracker's
+        // confirmation of one cut, which makes that snapshot walk: hence several).
+        var later = Enumerable.Range(0, 4).Select(_ => box.Snapshot()).ToList();
+        string all = string.Join("\n", later);
+        output.WriteLine(all);
+        Assert.All(later, s => Assert.True(s.ChangedPaths == 0 && s.Reason.EndsWith("; point-in-time: btrfs snapshot"), all));
+        Assert.True(later.Count(s => s.Method == "journal") >= 2, all);
+        var third = later[^1];
         var ls = box.Cli("ls", "-R", third.Name, box.Source);
         Assert.True(ls.ExitCode == 0, ls.ToString());
         Assert.Contains("f", ls.Stdout);
