@@ -29,17 +29,6 @@ public sealed class BtrfsCopies : IDisposable
     public static string CopyName(string storeRoot) =>
         "store-" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(storeRoot).TrimEnd('/'))), 0, 8).ToLowerInvariant();
 
-    /// <summary>Is <paramref name="directory"/> on btrfs?</summary>
-    public static bool IsBtrfs(string directory)
-    {
-        try
-        {
-            using var dir = PosixFs.OpenDirectoryAt(null, PathBytes.From(directory), PathBytes.From(directory));
-            return LinuxCalls.FilesystemMagic(dir) == LinuxCalls.BTRFS_SUPER_MAGIC;
-        }
-        catch (PosixException) { return false; }
-    }
-
     /// <summary>Copies the subvolumes holding <paramref name="sources"/> (source paths, each a directory or file on btrfs).</summary>
     public static BtrfsCopies Make(IEnumerable<string> sources, string storeRoot, Action<string> report)
     {
