@@ -12,13 +12,17 @@
 # Per tree size (SIZES, default "200000 1000000"): make the tree (bench/rollback-tree.py: 100 files a directory,
 # 0-4 KiB of random bytes each), a store with the tree as its source, the first snapshot, the tracker
 # (`timetravel track --no-ranges`), a snapshot, then the checkpoint (`timetravel checkpoint`), its manifest, and the
-# store mounted. Then per peer (PEERS, default "tt rsync restore"): the upgrade (bench/rollback-tree.py upgrade: the
-# same changes every time), sync, caches dropped (DROP=3, or 1 for the page cache only, or 0 for none), the timed
+# store mounted. Then per peer (PEERS, default "tt-nolinks tt rsync restore"): the upgrade (bench/rollback-tree.py
+# upgrade: the same changes every time), sync, caches dropped (DROP=3, or 1 for the page cache only, or 0 for none), the timed
 # rollback, and the tree's manifest compared with the checkpoint's; a peer that does not give the checkpoint back
 # exactly is reported as such, and the tree is then put back (by rsync, untimed) before the next peer.
 #   tt       timetravel rollback CHECKPOINT (its undo snapshot included: that is what a user runs)
+#   tt-nolinks  the same after an upgrade that makes no hard link (UPGRADE_LINKS=0): a new hard link makes the undo
+#            snapshot walk the whole source (the other names of a linked file are only found by a walk). It runs
+#            first: after tt, the linked files of tt's undo snapshot would make its undo snapshot walk too.
 #   rsync    rsync -aHAX --delete MOUNT/CHECKPOINT/TREE/ TREE/
-#   restore  timetravel restore CHECKPOINT TREE --no-backup (merges: it leaves the files created since)
+#   restore  timetravel restore CHECKPOINT TREE --no-backup (merges: it leaves the files created since); only on
+#            trees of at most RESTORE_MAX (200000) files: it rewrites every file, about 1 ms each here
 #
 # Environment: TT (default /tmp/tt-rollback-bin/timetravel, AOT-published when missing: delete it after a
 # rebase), SIZES, PEERS, DROP (3), SEED (1), IMG_GIB (image size, default 16), KEEP_WORK=1, TABLE_OUT (default
@@ -30,7 +34,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 WORK_DIR=${1:-/var/tmp/tt-rollback-bench}
 TT=${TT:-/tmp/tt-rollback-bin/timetravel}
 read -r -a SIZES <<<"${SIZES:-200000 1000000}"
-read -r -a PEERS <<<"${PEERS:-tt rsync restore}"
+read -r -a PEERS <<<"${PEERS:-tt-nolinks tt rsync restore}"
+RESTORE_MAX=${RESTORE_MAX:-200000}
 DROP=${DROP:-3}
 SEED=${SEED:-1}
 IMG_GIB=${IMG_GIB:-16}
@@ -38,14 +43,14 @@ TABLE_OUT=${TABLE_OUT:-/var/tmp/rollback-bench-table.txt}
 RES=$WORK_DIR/results
 DATA_DIR=$WORK_DIR/none # bench-lib guards a data set kept between runs; this benchmark keeps none
 TREE_PY=$HERE/rollback-tree.py
-declare -A NAME=([tt]="timetravel rollback" [rsync]="rsync -aHAX --delete from the mount" [restore]="timetravel restore (whole source)")
+declare -A NAME=([tt]="timetravel rollback" [tt-nolinks]="timetravel rollback, upgrade without links" [rsync]="rsync -aHAX --delete from the mount" [restore]="timetravel restore (whole source)")
 export TZ=UTC
 
 . "$HERE/bench-lib.sh"
 
 need_root
 for t in rsync python3 mkfs.ext4 mountpoint; do command -v "$t" >/dev/null || die "$t is not installed"; done
-for p in "${PEERS[@]}"; do [[ -n ${NAME[$p]:-} ]] || die "PEERS: unknown peer '$p' (tt, rsync, restore)"; done
+for p in "${PEERS[@]}"; do [[ -n ${NAME[$p]:-} ]] || die "PEERS: unknown peer '$p' (tt, tt-nolinks, rsync, restore)"; done
 [[ $DROP == 0 || $DROP == 1 || $DROP == 3 ]] || die "DROP=$DROP: 3, 1 or 0"
 
 publish_tt /tmp/art-rollback-bench
@@ -131,11 +136,12 @@ for n in "${SIZES[@]}"; do
     MOUNT_PID=$(sed -n 's/.*(pid \([0-9]*\).*/\1/p' <<<"$out")
     [[ -d $VIEW/$ck$tree ]] || die "the checkpoint is not in the mount: $VIEW/$ck$tree"
     for p in "${PEERS[@]}"; do
-        changes=$(python3 "$TREE_PY" upgrade "$tree" "$n" "$SEED")
+        if [[ $p == restore ]] && (( n > RESTORE_MAX )); then log "restore: skipped on $n files (RESTORE_MAX=$RESTORE_MAX)"; continue; fi
+        changes=$(UPGRADE_LINKS=$([[ $p == tt-nolinks ]] && echo 0 || echo 50) python3 "$TREE_PY" upgrade "$tree" "$n" "$SEED")
         log "upgrade: $changes"
         drop_caches
         case $p in
-        tt)      timed "$p-$n" "$TT" --store "$store" rollback "$ck" ;;
+        tt*)     timed "$p-$n" "$TT" --store "$store" rollback "$ck" ;;
         rsync)   timed "$p-$n" rsync -aHAX --delete "$VIEW/$ck$tree/" "$tree/" ;;
         restore) timed "$p-$n" "$TT" --store "$store" restore "$ck" "$tree" --no-backup ;;
         esac
@@ -144,7 +150,7 @@ for n in "${SIZES[@]}"; do
         printf '%-9s %-40s %9s  %s\n' "$n" "${NAME[$p]}" "$(cat "$RES/$p-$n.time")" "$result" >>"$RES/table"
         [[ $result == identical ]] || rsync -aHAX --delete "$VIEW/$ck$tree/" "$tree/"
     done
-    [[ " ${PEERS[*]} " == *" tt "* ]] && tail -3 "$RES/tt-$n.err" | sed 's/^/  tt: /' >&2
+    for v in tt tt-nolinks; do if [[ -e $RES/$v-$n.err ]]; then tail -3 "$RES/$v-$n.err" | sed "s/^/  $v: /" >&2; fi; done
     stop_tt
     rm -rf -- "$store" "$tree"
 done
@@ -154,13 +160,18 @@ done
     cat "$RES/table"
     t() { cat "$RES/$1.time" 2>/dev/null || echo 0; }
     if [[ ${#SIZES[@]} -ge 2 && " ${PEERS[*]} " == *" tt "* ]]; then
-        awk -v a="$(t "tt-${SIZES[0]}")" -v b="$(t "tt-${SIZES[-1]}")" \
-            'BEGIN {printf "timetravel rollback grows %.2fx from the smaller tree to the larger\n", b / a}'
+        for v in tt tt-nolinks; do
+            [[ -e $RES/$v-${SIZES[-1]}.time ]] || continue
+            awk -v a="$(t "$v-${SIZES[0]}")" -v b="$(t "$v-${SIZES[-1]}")" -v v="${NAME[$v]}" \
+                'BEGIN {printf "%s grows %.2fx from the smaller tree to the larger\n", v, b / a}'
+        done
     fi
     for n in "${SIZES[@]}"; do
-        for p in rsync restore; do
-            [[ -e $RES/$p-$n.time && -e $RES/tt-$n.time ]] || continue
-            awk -v a="$(t "tt-$n")" -v b="$(t "$p-$n")" -v n="$n" -v p="$p" 'BEGIN {printf "%s files: timetravel rollback is %.1fx faster than %s\n", n, b / a, p}'
+        for v in tt tt-nolinks; do
+            for p in rsync restore; do
+                [[ -e $RES/$p-$n.time && -e $RES/$v-$n.time ]] || continue
+                awk -v a="$(t "$v-$n")" -v b="$(t "$p-$n")" -v n="$n" -v p="$p" -v v="$v" 'BEGIN {printf "%s files: %s is %.1fx faster than %s\n", n, v, b / a, p}'
+            done
         done
     done
 } | tee "$TABLE_OUT"
