@@ -72,15 +72,7 @@ public sealed class IncrementalSnapshotSandbox : IDisposable
         }
     }
 
-    private static void Run(string file, params string[] args)
-    {
-        var psi = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        string err = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"{file} {string.Join(' ', args)}: exit {p.ExitCode}: {err}");
-    }
+    private static void Run(string file, params string[] args) => Shell.Run(file, args);
 
     public byte[] SourceBytes => PathBytes.From(Source);
 

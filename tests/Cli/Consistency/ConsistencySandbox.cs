@@ -52,17 +52,7 @@ public sealed class ConsistencySandbox : IDisposable
         }
     }
 
-    public static string Run(string file, params string[] args)
-    {
-        var psi = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var err = p.StandardError.ReadToEndAsync();
-        string output = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"{file} {string.Join(' ', args)}: exit {p.ExitCode}: {err.Result}");
-        return output;
-    }
+    public static string Run(string file, params string[] args) => Shell.Run(file, args);
 
     public ProcessStartInfo CliStart(params string[] args)
     {
