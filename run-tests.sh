@@ -53,5 +53,10 @@ dotnet test tests/TimeTravel.Tests.csproj -c Release --no-build -nologo \
 # One plain closing line, whatever the runner printed above it (VSTest's summary: "Passed: N" / "Failed: N" lines).
 passed=$(grep -E '^ +Passed: +[0-9]+$' "$log" | tail -n 1 | grep -oE '[0-9]+' || true)
 failed=$(grep -E '^ +Failed: +[0-9]+$' "$log" | tail -n 1 | grep -oE '[0-9]+' || true)
+# The failures again, last, so that a log cut to its tail still names them (each with its message, at most 60 lines).
+if [ "${failed:-0}" != 0 ]; then
+  echo "failed tests:"
+  awk '/^  (Passed|Skipped) /{show=0} /^  Failed /{show=1; n=0} show && n++ < 60' "$log"
+fi
 [ -n "$passed" ] && echo "tests: ${passed} passed, ${failed:-0} failed"
 exit $status
