@@ -31,7 +31,8 @@ public interface IObjectStore : IDisposable
     ObjectRequestCounts Requests { get; }
 }
 
-public readonly record struct ObjectEntry(string Key, long Size);
+/// <summary>A listed object: its key (relative to the store's prefix), size and last-modified time (gc's grace period).</summary>
+public readonly record struct ObjectEntry(string Key, long Size, DateTimeOffset Modified);
 
 public sealed class ObjectRequestCounts
 {
