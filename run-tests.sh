@@ -3,9 +3,10 @@
 # FUSE 3 and its headers (mount tests and the binding's layout test), attr/acl tools, btrfs and xfs tools (the
 # consistent-snapshot tests' loop filesystems), a C compiler, squashfs tools
 # (a foreign FUSE mount in the refusal tests), jq (the JSON output is checked with it), the .NET 10 SDK; clang, libbpf-dev and
-# bpftool come with kernel/Bpf/build.sh, which compiles the range tracker's BPF program.
-# Arguments go to `dotnet test`: ./run-tests.sh --filter 'Needs!=root&Needs!=fuse&Needs!=fanotify&Needs!=bpf' runs only the
-# pure tests (no root, FUSE mount, fanotify tracker or BPF program; see tests/Support/Needs.cs).
+# bpftool come with kernel/Bpf/build.sh, which compiles the range tracker's BPF program; Ceph's mon, OSD and S3
+# gateway and curl (the object-store tests run a single-node Ceph on 127.0.0.1 with scripts/ceph-rgw.sh).
+# Arguments go to `dotnet test`: ./run-tests.sh --filter 'Needs!=root&Needs!=fuse&Needs!=fanotify&Needs!=bpf&Needs!=ceph'
+# runs only the pure tests (no root, FUSE mount, fanotify tracker, BPF program or Ceph; see tests/Support/Needs.cs).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -25,11 +26,19 @@ command -v mksquashfs >/dev/null || need+=(squashfs-tools)
 command -v squashfuse >/dev/null || need+=(squashfuse)
 command -v jq >/dev/null || need+=(jq)
 command -v systemd-analyze >/dev/null || need+=(systemd)
-if [ ${#need[@]} -gt 0 ]; then
-  echo "installing: ${need[*]}"
+command -v curl >/dev/null || need+=(curl)
+# Ceph without its recommends (no mgr dashboard, no Python web stack): about 40 s to install; nothing starts by itself.
+need_bare=()
+command -v ceph-mon >/dev/null || need_bare+=(ceph-mon)
+command -v ceph-osd >/dev/null || need_bare+=(ceph-osd)
+command -v radosgw >/dev/null || need_bare+=(radosgw)
+command -v ceph >/dev/null || need_bare+=(ceph-common)
+if [ ${#need[@]} -gt 0 ] || [ ${#need_bare[@]} -gt 0 ]; then
+  echo "installing: ${need[*]} ${need_bare[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq "${need[@]}" >/dev/null
+  [ ${#need[@]} -eq 0 ] || apt-get install -y -qq "${need[@]}" >/dev/null
+  [ ${#need_bare[@]} -eq 0 ] || apt-get install -y -qq --no-install-recommends "${need_bare[@]}" >/dev/null
 fi
 scripts/ensure-dotnet.sh
 [ -e /dev/fuse ] || { echo "run-tests.sh: /dev/fuse is missing; the mount tests need FUSE" >&2; exit 1; }

@@ -26,6 +26,11 @@ public sealed class NeedsFanotifyAttribute : Attribute, ITraitAttribute;
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Method, AllowMultiple = true)]
 public sealed class NeedsBpfAttribute : Attribute, ITraitAttribute;
 
+/// <summary>Runs a single-node Ceph with its S3 gateway on 127.0.0.1 (ceph-mon, ceph-osd, radosgw; see CephGateway).</summary>
+[TraitDiscoverer(NeedsDiscoverer.TypeName, NeedsDiscoverer.AssemblyName)]
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Method, AllowMultiple = true)]
+public sealed class NeedsCephAttribute : Attribute, ITraitAttribute;
+
 /// <summary>The discoverer behind the Needs* attributes: the trait's value is the attribute's name.</summary>
 public sealed class NeedsDiscoverer : ITraitDiscoverer
 {
