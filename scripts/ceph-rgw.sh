@@ -223,10 +223,12 @@ start() {
     ceph-authtool "$DIR/keyring" --gen-key -n client.rgw.a --cap mon 'allow rw' --cap osd 'allow rwx' --cap mgr 'allow rw' > /dev/null
     ceph-mon -c "$CONF" --mkfs -i a --monmap "$DIR/monmap" --keyring "$DIR/keyring" "${as_root[@]}" >> "$DIR/log/mon.out" 2>&1
     launch mon ceph-mon -c "$CONF" -f "${as_root[@]}" -i a
-    # `osd new` waits (--connect-timeout) until the mon answers: it is the mon's readiness check too.
-    local osd_id
-    osd_id=$(timeout 40 ceph -c "$CONF" --connect-timeout 30 osd new "$osd_uuid" 2>> "$DIR/log/mon.out") \
-        || fail mon "the mon did not answer within 30 s"
+    # `osd new` (idempotent for one uuid) is the mon's readiness check too: each try waits up to 3 s for an answer.
+    local osd_id deadline=$(( $(now) + 40 * 1000000 ))
+    until osd_id=$(timeout 10 ceph -c "$CONF" --connect-timeout 3 osd new "$osd_uuid" 2>> "$DIR/log/mon.out"); do
+        ours "$(pid_of mon)" || fail mon "mon exited while starting"
+        [ "$(now)" -lt "$deadline" ] || fail mon "the mon did not answer within 40 s"
+    done
     [ "$osd_id" = 0 ] || fail mon "ceph osd new gave id '$osd_id', not 0"
     say "mon up in $(since "$t")"
 

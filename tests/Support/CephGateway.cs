@@ -136,7 +136,7 @@ public sealed class CephGateway : IDisposable
         throw new InvalidOperationException($"no free port pair (S3 PORT, mon PORT+100) in {FirstPort}..{FirstPort + PortsToTry - 1}");
     }
 
-    private static bool IsFree(int port)
+    internal static bool IsFree(int port)
     {
         try
         {
@@ -176,7 +176,7 @@ public sealed class CephGateway : IDisposable
         File.ReadAllLines(file).Where(l => l.Contains('='))
             .ToDictionary(l => l[..l.IndexOf('=')], l => l[(l.IndexOf('=') + 1)..]);
 
-    private static string FindScript()
+    internal static string FindScript()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -78,7 +78,7 @@ public sealed class CephGatewayTests(CephGateway ceph)
             dir = other.Directory;
             pids = other.Pids();
             Assert.Equal(["mon", "osd", "rgw"], pids.Keys.Order());
-            Assert.All(pids.Values, pid => Assert.Contains(dir, CommandLine(pid)));
+            Assert.All(pids.Values, pid => Assert.Contains(dir, LiveProcesses.CommandLine(pid)));
             Assert.NotEqual(ceph.Port, other.Port);
         }
         finally
@@ -86,11 +86,8 @@ public sealed class CephGatewayTests(CephGateway ceph)
             other.Dispose();
         }
 
-        Assert.All(pids.Values, pid => Assert.DoesNotContain(dir, CommandLine(pid)));
-        var left = System.IO.Directory.EnumerateDirectories("/proc")
-            .Select(Path.GetFileName).Where(n => n!.All(char.IsAsciiDigit))
-            .Select(n => int.Parse(n!)).Where(pid => CommandLine(pid).Contains(dir)).ToList();
-        Assert.Empty(left);
+        Assert.All(pids.Values, pid => Assert.DoesNotContain(dir, LiveProcesses.CommandLine(pid)));
+        Assert.Empty(LiveProcesses.Naming(Path.Combine(dir, "ceph.conf")));
         Assert.False(System.IO.Directory.Exists(dir));
     }
 
@@ -109,13 +106,5 @@ public sealed class CephGatewayTests(CephGateway ceph)
         var data = new byte[length];
         new Random(seed).NextBytes(data);
         return data;
-    }
-
-    /// <summary>The command line of a live process, "" once it is gone (a zombie's is empty too).</summary>
-    private static string CommandLine(int pid)
-    {
-        try { return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' '); }
-        catch (IOException) { return ""; }
-        catch (UnauthorizedAccessException) { return ""; }
     }
 }
