@@ -34,7 +34,13 @@ since() { local d=$(( $(now) - $1 )); printf '%d.%02d s' $((d / 1000000)) $((d %
 
 [ $# -ge 2 ] || usage
 cmd=$1
-mkdir -p "$2"
+if [ ! -d "$2" ]; then
+    case $cmd in
+        start) mkdir -p "$2" ;;
+        stop|stop-gateway) say "$2 does not exist: nothing to stop"; exit 0 ;;
+        *) say "$2 does not exist: run start first"; exit 1 ;;
+    esac
+fi
 DIR=$(cd "$2" && pwd)
 CONF=$DIR/ceph.conf
 PIDS=$DIR/pids
