@@ -22,6 +22,7 @@ public static class Program
             StatsCommand.Create(), VerifyCommand.Create(), IndexCommand.Create(), CatalogCommand.Create(), ForgetCommand.Create(), GcCommand.Create(), MountCommand.Create(), MountCommand.CreateUmount(),
             TrackCommand.Create(), ImportLogCommand.Create(), HistoryCommand.Create(), DiffCommand.Create(), RestoreCommand.Create(),
             PolicyCommand.Create(), PinCommand.Create(), PinCommand.CreateUnpin(), CheckpointCommand.Create(), AptHookCommand.Create(), RollbackCommand.Create(),
+            ReplicateCommand.Create(),
         })
             root.Subcommands.Add(c);
         return root;

@@ -66,7 +66,11 @@ public abstract class Past : IDisposable
     /// </summary>
     public static Past Open(string storeRoot)
     {
-        try { return new StorePast(Repository.OpenReader(storeRoot)); }
+        try
+        {
+            if (Environment.UserName == "root") TimeTravel.Store.Bucket.BucketCatchUp.Run(storeRoot, null);
+            return new StorePast(Repository.OpenReader(storeRoot));
+        }
         catch (Exception e) when (e is StoreException or StoreFormatException or IOException or UnauthorizedAccessException)
         {
             if (!Exists(storeRoot)) throw new StoreException($"{storeRoot}: no such store (give the store with --store or $TIMETRAVEL_STORE)");

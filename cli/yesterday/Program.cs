@@ -59,7 +59,7 @@ public static class Program
 
                 string storeRoot = r.GetValue(store) ?? (Environment.GetEnvironmentVariable("TIMETRAVEL_STORE") is { Length: > 0 } e ? e : StoreLayout.DefaultRoot);
                 if (CommandLineBytes.HasRawBytes(storeRoot)) throw new ChoiceException($"--store {PathBytes.Quoted(CommandLineBytes.Bytes(storeRoot))}: the store must be a UTF-8 path");
-                using var past = Past.Open(storeRoot);
+                using var past = Past.Open(TimeTravel.Store.Bucket.BucketLink.LocalRootFor(storeRoot));
                 return new Yesterday(past, Console.Out, Console.Error, r.GetValue(noBackup)).Run(r.GetValue(files)!, choice, now, mode, command);
             }
             catch (Exception e) when (e is ChoiceException or StoreException or StoreFormatException or IOException or UnauthorizedAccessException or InvalidDataException)

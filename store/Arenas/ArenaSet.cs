@@ -13,6 +13,12 @@ public sealed class ArenaSet : IDisposable
 
     public ArenaSet(string dir) { _dir = dir; }
 
+    /// <summary>Where arenas with no local file are read from (a bucket store's sealed arenas); null: nowhere.</summary>
+    public IArenaSource? Remote { get; set; }
+
+    // Arenas found to have no local file, whose header was checked through Remote.
+    private readonly ConcurrentDictionary<uint, bool> _remoteChecked = new();
+
     public string Directory => _dir;
     public string PathOf(uint number) => Path.Combine(_dir, ArenaFormat.FileName(number));
 
@@ -49,6 +55,32 @@ public sealed class ArenaSet : IDisposable
     public void Forget(uint arena)
     {
         if (!File.Exists(PathOf(arena)) && _readers.TryRemove(arena, out var h)) h.Dispose();
+        if (_remoteChecked.TryRemove(arena, out _)) Remote?.Forget(arena);
+    }
+
+    /// <summary>Where the arena is read from: its local file, or its place in the bucket when it has none.</summary>
+    public string WhereIs(uint arena) =>
+        Remote is not null && (_remoteChecked.ContainsKey(arena) || !File.Exists(PathOf(arena))) ? Remote.Where(arena) : PathOf(arena);
+
+    // An arena with no local file, read through Remote; its header is checked once, as for a local file.
+    private bool IsRemote(uint arena)
+    {
+        if (Remote is null) return false;
+        if (_remoteChecked.ContainsKey(arena)) return true;
+        if (_readers.ContainsKey(arena) || File.Exists(PathOf(arena))) return false;
+        var h = new byte[ArenaFormat.HeaderSize];
+        string where = Remote.Where(arena);
+        int n = Remote.ReadAt(arena, 0, h);
+        if (n == 0) throw new BlockReadException(where, 0, "arena is missing (no local file, and not in the bucket)");
+        if (n < h.Length) throw new BlockReadException(where, 0, $"shorter than an arena header ({n} of {ArenaFormat.HeaderSize} bytes)");
+        try
+        {
+            var header = ArenaHeader.Unpack(h, where);
+            if (header.Number != arena) throw new StoreFormatException(where, $"the header says arena {header.Number}, the key {arena}");
+        }
+        catch (StoreFormatException e) { throw new BlockReadException(where, 0, e.Problem); }
+        _remoteChecked[arena] = true;
+        return true;
     }
 
     // A handle is cached only once its header has been checked: a foreign, newer or renamed file is never read as records.
@@ -75,6 +107,7 @@ public sealed class ArenaSet : IDisposable
     {
         foreach (var group in locations.GroupBy(l => l.Arena))
         {
+            if (IsRemote(group.Key)) continue; // the range cache reads ahead itself
             long start = -1, end = -1;
             foreach (var l in group.OrderBy(l => l.Offset))
             {
@@ -98,13 +131,40 @@ public sealed class ArenaSet : IDisposable
     public void Read(BlockLocation loc, Score expected, bool verifyScore, Span<byte> content)
     {
         SweepDeleted();
-        try { Read(Handle(loc.Arena), loc, expected, verifyScore, content); }
-        catch (ObjectDisposedException) { Read(Handle(loc.Arena), loc, expected, verifyScore, content); } // closed by a sweep just now
+        if (IsRemote(loc.Arena))
+        {
+            var remote = Remote!;
+            Read(new ArenaBytes(null, remote, loc.Arena), loc, expected, verifyScore, content);
+            return;
+        }
+        try { Read(new ArenaBytes(Handle(loc.Arena), null, loc.Arena), loc, expected, verifyScore, content); }
+        catch (ObjectDisposedException) { Read(new ArenaBytes(Handle(loc.Arena), null, loc.Arena), loc, expected, verifyScore, content); } // closed by a sweep just now
     }
 
-    private void Read(SafeFileHandle handle, BlockLocation loc, Score expected, bool verifyScore, Span<byte> content)
+    /// <summary>A block's whole record (header and stored payload), checked; for copying it as it is.</summary>
+    public byte[] ReadRecord(BlockLocation loc, Score expected)
     {
-        string Where() => PathOf(loc.Arena);
+        var content = new byte[loc.RawLength];
+        Read(loc, expected, verifyScore: true, content); // checks the record first
+        var record = new byte[loc.RecordLength];
+        int n = IsRemote(loc.Arena) ? new ArenaBytes(null, Remote, loc.Arena).Read(record, loc.Offset)
+            : new ArenaBytes(Handle(loc.Arena), null, loc.Arena).Read(record, loc.Offset);
+        if (n != record.Length) throw new BlockReadException(WhereIs(loc.Arena), loc.Offset, "record runs past the end of the arena");
+        return record;
+    }
+
+    // The bytes of one arena: its local file, or its object in the bucket.
+    private readonly ref struct ArenaBytes(SafeFileHandle? local, IArenaSource? remote, uint arena)
+    {
+        private readonly SafeFileHandle? _local = local;
+        private readonly IArenaSource? _remote = remote;
+        private readonly uint _arena = arena;
+        public int Read(Span<byte> into, long offset) => _local is not null ? RandomAccess.Read(_local, into, offset) : _remote!.ReadAt(_arena, offset, into);
+    }
+
+    private void Read(ArenaBytes handle, BlockLocation loc, Score expected, bool verifyScore, Span<byte> content)
+    {
+        string Where() => WhereIs(loc.Arena);
         content = content[..(int)loc.RawLength];
         // A block stored raw (stored length = raw length; compression never yields that) is read straight into the
         // caller's buffer, header first, then payload: no copy through a record buffer. Others are read whole.
@@ -114,8 +174,8 @@ public sealed class ArenaSet : IDisposable
         {
             Span<byte> head = stackalloc byte[ArenaFormat.RecordHeaderSize];
             var record = raw ? head : rented.AsSpan(0, loc.RecordLength);
-            if (RandomAccess.Read(handle, record, loc.Offset) != record.Length
-                || raw && RandomAccess.Read(handle, content, loc.Offset + ArenaFormat.RecordHeaderSize) != content.Length)
+            if (handle.Read(record, loc.Offset) != record.Length
+                || raw && handle.Read(content, loc.Offset + ArenaFormat.RecordHeaderSize) != content.Length)
                 throw new BlockReadException(Where(), loc.Offset, "record runs past the end of the arena");
             var header = BlockRecord.UnpackHeader(record);
             if (header is null || header.Value.Score != expected || header.Value.StoredLength != loc.StoredLength

@@ -12,6 +12,7 @@ public sealed class ArenaWriter : IDisposable
     private long _position;
     private long _flushedEnd; // bytes of the current arena handed to the kernel; readers see up to here
     private readonly List<FileStream> _sealedUnsynced = [];
+    private bool _sealed; // the current arena takes no more records: the next append starts the next arena
 
     /// <summary>Opens arena `number` for appending at `validEnd` (cutting off a torn tail), or creates it when absent.</summary>
     public ArenaWriter(ArenaSet set, long maxSize, uint number, long validEnd)
@@ -22,6 +23,8 @@ public sealed class ArenaWriter : IDisposable
     }
 
     public uint CurrentArena => _number;
+    /// <summary>The arena the next append goes to (past the current one once it is sealed).</summary>
+    public uint NextAppendArena => _sealed ? _number + 1 : _number;
     public long CurrentEnd => _position;
 
     private void Open(uint number, long validEnd)
@@ -57,8 +60,9 @@ public sealed class ArenaWriter : IDisposable
     /// <summary>Appends a packed record; the caller serialises calls. The block is durable only after Sync.</summary>
     public BlockLocation Append(ReadOnlySpan<byte> record, uint rawLength)
     {
-        if (_position + record.Length > _maxSize && _position > ArenaFormat.HeaderSize)
+        if (_sealed || _position + record.Length > _maxSize && _position > ArenaFormat.HeaderSize)
         {
+            _sealed = false;
             _stream!.Flush();
             _sealedUnsynced.Add(_stream);
             Open(_number + 1, 0);
@@ -68,6 +72,18 @@ public sealed class ArenaWriter : IDisposable
         catch (IOException e) { throw Full(_set.PathOf(_number), e); }
         _position += record.Length;
         return new BlockLocation(_number, (uint)offset, (uint)(record.Length - ArenaFormat.RecordHeaderSize), rawLength);
+    }
+
+    /// <summary>
+    /// Makes the current arena durable and final (a bucket store uploads it next): the next append starts a new one.
+    /// An arena holding no record yet stays open. Returns the number of the arena appends go to from now on.
+    /// </summary>
+    public uint Seal()
+    {
+        if (_position <= ArenaFormat.HeaderSize) return _number;
+        Sync();
+        _sealed = true;
+        return _number + 1;
     }
 
     /// <summary>

@@ -85,6 +85,12 @@ public sealed class BlockIndex : IDisposable
         }
     }
 
+    /// <summary>
+    /// Arenas of a bucket store that garbage collection condemned or deleted (store/Bucket): a block there is not
+    /// "stored already" for a writer, and a reader takes another copy of it when the index has one.
+    /// </summary>
+    public IReadOnlySet<uint> Excluded { get; set; } = new HashSet<uint>();
+
     public bool TryGet(in Score score, out BlockLocation location)
     {
         if (_pending.TryGetValue(score, out location)) return true;
@@ -94,10 +100,15 @@ public sealed class BlockIndex : IDisposable
 
     private bool TryGetCommitted(in Score score, out BlockLocation location)
     {
-        foreach (var seg in _segments)
-            if (seg.TryGet(score, out var e)) { location = e.Location; return true; }
+        bool found = false;
         location = default;
-        return false;
+        foreach (var seg in _segments)
+            if (seg.TryGet(score, out var e))
+            {
+                if (!Excluded.Contains(e.Location.Arena)) { location = e.Location; return true; }
+                if (!found) { location = e.Location; found = true; } // condemned but there: read it if there is no other copy
+            }
+        return found;
     }
 
     /// <summary>Is the block stored already? The Bloom filters answer most "no"s without a disk read.</summary>
@@ -105,7 +116,7 @@ public sealed class BlockIndex : IDisposable
     {
         if (_pending.ContainsKey(score)) return true;
         foreach (var seg in _segments)
-            if (seg.MayContain(score) && seg.TryGet(score, out _)) return true;
+            if (seg.MayContain(score) && seg.TryGet(score, out var e) && !Excluded.Contains(e.Location.Arena)) return true;
         return false;
     }
 

@@ -63,27 +63,42 @@ public sealed class BlockStore : IBlockSource, IDisposable
     /// Opens for writing (the caller holds the writer lock). Records appended after the index watermark by a
     /// process that died are indexed again; a torn record at the very end is cut off.
     /// </summary>
-    public static BlockStore OpenWriter(StoreLayout layout, long arenaSize, RecordCodecs codecs)
+    /// <summary>
+    /// `arenaFloor` and `freshArena` are for a bucket store: it appends from arenaFloor on (below are sealed arenas
+    /// in the bucket, or other hosts'), and each writer starts a new arena, never appending to one a crashed writer
+    /// may have uploaded already.
+    /// </summary>
+    public static BlockStore OpenWriter(StoreLayout layout, long arenaSize, RecordCodecs codecs, uint arenaFloor = 0, bool freshArena = false)
     {
         var store = OpenReader(layout);
         store._codecs = codecs;
         try
         {
             store._index.RemoveOrphanSegments();
-            var (arena, end) = store.RecoverTail();
+            var (arena, end) = store.RecoverTail(arenaFloor);
+            if (freshArena && end > ArenaFormat.HeaderSize)
+            {
+                // Cut a torn tail off the last arena now (its next writer would have), then start the next one.
+                using (var f = StoreFiles.Open(store._arenas.PathOf(arena), FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
+                    if (f.Length > end) { f.SetLength(end); f.Flush(true); }
+                (arena, end) = (arena + 1, 0);
+            }
             store._writer = new ArenaWriter(store._arenas, arenaSize, arena, end);
             return store;
         }
         catch { store.Dispose(); throw; }
     }
 
-    private (uint Arena, long End) RecoverTail()
+    // `floor`: the first arena this writer may append to. A bucket store's arenas below it are sealed and in the
+    // bucket (their local files may be gone: evicted to the bucket), and other hosts' arenas are not this writer's.
+    private (uint Arena, long End) RecoverTail(uint floor)
     {
         var m = _index.Manifest;
         // Only appended arenas: the writer never appends to a compacted one, and a compacted arena that no index
         // names yet belongs to a garbage collection still copying (or interrupted), never to be indexed from here.
-        var numbers = _arenas.ListAppended();
-        uint last = numbers.Count == 0 ? 0 : numbers[^1];
+        var numbers = _arenas.ListAppended().Where(n => n >= floor).ToList();
+        uint last = numbers.Count == 0 ? floor : numbers[^1];
+        if (floor > 0 && m.WatermarkArena < floor) m = m with { WatermarkArena = floor, WatermarkOffset = 0 };
         // The index says arena W holds data up to offset O: a missing or shorter W is damage, never a place to append.
         if (m.WatermarkOffset > ArenaFormat.HeaderSize)
         {
@@ -110,6 +125,64 @@ public sealed class BlockStore : IBlockSource, IDisposable
 
     public bool Contains(in Score score) => _index.Contains(score) || _inflight.ContainsKey(score);
 
+    // Blocks found stored already, in arenas this writer did not write, when Reused is being kept (a bucket store:
+    // a garbage collection on another host may condemn such an arena while this writer runs; see BucketStore.Push).
+    private System.Collections.Concurrent.ConcurrentDictionary<Score, uint>? _reused;
+    private uint _firstOwnArena = uint.MaxValue;
+
+    /// <summary>Starts noting which stored blocks this writer reuses (from here on, arenas from the current one are its own).</summary>
+    public void KeepReused()
+    {
+        _reused = new();
+        _firstOwnArena = AppendingArena;
+    }
+
+    /// <summary>The reused blocks and their arenas, when kept.</summary>
+    public IReadOnlyDictionary<Score, uint> Reused => _reused ?? (IReadOnlyDictionary<Score, uint>)new Dictionary<Score, uint>();
+
+    private void NoteReuse(in Score score)
+    {
+        if (_reused is null) return;
+        if (_index.TryGet(score, out var loc) && (loc.Arena < _firstOwnArena || BucketKeysSlot(loc.Arena) != BucketKeysSlot(_firstOwnArena)))
+            _reused.TryAdd(score, loc.Arena);
+    }
+
+    private static uint BucketKeysSlot(uint arena) => Bucket.BucketKeys.SlotOf(arena);
+
+    /// <summary>
+    /// Copies a block's record, as it is, from where the index has it into this writer's arena: a block another
+    /// host's garbage collection condemned while this writer reused it gets a copy that stays.
+    /// </summary>
+    public void CopyRecord(in Score score, in BlockLocation from)
+    {
+        if (_writer is null) throw new InvalidOperationException("the store was opened read-only");
+        var record = _arenas.ReadRecord(from, score);
+        lock (_appendLock) _index.Add(score, _writer.Append(record, from.RawLength));
+    }
+
+    /// <summary>
+    /// An arena filled up and the writer went on to the next (its records are handed to the kernel, not yet fsynced):
+    /// a bucket store starts uploading it while the snapshot goes on. Called outside the append lock.
+    /// </summary>
+    public event Action<uint>? ArenaSealed;
+
+    /// <summary>The arena the writer appends to (the open one; every arena below it of this writer is complete).</summary>
+    public uint AppendingArena
+    {
+        get { lock (_appendLock) return _writer?.NextAppendArena ?? uint.MaxValue; }
+    }
+
+    /// <summary>Commits, then makes the open arena final: the next block starts a new arena (a bucket store uploads the sealed one).</summary>
+    public void Seal()
+    {
+        if (_writer is null) return;
+        lock (_appendLock)
+        {
+            CommitLocked();
+            _writer.Seal();
+        }
+    }
+
     /// <summary>Stores content under its score unless a block with that score exists; returns the score.</summary>
     public Score Put(ReadOnlySpan<byte> content, BlockType type)
     {
@@ -121,7 +194,7 @@ public sealed class BlockStore : IBlockSource, IDisposable
     public void Put(ReadOnlySpan<byte> content, in Score score, BlockType type)
     {
         if (_writer is null) throw new InvalidOperationException("the store was opened read-only");
-        if (_index.Contains(score)) return;
+        if (_index.Contains(score)) { NoteReuse(score); return; }
         var done = new ManualResetEventSlim(false);
         if (!_inflight.TryAdd(score, done)) return; // another thread is storing the same content right now
         byte[]? buffer = null;
@@ -130,14 +203,18 @@ public sealed class BlockStore : IBlockSource, IDisposable
             if (_index.Contains(score)) return;
             buffer = ArrayPool<byte>.Shared.Rent(BlockRecord.Capacity(content.Length));
             int length = BlockRecord.Pack(content, score, type, buffer, _codecs);
+            uint sealedArena = uint.MaxValue;
             lock (_appendLock)
             {
+                uint before = _writer.CurrentArena;
                 // Indexed under the append lock, so a commit (which holds it) sees every record appended before it.
                 _index.Add(score, _writer.Append(buffer.AsSpan(0, length), (uint)content.Length));
+                if (_writer.CurrentArena != before) sealedArena = before;
                 // Memory stays bounded however large the snapshot: past the bound, commit now (blocks durable first,
                 // then the segment and the manifest). No snapshot names these blocks until its catalog record exists.
                 if (_index.PendingFull) CommitLocked();
             }
+            if (sealedArena != uint.MaxValue) ArenaSealed?.Invoke(sealedArena);
             Interlocked.Increment(ref _newBlocks);
             Interlocked.Add(ref _newRawBytes, content.Length);
             Interlocked.Add(ref _newStoredBytes, length);

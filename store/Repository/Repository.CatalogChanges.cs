@@ -29,6 +29,8 @@ public sealed partial class Repository
     /// <summary>Forgets these snapshots, all or none. Their blocks stay until `timetravel gc`.</summary>
     public void Forget(IReadOnlyCollection<SnapshotRecord> snapshots)
     {
+        // A store in a bucket: the records come out of the bucket first, so no other host takes in a snapshot that is going.
+        if (Bucket is not null) foreach (var s in snapshots) Bucket.Unpublish(s);
         var ids = snapshots.Select(s => s.Id).ToList();
         if (!KeepsCatalogRecords) { Catalog.ForgetSnapshots(ids); return; }
         var forgotten = snapshots.Select(s => new ForgottenSnapshot(s.Id, Catalog.SnapshotRecordScore(s.Id) ?? Score.Zero)).ToList();

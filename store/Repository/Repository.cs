@@ -27,7 +27,7 @@ public sealed partial class Repository : IDisposable
     /// creates the catalog: for a new store, or for one whose catalog is gone while its arenas hold no blocks. With
     /// `newCatalog` it also starts an empty catalog over the blocks of a store whose catalog was lost.
     /// </summary>
-    public static Repository Init(string root, long arenaSize = Arenas.ArenaFormat.DefaultMaxArenaSize, bool newCatalog = false)
+    public static Repository Init(string root, long arenaSize = Arenas.ArenaFormat.DefaultMaxArenaSize, bool newCatalog = false, StoreConfig? config = null)
     {
         var layout = new StoreLayout(root);
         if (!File.Exists(layout.Config))
@@ -39,7 +39,7 @@ public sealed partial class Repository : IDisposable
             StoreFiles.CreateDirectory(layout.Arenas);
             StoreFiles.CreateDirectory(layout.Index);
             StoreFiles.CreateDirectory(layout.Journal);
-            StoreConfig.New(arenaSize).Save(layout.Config + ".tmp");
+            (config ?? StoreConfig.New(arenaSize)).Save(layout.Config + ".tmp"); // a bucket store's second host takes the bucket's
             File.Move(layout.Config + ".tmp", layout.Config); // the config appears last: a half-made store is not a store
             Posix.PosixFs.FsyncDirectory(layout.Root);
         }
@@ -70,8 +70,14 @@ public sealed partial class Repository : IDisposable
         StorePermissions.WarnAboutRoot(layout);
         RequireCatalog(layout);
         var catalog = StoreCatalog.Open(layout.Catalog, readOnly: true);
-        try { return new Repository(layout, config, catalog, BlockStore.OpenReader(layout), null); }
-        catch { catalog.Dispose(); throw; }
+        Repository? repo = null;
+        try
+        {
+            repo = new Repository(layout, config, catalog, BlockStore.OpenReader(layout), null);
+            if (Bucket.BucketLink.TryLoad(layout) is { } link) repo.AttachBucket(link);
+            return repo;
+        }
+        catch { if (repo is not null) repo.Dispose(); else catalog.Dispose(); throw; }
     }
 
     public static Repository OpenWriter(string root, string purpose) => OpenWriter(root, purpose, createCatalog: false);
@@ -98,9 +104,17 @@ public sealed partial class Repository : IDisposable
             if (purpose != "init" && catalog.Setting(StoreCatalog.FirstWriter) is null)
                 catalog.SetSetting(StoreCatalog.FirstWriter, $"{DateTimeOffset.Now:O} {purpose}");
             RecoverInterruptedCollection(layout);
-            var repo = new Repository(layout, config, catalog, BlockStore.OpenWriter(layout, config.ArenaSize, config.Codecs), writerLock);
-            try { repo.WriteMissingRecords(); }
-            catch { repo.Blocks.Dispose(); throw; } // the catalog and the lock are closed below
+            var link = Bucket.BucketLink.TryLoad(layout);
+            var blocks = link is null
+                ? BlockStore.OpenWriter(layout, config.ArenaSize, config.Codecs)
+                : BlockStore.OpenWriter(layout, config.ArenaSize, config.Codecs, Bucket.BucketStore.ArenaFloor(link, Bucket.BucketState.Load(layout)), freshArena: true);
+            var repo = new Repository(layout, config, catalog, blocks, writerLock);
+            try
+            {
+                repo.WriteMissingRecords();
+                if (link is not null) repo.AttachBucket(link);
+            }
+            catch { repo.Bucket?.Dispose(); repo.Blocks.Dispose(); throw; } // the catalog and the lock are closed below
             return repo;
         }
         catch { catalog?.Dispose(); writerLock.Dispose(); throw; }
@@ -163,6 +177,7 @@ public sealed partial class Repository : IDisposable
 
     public void Dispose()
     {
+        Bucket?.Dispose();
         Blocks.Dispose();
         Catalog.Dispose();
         _lock?.Dispose();

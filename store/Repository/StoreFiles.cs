@@ -25,6 +25,19 @@ public static class StoreFiles
         f.Write(System.Text.Encoding.UTF8.GetBytes(text));
     }
 
+    /// <summary>Replaces the file with the text, durably: a reader or a crash finds the old file or the new, never half.</summary>
+    public static void WriteAtomically(string path, string text)
+    {
+        string tmp = path + ".tmp";
+        using (var f = Open(tmp, System.IO.FileMode.Create, FileAccess.Write))
+        {
+            f.Write(System.Text.Encoding.UTF8.GetBytes(text));
+            f.Flush(true);
+        }
+        File.Move(tmp, path, overwrite: true);
+        Posix.PosixFs.FsyncDirectory(Path.GetDirectoryName(path)!);
+    }
+
     /// <summary>Takes group and other permissions from a file some other code created (LiteDB's catalog and log).</summary>
     public static void MakePrivate(string path)
     {

@@ -26,7 +26,7 @@ public static class AptHookCommand
         {
             string? file = r.GetValue(logFile) is { Length: > 0 } f ? f : null;
             double seconds = r.GetValue(wait);
-            return AptHook.Run(new AptHookOptions(r.GetValue(CommonOptions.Store)!, r.GetValue(phase) ?? "",
+            return AptHook.Run(new AptHookOptions(CommonOptions.StoreRoot(r), r.GetValue(phase) ?? "",
                 file, TimeSpan.FromSeconds(double.IsFinite(seconds) && seconds >= 0 ? Math.Min(seconds, 3600) : 60), DpkgLog.DefaultPath));
         });
         return cmd;

@@ -18,7 +18,7 @@ public static class CatalogCommand
         var rebuild = new Command("rebuild", "Rebuild catalog.db (snapshots, pins, sources, settings) from the records in the arenas") { force, json };
         rebuild.SetAction(r => CommonOptions.Run(() =>
         {
-            var layout = new StoreLayout(r.GetValue(CommonOptions.Store)!);
+            var layout = new StoreLayout(CommonOptions.StoreRoot(r));
             bool asJson = r.GetValue(json);
             using var locks = RebuildLocks.Take(layout, "timetravel catalog rebuild", asJson ? null : m => Console.Error.WriteLine($"timetravel: {m}"));
             var progress = new WorkProgress();

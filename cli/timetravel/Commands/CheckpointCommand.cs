@@ -41,7 +41,7 @@ public static class CheckpointCommand
         });
         cmd.SetAction(r => CommonOptions.Run(() =>
         {
-            string store = r.GetValue(CommonOptions.Store)!;
+            string store = CommonOptions.StoreRoot(r);
             string? text = r.GetValue(note) is { Length: > 0 } n ? n : null;
             if (r.GetValue(run))
                 return TryRun.Run(new TryRunOptions(store, r.GetValue(command)!, text, r.GetValue(keepIfSuccess), r.GetValue(rollbackOnFailure)));

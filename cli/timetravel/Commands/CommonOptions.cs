@@ -9,7 +9,7 @@ public static class CommonOptions
 {
     public static readonly Option<string> Store = new("--store", "-s")
     {
-        Description = "The store directory (default: $TIMETRAVEL_STORE or /var/lib/timetravel)",
+        Description = "The store directory, or s3://BUCKET/PREFIX for a store in a bucket (default: $TIMETRAVEL_STORE or /var/lib/timetravel)",
         Recursive = true,
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TIMETRAVEL_STORE") is { Length: > 0 } s ? s : StoreLayout.DefaultRoot,
     };
@@ -22,6 +22,9 @@ public static class CommonOptions
                 r.AddError($"--store {PathBytes.Quoted(CommandLineBytes.Bytes(s))}: the store must be a UTF-8 path");
         });
     }
+
+    /// <summary>The local store directory --store names: the directory, or a bucket store's local area (BucketLink).</summary>
+    public static string StoreRoot(ParseResult r) => Store.Bucket.BucketLink.LocalRootFor(r.GetValue(Store)!);
 
     public static Option<bool> Json() => new("--json") { Description = "Print JSON instead of text" };
 

@@ -20,7 +20,7 @@ public static class DiffCommand
         var cmd = new Command("diff", "List what changed between two snapshots") { a, b, path, json };
         cmd.SetAction(r => CommonOptions.Run(() =>
         {
-            using var repo = Repository.OpenReader(r.GetValue(CommonOptions.Store)!);
+            using var repo = Repository.OpenReader(CommonOptions.StoreRoot(r));
             var before = repo.FindSnapshot(r.GetValue(a)!);
             var after = repo.FindSnapshot(r.GetValue(b)!);
             byte[] p = PathArguments.InSnapshots(repo, r.GetValue(path)!, b => new[] { before, after }.Any(s => repo.Trees.Resolve(s.Root, PathBytes.Components(b)) is not null));

@@ -30,7 +30,7 @@ public static class ForgetCommand
         foreach (var o in rules.All) cmd.Options.Add(o);
         cmd.SetAction(r => CommonOptions.Run(() =>
         {
-            string store = r.GetValue(CommonOptions.Store)!;
+            string store = CommonOptions.StoreRoot(r);
             bool dry = r.GetValue(dryRun), asJson = r.GetValue(json);
             var names = r.GetValue(snapshots) ?? [];
             var policy = rules.From(r);

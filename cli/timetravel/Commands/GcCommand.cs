@@ -21,12 +21,19 @@ public static class GcCommand
             Description = "Rewrite arenas whose live share is below this (0.8 or 80%; default: the store's gc-threshold setting, else 0.8)",
         };
         var save = new Option<bool>("--save") { Description = "Save --threshold as the store's default" };
+        var grace = new Option<string>("--grace")
+        {
+            Description = "A store in a bucket: how long an arena stays condemned before a later gc deletes it, and how old it must be to be condemned (default 1h)",
+            DefaultValueFactory = _ => "1h",
+        };
         var json = CommonOptions.Json();
-        var cmd = new Command("gc", "Free the space of blocks no snapshot uses (snapshots and mounts keep working)") { dryRun, threshold, save, json };
+        var cmd = new Command("gc", "Free the space of blocks no snapshot uses (snapshots and mounts keep working)") { dryRun, threshold, save, grace, json };
         cmd.SetAction(r => CommonOptions.Run(() =>
         {
-            string store = r.GetValue(CommonOptions.Store)!;
+            string store = CommonOptions.StoreRoot(r);
             bool asJson = r.GetValue(json);
+            if (Store.Bucket.BucketLink.TryLoad(new StoreLayout(store)) is not null)
+                return BucketGc(store, r.GetValue(grace)!, r.GetValue(dryRun), asJson);
             double? given = r.GetValue(threshold) is { } t ? ParseThreshold(t, "--threshold") : null;
             if (r.GetValue(save))
             {
@@ -46,6 +53,29 @@ public static class GcCommand
             return CommonOptions.Ok;
         }));
         return cmd;
+    }
+
+    // A store in a bucket: condemn whole dead arenas, delete those condemned by an earlier gc (store/Bucket/BucketCollector).
+    private static int BucketGc(string store, string graceText, bool dryRun, bool asJson)
+    {
+        var grace = graceText.Trim() is "0" or "0s" ? TimeSpan.Zero : SnapshotCommand.ParseInterval(graceText);
+        using var repo = Repository.OpenWriter(store, "timetravel gc");
+        Action<string>? report = asJson ? null : m => Console.Error.WriteLine($"timetravel: {m}");
+        var result = Store.Bucket.BucketCollector.Run(repo, grace, dryRun, report);
+        if (asJson)
+            JsonOut.Write(w =>
+            {
+                w.WriteStartObject();
+                w.WriteNumber("snapshots", result.Snapshots); w.WriteNumber("hosts", result.Hosts); w.WriteNumber("liveBlocks", result.LiveBlocks);
+                w.WriteNumber("condemnedArenas", result.Condemned); w.WriteNumber("deletedArenas", result.Deleted);
+                w.WriteNumber("deletedBytes", result.DeletedBytes); w.WriteNumber("keptArenas", result.Kept); w.WriteBoolean("dryRun", dryRun);
+                w.WriteEndObject();
+            });
+        else
+            Console.WriteLine($"live        {result.LiveBlocks} blocks in {result.Snapshots} snapshots of {result.Hosts} host{(result.Hosts == 1 ? "" : "s")}\n" +
+                $"arenas      {(dryRun ? "would delete" : "deleted")} {result.Deleted} ({Human.Bytes(result.DeletedBytes)}), condemned {result.Condemned} " +
+                $"for a gc at least {grace.TotalSeconds:0} s from now, {result.Kept} condemned earlier but live again");
+        return CommonOptions.Ok;
     }
 
     /// <summary>The store's saved threshold, or the default.</summary>

@@ -23,7 +23,7 @@ public static class HistoryCommand
         var cmd = new Command("history", "List every distinct version of a file across the snapshots") { path, diff, json };
         cmd.SetAction(r => CommonOptions.Run(() =>
         {
-            using var repo = Repository.OpenReader(r.GetValue(CommonOptions.Store)!);
+            using var repo = Repository.OpenReader(CommonOptions.StoreRoot(r));
             var (mountPoint, mounted) = MountLocator.Find(repo.Layout.Root);
             var sources = repo.Catalog.Sources().Select(s => s.Path).ToList();
             byte[] cwd = PathArgument.CurrentDirectory();

@@ -17,7 +17,7 @@ public static class ImportLogCommand
         var cmd = new Command("import-log", "Import FastVPS kernel change logs into the change journal") { files };
         cmd.SetAction(r => CommonOptions.Run(() =>
         {
-            using var repo = Repository.OpenReader(r.GetValue(CommonOptions.Store)!);
+            using var repo = Repository.OpenReader(CommonOptions.StoreRoot(r));
             var sources = repo.Catalog.Sources();
             var trie = SourceTrie.Build(sources, repo.Layout.Root);
             var journal = ChangeJournal.Open(repo.Layout.Journal);

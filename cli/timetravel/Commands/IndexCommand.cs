@@ -16,7 +16,7 @@ public static class IndexCommand
         var rebuild = new Command("rebuild", "Rebuild the block index by scanning the arenas") { json };
         rebuild.SetAction(r => CommonOptions.Run(() =>
         {
-            var layout = new StoreLayout(r.GetValue(CommonOptions.Store)!);
+            var layout = new StoreLayout(CommonOptions.StoreRoot(r));
             bool asJson = r.GetValue(json);
             using var locks = RebuildLocks.Take(layout, "timetravel index rebuild", asJson ? null : m => Console.Error.WriteLine($"timetravel: {m}"));
             var progress = new WorkProgress();

@@ -19,7 +19,7 @@ public static class InitCommand
         var cmd = new Command("init", "Create a store and record the sources it backs up") { source, exclude, arenaSize, newCatalog };
         cmd.SetAction(r => CommonOptions.Run(() =>
         {
-            string store = r.GetValue(CommonOptions.Store)!;
+            string store = CommonOptions.StoreRoot(r);
             using var repo = Repository.Init(store, r.GetValue(arenaSize), r.GetValue(newCatalog));
             foreach (var s in r.GetValue(source) ?? [])
             {

@@ -18,7 +18,8 @@ public static class ListCommand
         var cmd = new Command("list", "List the snapshots") { json, usage };
         cmd.SetAction(r => CommonOptions.Run(() =>
         {
-            using var repo = Repository.OpenReader(r.GetValue(CommonOptions.Store)!);
+            Store.Bucket.BucketCatchUp.Run(CommonOptions.StoreRoot(r), m => Console.Error.WriteLine($"timetravel: {m}"));
+            using var repo = Repository.OpenReader(CommonOptions.StoreRoot(r));
             var snaps = repo.Catalog.Snapshots();
             // Bytes only each snapshot holds: what forgetting it alone lets `timetravel gc` free (cached in STORE/gc/usage).
             // Computing them is a pass over every block (110 s cold for 10 million): a big store gets them with --usage.

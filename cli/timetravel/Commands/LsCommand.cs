@@ -20,7 +20,7 @@ public static class LsCommand
         var cmd = new Command("ls", "List a directory of a snapshot") { snapshot, path, json, recursive };
         cmd.SetAction(r => CommonOptions.Run(() =>
         {
-            using var repo = Repository.OpenReader(r.GetValue(CommonOptions.Store)!);
+            using var repo = Repository.OpenReader(CommonOptions.StoreRoot(r));
             var snap = repo.FindSnapshot(r.GetValue(snapshot)!);
             byte[] p = PathArguments.InSnapshots(repo, r.GetValue(path)!, b => repo.Trees.Resolve(snap.Root, PathBytes.Components(b)) is not null);
             var node = repo.Trees.Resolve(snap.Root, PathBytes.Components(p))

@@ -20,7 +20,8 @@ public static class MountCommand
         var cmd = new Command("mount", "Mount the snapshots read-only, one dated directory each") { mountPoint, foreground };
         cmd.SetAction(r => CommonOptions.Run(() =>
         {
-            string store = Path.GetFullPath(r.GetValue(CommonOptions.Store)!);
+            string store = Path.GetFullPath(CommonOptions.StoreRoot(r));
+            Store.Bucket.BucketCatchUp.Run(store, m => Console.Error.WriteLine($"timetravel: {m}"));
             bool inForeground = r.GetValue(foreground);
             // In the foreground, Serve opens and checks the store itself, and keeps the snapshot list it read.
             string given = PathArguments.Text(r.GetValue(mountPoint)!, "mount point");

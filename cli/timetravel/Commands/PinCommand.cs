@@ -16,7 +16,7 @@ public static class PinCommand
         var cmd = new Command("pin", "Keep a snapshot from every retention policy and from forget, until unpinned") { snapshot, note };
         cmd.SetAction(r => CommonOptions.Run(() =>
         {
-            using var repo = Repository.OpenWriter(r.GetValue(CommonOptions.Store)!, "timetravel pin");
+            using var repo = Repository.OpenWriter(CommonOptions.StoreRoot(r), "timetravel pin");
             var s = Find(repo, r.GetValue(snapshot)!, "pinned");
             string? text = r.GetValue(note);
             repo.Pin(s, string.IsNullOrEmpty(text) ? null : text);
@@ -33,7 +33,7 @@ public static class PinCommand
         var cmd = new Command("unpin", "Let retention policies and forget remove a pinned snapshot again") { snapshot };
         cmd.SetAction(r => CommonOptions.Run(() =>
         {
-            using var repo = Repository.OpenWriter(r.GetValue(CommonOptions.Store)!, "timetravel unpin");
+            using var repo = Repository.OpenWriter(CommonOptions.StoreRoot(r), "timetravel unpin");
             var s = Find(repo, r.GetValue(snapshot)!, "unpinned");
             if (s.Pin is null)
             {

@@ -27,7 +27,7 @@ public static class PolicyCommand
         cmd.SetAction(r => CommonOptions.Run(() =>
         {
             var policy = rules.From(r) ?? throw new StoreException("give the policy's rules (--keep-last, --keep-hourly, --keep-daily, --keep-weekly, --keep-monthly, --keep-yearly, --keep-within); nothing was saved");
-            using var repo = Repository.OpenWriter(r.GetValue(CommonOptions.Store)!, "timetravel policy set");
+            using var repo = Repository.OpenWriter(CommonOptions.StoreRoot(r), "timetravel policy set");
             SavedPolicy.Save(repo, policy);
             Console.WriteLine($"saved: {policy}");
             Console.WriteLine($"{policy.Describe()}; `timetravel forget --policy --dry-run` shows what it would forget now");
@@ -42,7 +42,7 @@ public static class PolicyCommand
         var cmd = new Command("show", "Print the saved retention policy") { json };
         cmd.SetAction(r => CommonOptions.Run(() =>
         {
-            using var repo = Repository.OpenReader(r.GetValue(CommonOptions.Store)!);
+            using var repo = Repository.OpenReader(CommonOptions.StoreRoot(r));
             var policy = SavedPolicy.Of(repo);
             if (r.GetValue(json))
             {
@@ -75,7 +75,7 @@ public static class PolicyCommand
         var cmd = new Command("clear", "Remove the saved retention policy: nothing is removed automatically any more");
         cmd.SetAction(r => CommonOptions.Run(() =>
         {
-            using var repo = Repository.OpenWriter(r.GetValue(CommonOptions.Store)!, "timetravel policy clear");
+            using var repo = Repository.OpenWriter(CommonOptions.StoreRoot(r), "timetravel policy clear");
             // Read as text, not as a policy: a damaged setting is cleared all the same.
             bool had = !string.IsNullOrWhiteSpace(repo.Catalog.Setting(StoreCatalog.RetentionPolicy));
             SavedPolicy.Clear(repo);

@@ -24,7 +24,7 @@ public static class RestoreCommand
         var cmd = new Command("restore", "Restore a file or directory from a snapshot") { snapshot, path, to, dryRun, noBackup, ifDifferent };
         cmd.SetAction(r => CommonOptions.Run(() =>
         {
-            using var repo = Repository.OpenReader(r.GetValue(CommonOptions.Store)!);
+            using var repo = Repository.OpenReader(CommonOptions.StoreRoot(r));
             var snap = repo.FindSnapshot(r.GetValue(snapshot)!);
             byte[] source = PathArguments.InSnapshots(repo, r.GetValue(path)!, b => repo.Trees.Resolve(snap.Root, PathBytes.Components(b)) is not null);
             string shown = PathBytes.Quoted(source);

@@ -27,7 +27,7 @@ public static class RollbackCommand
         var cmd = new Command("rollback", "Make the sources as a snapshot has them, changing only what changed since") { snapshot, paths, dryRun, exclude, undo, yes, json };
         cmd.SetAction(r => CommonOptions.Run(() =>
         {
-            using var repo = Repository.OpenWriter(r.GetValue(CommonOptions.Store)!, "timetravel rollback");
+            using var repo = Repository.OpenWriter(CommonOptions.StoreRoot(r), "timetravel rollback");
             string? named = r.GetValue(snapshot);
             SnapshotRecord target;
             if (r.GetValue(undo))

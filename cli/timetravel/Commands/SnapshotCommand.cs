@@ -61,7 +61,7 @@ public static class SnapshotCommand
         {
             var policy = new SnapshotPolicy(r.GetValue(Full), ParseInterval(r.GetValue(FullWalkEvery)!), UseRanges: !r.GetValue(NoRanges),
                 Consistency: ConsistencyPolicy.Parse(r.GetValue(Consistent)!, r.GetValue(FreezeLimit)!));
-            using var repo = Repository.OpenWriter(r.GetValue(CommonOptions.Store)!, "timetravel snapshot");
+            using var repo = Repository.OpenWriter(CommonOptions.StoreRoot(r), "timetravel snapshot");
             var options = new SnapshotOptions
             {
                 RereadAll = r.GetValue(Reread),

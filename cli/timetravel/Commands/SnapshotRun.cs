@@ -14,12 +14,28 @@ public static class SnapshotRun
     public static SnapshotPolicy DefaultPolicy => new(false, TimeSpan.FromDays(1), UseRanges: true);
 
     /// <summary>Takes a snapshot into an open writer and returns its record (with its id).</summary>
+    /// <summary>
+    /// Takes a snapshot into an open writer and returns its record (with its id). A store in a bucket first takes in
+    /// what other hosts stored (so it is not stored twice), and uploads the snapshot once it is committed here.
+    /// </summary>
     public static SnapshotRecord Take(Repository repo, SnapshotOptions options, SnapshotPolicy policy)
     {
+        void Say(string m) => Console.Error.WriteLine($"timetravel: {m}");
+        if (repo.Bucket is { } bucket)
+        {
+            bucket.BeginSnapshot(Say);
+            if (bucket.MustWalk && !policy.ForceWalk)
+            {
+                Say("walking every source: the last snapshot was withdrawn (see its message), and it had consumed the change journal");
+                policy = policy with { ForceWalk = true };
+            }
+        }
         var progress = new SnapshotProgress();
-        long expected = Math.Max(0, repo.Catalog.Snapshots().LastOrDefault()?.Stats.LogicalBytes ?? 0);
-        return ProgressDisplay.Run(progress, expected,
-            () => IncrementalSnapshot.Take(repo, options, policy, progress, m => Console.Error.WriteLine($"timetravel: {m}"))).Record;
+        long expected = Math.Max(0, repo.Catalog.Snapshots().Where(s => s.Host is null).LastOrDefault()?.Stats.LogicalBytes ?? 0);
+        var record = ProgressDisplay.Run(progress, expected, () => IncrementalSnapshot.Take(repo, options, policy, progress, Say)).Record;
+        if (repo.PushToBucket(record.Name) is { } pushed && pushed.Arenas > 0)
+            Say($"uploaded {pushed.Arenas} arena{(pushed.Arenas == 1 ? "" : "s")} ({Human.Bytes(pushed.ArenaBytes)}) and {pushed.Records} snapshot record{(pushed.Records == 1 ? "" : "s")} to {repo.Bucket!.Objects.Location}");
+        return record;
     }
 
     /// <summary>0 complete, 3 partial (some files unreadable).</summary>

@@ -16,7 +16,7 @@ public static class StatsCommand
         var cmd = new Command("stats", "Show how much the store holds and saves") { json };
         cmd.SetAction(r => CommonOptions.Run(() =>
         {
-            using var repo = Repository.OpenReader(r.GetValue(CommonOptions.Store)!);
+            using var repo = Repository.OpenReader(CommonOptions.StoreRoot(r));
             var progress = new WorkProgress();
             var s = ProgressDisplay.Run("stats", progress, () => StoreStatistics.Compute(repo, progress));
             // What `timetravel gc` would free now: all garbage in sealed arenas, and what the threshold lets it take.

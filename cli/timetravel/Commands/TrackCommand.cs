@@ -19,7 +19,7 @@ public static class TrackCommand
         var cmd = new Command("track", "Record which paths change, so the next snapshot reads only those (runs until SIGTERM)") { noRanges };
         cmd.SetAction(r => CommonOptions.Run(() =>
         {
-            var layout = new StoreLayout(r.GetValue(CommonOptions.Store)!);
+            var layout = new StoreLayout(CommonOptions.StoreRoot(r));
             TrackerOptions Load()
             {
                 using var repo = Repository.OpenReader(layout.Root);

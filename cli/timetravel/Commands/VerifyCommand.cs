@@ -16,7 +16,7 @@ public static class VerifyCommand
         var cmd = new Command("verify", "Check the store for damage") { readData, json };
         cmd.SetAction(r => CommonOptions.Run(() =>
         {
-            using var repo = Repository.OpenReader(r.GetValue(CommonOptions.Store)!);
+            using var repo = Repository.OpenReader(CommonOptions.StoreRoot(r));
             bool asJson = r.GetValue(json);
             var progress = new WorkProgress();
             var verifier = new StoreVerifier(repo, asJson ? null : m => Console.Error.WriteLine($"timetravel: {m}"), progress);

@@ -1,0 +1,397 @@
+// A store kept in a bucket, seen from one host: the local store directory is its write-ahead area (the open arena,
+// everything not yet uploaded) and its cache; the bucket holds the sealed arenas, the index segments and the
+// snapshot records of every host (BucketKeys). After each snapshot commits locally, Push uploads in the order
+// arenas, index segment, snapshot record, so an object that names another is put after it: a crash between leaves
+// only objects nothing names yet, and the next push does the step again.
+using TimeTravel.Store.Arenas;
+using TimeTravel.Store.Catalog;
+using TimeTravel.Store.Catalog.Records;
+using TimeTravel.Store.Index;
+using TimeTravel.Store.Objects;
+using TimeTravel.Store.Scores;
+
+namespace TimeTravel.Store.Bucket;
+
+public sealed class BucketStore : IDisposable
+{
+    private readonly Repository _repo;
+    public BucketLink Link { get; }
+    public IObjectStore Objects { get; }
+    public ObjectRangeCache Cache { get; }
+
+    /// <summary>Bytes of arena data the range cache keeps on disk (STORE/cache) at most.</summary>
+    public const long DefaultCacheBytes = 1L << 30;
+
+    internal BucketStore(Repository repo, BucketLink link, IObjectStore objects, ObjectRangeCache cache)
+    {
+        _repo = repo; Link = link; Objects = objects; Cache = cache;
+    }
+
+    public static string CacheDirectory(StoreLayout layout) => Path.Combine(layout.Root, "cache");
+
+    /// <summary>The first arena number this host may append to: past its slot's start and everything it published.</summary>
+    public static uint ArenaFloor(BucketLink link, BucketState state) =>
+        (uint)Math.Max(BucketKeys.FirstArenaOf(link.Slot), state.PublishedThrough + 1);
+
+    public string Where(string key) => $"{Objects.Location}/{key}";
+
+    // ---- a snapshot's start: what the other hosts stored, and what garbage collection took away ------------------
+
+    private HashSet<uint> _excludedAtStart = [];
+
+    /// <summary>
+    /// Before a snapshot: takes in the index segments published since (one LIST), reads the gc records (one LIST),
+    /// so no block in a condemned arena is reused, and starts noting the blocks the snapshot reuses. A bucket that
+    /// cannot be reached is said once and the snapshot goes to the local write-ahead area alone.
+    /// </summary>
+    public void BeginSnapshot(Action<string>? warn)
+    {
+        try
+        {
+            var state = BucketState.Load(_repo.Layout);
+            RefreshExclusions(state);
+            PullIndex();
+        }
+        catch (IOException e)
+        {
+            warn?.Invoke($"{Objects.Location}: {e.Message}; the snapshot is kept in {_repo.Layout.Root} and uploaded by the next one");
+        }
+        _excludedAtStart = [.. _repo.Blocks.Index.Excluded];
+        _repo.Blocks.KeepReused();
+        StartStreaming();
+        _firstArenaOfRun = _repo.Blocks.AppendingArena;
+        _publishedAtStart = _repo.Catalog.Snapshots().Where(s => s.Host is null).Select(s => s.Id).DefaultIfEmpty(0).Max();
+    }
+
+    /// <summary>The next snapshot must walk every source (a withdrawn snapshot consumed the change journal).</summary>
+    public bool MustWalk => BucketState.Load(_repo.Layout).MustWalk;
+
+    // Reads every gc record; the arenas they name are excluded from reuse from here on (and remembered locally, for readers).
+    private void RefreshExclusions(BucketState state)
+    {
+        var records = GcRecord.ReadAll(Objects);
+        state.Excluded.Clear();
+        foreach (var r in records) state.Excluded.UnionWith(r.Arenas);
+        state.GcSeen = records.Select(r => r.Generation).DefaultIfEmpty(state.GcSeen).Max();
+        state.Save(_repo.Layout);
+        _repo.Blocks.Index.Excluded = new HashSet<uint>(state.Excluded);
+    }
+
+    internal void LoadExclusions() => _repo.Blocks.Index.Excluded = new HashSet<uint>(BucketState.Load(_repo.Layout).Excluded);
+
+    // ---- push: this host's new arenas, their index, its snapshot records --------------------------------------
+
+    /// <summary>What one push put in the bucket.</summary>
+    public sealed record PushResult(int Arenas, long ArenaBytes, int Records, int Rescued);
+
+    /// <summary>
+    /// Seals the open arena and uploads every sealed arena of this host not yet in the bucket, an index segment
+    /// for them, then the records of its snapshots not yet there. The writer calls it after a snapshot committed.
+    /// Around the records it checks that no block the snapshot reused was condemned by a gc on another host
+    /// meanwhile (a host paused for long): such a block is copied into this host's arena while it still exists;
+    /// one already deleted withdraws the snapshot (a StoreException says so) and the next snapshot walks.
+    /// </summary>
+    public PushResult Push()
+    {
+        var (streamed, streamedBytes) = FinishStreaming();
+        var state = BucketState.Load(_repo.Layout);
+        var (arenas, bytes) = UploadPending(state);
+        arenas += streamed; bytes += streamedBytes;
+        int rescued = Rescue(state, published: false);
+        int records = PublishSnapshots(state);
+        rescued += Rescue(state, published: true);
+        if (state.MustWalk && records > 0) { state.MustWalk = false; state.Save(_repo.Layout); }
+        if (!Link.KeepLocal) EvictPublished(state);
+        return new PushResult(arenas, bytes, records, rescued);
+    }
+
+    /// <summary>
+    /// Push, and also every local arena the bucket lacks that Push does not cover (a replicated store's arenas
+    /// compacted by its local gc): what `replicate` does. One LIST of the arenas.
+    /// </summary>
+    public PushResult PushAll()
+    {
+        var pushed = Push();
+        var there = Objects.List(BucketKeys.ArenasPrefix).Select(o => o.Key).ToHashSet();
+        var missing = _repo.Blocks.Arenas.List().Where(n => n < _repo.Blocks.AppendingArena || ArenaFormat.IsCompacted(n))
+            .Where(n => !there.Contains(BucketKeys.Arena(n))).ToList();
+        if (missing.Count == 0) return pushed;
+        long bytes = 0;
+        Parallel.ForEach(missing, new ParallelOptions { MaxDegreeOfParallelism = UploadParallelism }, n =>
+        {
+            string path = _repo.Blocks.Arenas.PathOf(n);
+            Objects.PutFile(BucketKeys.Arena(n), path);
+            Interlocked.Add(ref bytes, new FileInfo(path).Length);
+        });
+        PublishIndexSegment(missing);
+        var state = BucketState.Load(_repo.Layout);
+        state.Imported.Add((Link.Host, missing[0], missing[^1]));
+        state.Save(_repo.Layout);
+        return pushed with { Arenas = pushed.Arenas + missing.Count, ArenaBytes = pushed.ArenaBytes + bytes };
+    }
+
+    private (int Arenas, long Bytes) UploadPending(BucketState state)
+    {
+        _repo.Blocks.Seal();
+        uint floor = ArenaFloor(Link, state);
+        uint appending = _repo.Blocks.AppendingArena;
+        var pending = _repo.Blocks.Arenas.ListAppended()
+            .Where(n => n >= floor && BucketKeys.SlotOf(n) == Link.Slot && n < appending).ToList();
+        if (pending.Count == 0) return (0, 0);
+        long bytes = 0;
+        // Arenas first, several at once (each a large object); then the segment that names them.
+        Parallel.ForEach(pending, new ParallelOptions { MaxDegreeOfParallelism = UploadParallelism }, n =>
+        {
+            string path = _repo.Blocks.Arenas.PathOf(n);
+            Objects.PutFile(BucketKeys.Arena(n), path);
+            Interlocked.Add(ref bytes, new FileInfo(path).Length);
+        });
+        PublishIndexSegment(pending);
+        state.PublishedThrough = pending[^1];
+        state.Imported.Add((Link.Host, pending[0], pending[^1]));
+        state.Save(_repo.Layout);
+        return (pending.Count, bytes);
+    }
+
+    private const int UploadParallelism = 4;
+
+    // ---- streaming: each arena that fills up during a snapshot is uploaded (with its index segment) at once, in
+    // order, by one background task, so the upload overlaps the reading and chunking instead of following it.
+
+    private System.Collections.Concurrent.BlockingCollection<uint>? _sealedArenas;
+    private Task? _uploader;
+    private Exception? _uploadFailure;
+    private int _streamedArenas;
+    private long _streamedBytes;
+
+    private void StartStreaming()
+    {
+        if (_uploader is not null) return;
+        _sealedArenas = new();
+        _repo.Blocks.ArenaSealed += OnArenaSealed;
+        _uploader = Task.Factory.StartNew(UploadSealed, TaskCreationOptions.LongRunning);
+    }
+
+    private void OnArenaSealed(uint arena)
+    {
+        try { _sealedArenas?.Add(arena); } catch (InvalidOperationException) { } // finishing: Push uploads it
+    }
+
+    private void UploadSealed()
+    {
+        foreach (uint n in _sealedArenas!.GetConsumingEnumerable())
+        {
+            if (_uploadFailure is not null) continue; // drain; Push reports the failure and uploads what is left
+            try
+            {
+                var state = BucketState.Load(_repo.Layout);
+                if (n < ArenaFloor(Link, state) || BucketKeys.SlotOf(n) != Link.Slot) continue;
+                // Only the next arena in order: the published mark never passes an arena not yet in the bucket.
+                var before = _repo.Blocks.Arenas.ListAppended().Where(a => a >= ArenaFloor(Link, state) && a <= n && BucketKeys.SlotOf(a) == Link.Slot).ToList();
+                foreach (uint a in before)
+                {
+                    string path = _repo.Blocks.Arenas.PathOf(a);
+                    Objects.PutFile(BucketKeys.Arena(a), path);
+                    _streamedBytes += new FileInfo(path).Length;
+                    _streamedArenas++;
+                }
+                if (before.Count == 0) continue;
+                PublishIndexSegment(before);
+                state.PublishedThrough = before[^1];
+                state.Imported.Add((Link.Host, before[0], before[^1]));
+                state.Save(_repo.Layout);
+            }
+            catch (Exception e) { _uploadFailure = e; }
+        }
+    }
+
+    private (int Arenas, long Bytes) FinishStreaming()
+    {
+        if (_uploader is null) return (0, 0);
+        _repo.Blocks.ArenaSealed -= OnArenaSealed;
+        _sealedArenas!.CompleteAdding();
+        _uploader.Wait();
+        _uploader = null;
+        _sealedArenas.Dispose();
+        _sealedArenas = null;
+        if (_uploadFailure is { } e)
+        {
+            _uploadFailure = null;
+            if (e is IOException io) throw io;
+            throw new IOException(e.Message, e);
+        }
+        return (_streamedArenas, _streamedBytes);
+    }
+
+    private readonly HashSet<Score> _rescued = [];
+
+    private int Rescue(BucketState state, bool published)
+    {
+        var reused = _repo.Blocks.Reused;
+        if (reused.Count == 0 && !published) return 0;
+        RefreshExclusions(state);
+        var newly = state.Excluded.Where(a => !_excludedAtStart.Contains(a)).ToHashSet();
+        if (newly.Count == 0) return 0;
+        var lost = new List<Score>();
+        int copied = 0;
+        foreach (var (score, arena) in reused)
+        {
+            if (!newly.Contains(arena) || _rescued.Contains(score)) continue;
+            if (!_repo.Blocks.TryLocate(score, out var from)) { lost.Add(score); continue; }
+            if (!state.Excluded.Contains(from.Arena)) { _rescued.Add(score); continue; } // another copy stays
+            try { _repo.Blocks.CopyRecord(score, from); _rescued.Add(score); copied++; }
+            catch (IOException) { lost.Add(score); } // the arena is gone already
+        }
+        // This host's own new arenas are never condemned while young (gc waits out its grace period); if one was, the
+        // snapshot cannot stand either.
+        bool ownTaken = newly.Any(a => BucketKeys.SlotOf(a) == Link.Slot && a >= _firstArenaOfRun);
+        if (lost.Count > 0 || ownTaken) Withdraw(state, lost.Count);
+        if (copied > 0) UploadPending(state);
+        return copied;
+    }
+
+    private uint _firstArenaOfRun = uint.MaxValue;
+
+    // A snapshot that names blocks a gc deleted meanwhile must not stand: its records come out of the bucket and the
+    // catalog, and the next snapshot walks every source (the withdrawn one consumed the change journal).
+    private void Withdraw(BucketState state, int lost)
+    {
+        var mine = _repo.Catalog.Snapshots().Where(s => s.Host is null && s.Id > _publishedAtStart).ToList();
+        foreach (var s in mine) Objects.Delete(BucketKeys.Snapshot(Link.Host, s.Name));
+        if (mine.Count > 0) _repo.Forget(mine);
+        state.MustWalk = true;
+        state.PublishedSnapshots = Math.Max(state.PublishedSnapshots, mine.Select(s => s.Id).DefaultIfEmpty(0).Max());
+        state.Save(_repo.Layout);
+        throw new StoreException($"{Objects.Location}: a garbage collection on another host deleted {lost} blocks that snapshot " +
+            $"{string.Join(", ", mine.Select(s => s.Name))} reused while this host was paused; the snapshot was withdrawn " +
+            "(nothing older is affected) and the next snapshot walks every source");
+    }
+
+    private long _publishedAtStart = long.MaxValue;
+
+    private void PublishIndexSegment(List<uint> arenas)
+    {
+        var entries = new List<IndexEntry>();
+        foreach (uint n in arenas)
+        {
+            var scan = new ScanResult();
+            foreach (var rec in ArenaScanner.Scan(_repo.Blocks.Arenas.PathOf(n), 0, scan)) entries.Add(new IndexEntry(rec.Header.Score, rec.Location(n)));
+            if (scan.TornTail || scan.Corrupt.Count > 0)
+                throw new StoreFormatException(_repo.Blocks.Arenas.PathOf(n), "a sealed arena has damaged records; run `timetravel verify` before it is uploaded");
+        }
+        entries.Sort((a, b) => a.Score.CompareTo(b.Score));
+        string tmp = Path.Combine(_repo.Layout.Root, $"bucket-segment.{Environment.ProcessId}.tmp");
+        try
+        {
+            File.Delete(tmp);
+            IndexSegment.Write(tmp, entries, Math.Max(1, entries.Count));
+            Objects.PutFile(BucketKeys.IndexSegment(Link.Host, arenas[0], arenas[^1]), tmp);
+        }
+        finally { File.Delete(tmp); }
+    }
+
+    private int PublishSnapshots(BucketState state)
+    {
+        int n = 0;
+        foreach (var s in _repo.Catalog.Snapshots().Where(s => s.Host is null && s.Id > state.PublishedSnapshots))
+        {
+            Objects.Put(BucketKeys.Snapshot(Link.Host, s.Name), CatalogRecordCodec.Encode(new SnapshotCommitted(s)));
+            state.PublishedSnapshots = s.Id;
+            state.Save(_repo.Layout);
+            n++;
+        }
+        return n;
+    }
+
+    // The local copies of published arenas are only a cache: the range cache serves them from here on.
+    private void EvictPublished(BucketState state)
+    {
+        foreach (uint n in _repo.Blocks.Arenas.ListAppended())
+            if (n <= state.PublishedThrough && n < _repo.Blocks.AppendingArena)
+                try { File.Delete(_repo.Blocks.Arenas.PathOf(n)); } catch (IOException) { }
+    }
+
+    /// <summary>Removes a forgotten snapshot's record from the bucket (its blocks stay until gc).</summary>
+    public void Unpublish(SnapshotRecord s)
+    {
+        if (s.Host is null) Objects.Delete(BucketKeys.Snapshot(Link.Host, s.Name));
+    }
+
+    // ---- pull: other hosts' index segments and snapshot records --------------------------------------------------
+
+    /// <summary>
+    /// Takes into the local index every published segment it lacks (other hosts' blocks, and this host's own on a
+    /// fresh machine), so a block any host stored is not stored again. One LIST, then a GET per new segment.
+    /// Entries in arenas a garbage collection condemned are left out. Returns the segments taken in.
+    /// </summary>
+    public int PullIndex()
+    {
+        var state = BucketState.Load(_repo.Layout);
+        var condemned = state.Excluded;
+        int taken = 0;
+        foreach (var o in Objects.List(BucketKeys.IndexPrefix))
+        {
+            if (!BucketKeys.TryParseIndexSegment(o.Key, out string host, out uint first, out uint last)) continue;
+            if (state.Covers(host, first, last)) continue;
+            string tmp = Path.Combine(_repo.Layout.Root, $"bucket-import.{Environment.ProcessId}.tmp");
+            try
+            {
+                File.Delete(tmp);
+                File.WriteAllBytes(tmp, Objects.Get(o.Key));
+                using var segment = IndexSegment.Open(tmp);
+                foreach (var e in segment.Entries())
+                    if (!condemned.Contains(e.Location.Arena) && !_repo.Blocks.Index.Contains(e.Score))
+                        _repo.Blocks.Index.Add(e.Score, e.Location);
+            }
+            catch (StoreFormatException e) { throw new StoreFormatException(Where(o.Key), $"index segment is damaged: {e.Problem}"); }
+            finally { File.Delete(tmp); }
+            _repo.Blocks.Commit();
+            state.Imported.Add((host, first, last));
+            state.Save(_repo.Layout);
+            taken++;
+        }
+        return taken;
+    }
+
+    /// <summary>
+    /// Brings the local catalog in line with the snapshot records in the bucket: other hosts' new snapshots are
+    /// added, those their host forgot are dropped; this host's own records that the local catalog lacks (a fresh
+    /// machine) are added as its own. Returns (added, dropped).
+    /// </summary>
+    public (int Added, int Dropped) PullCatalog()
+    {
+        var listed = new Dictionary<(string Host, string Name), string>();
+        foreach (var o in Objects.List(BucketKeys.CatalogPrefix))
+            if (BucketKeys.TryParseSnapshot(o.Key, out string host, out string name)) listed[(host, name)] = o.Key;
+        var local = _repo.Catalog.Snapshots();
+        var have = local.Select(s => (s.Host ?? Link.Host, s.Name)).ToHashSet();
+        int added = 0, dropped = 0;
+        foreach (var ((host, name), key) in listed.OrderBy(k => k.Key.Name, StringComparer.Ordinal))
+        {
+            if (have.Contains((host, name))) continue;
+            var record = CatalogRecordCodec.Decode(Objects.Get(key), Where(key)) as SnapshotCommitted
+                ?? throw new StoreFormatException(Where(key), "not a snapshot record");
+            if (host == Link.Host) _repo.Catalog.AddSnapshot(record.Snapshot with { Id = 0, Host = null, Pin = record.Snapshot.Pin });
+            else _repo.ImportForeignSnapshot(record.Snapshot with { Host = host });
+            added++;
+        }
+        var gone = local.Where(s => s.Host is not null && !listed.ContainsKey((s.Host, s.Name))).Select(s => s.Id).ToList();
+        if (gone.Count > 0) { _repo.Catalog.ForgetSnapshots(gone); dropped = gone.Count; }
+        var state = BucketState.Load(_repo.Layout);
+        long ownMax = _repo.Catalog.Snapshots().Where(s => s.Host is null).Select(s => s.Id).DefaultIfEmpty(0).Max();
+        if (added > 0 && state.PublishedSnapshots < ownMax && local.All(s => s.Host is not null))
+        {
+            state.PublishedSnapshots = ownMax; // a fresh machine's own records came from the bucket: nothing to publish
+            state.Save(_repo.Layout);
+        }
+        return (added, dropped);
+    }
+
+    public void Dispose()
+    {
+        try { FinishStreaming(); } catch (IOException) { } // the snapshot failed before Push: what is local stays for the next
+
+        Cache.Dispose();
+        Objects.Dispose();
+    }
+}
