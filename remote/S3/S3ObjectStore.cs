@@ -164,7 +164,7 @@ public sealed class S3ObjectStore : IObjectStore
                 BucketName = Address.Bucket, Prefix = objectPrefix, ContinuationToken = token,
             }, ct));
             foreach (var o in page.S3Objects ?? [])
-                found.Add(new ObjectEntry(Address.StoreKeyOf(o.Key), o.Size ?? 0));
+                found.Add(new ObjectEntry(Address.StoreKeyOf(o.Key), o.Size ?? 0, o.LastModified is { } modified ? new DateTimeOffset(modified.ToUniversalTime()) : DateTimeOffset.MinValue));
             token = page.IsTruncated == true ? page.NextContinuationToken : null;
         } while (token is not null);
         found.Sort((a, b) => ObjectKey.Compare(a.Key, b.Key));

@@ -141,7 +141,7 @@ public sealed class DirectoryObjectStore : IObjectStore
                     Collect(sub.FullName, key, prefix, found);
             }
             else if (entry is FileInfo file && key.StartsWith(prefix, StringComparison.Ordinal))
-                found.Add(new ObjectEntry(key, file.Length));
+                found.Add(new ObjectEntry(key, file.Length, file.LastWriteTimeUtc));
         }
     }
 

@@ -66,7 +66,9 @@ public class DirectoryObjectStoreTests : IDisposable
         Assert.Equal(["arenas/1", "arenas/10", "arenas/2", "arenasX"], _store.List("arenas").Select(e => e.Key));
         Assert.Equal(["arenas/1", "arenas/10"], _store.List("arenas/1").Select(e => e.Key));
         Assert.Equal(6, _store.List("").Count);
-        Assert.Equal(new ObjectEntry("catalog/host/x", 14), _store.List("catalog/h").Single());
+        var entry = _store.List("catalog/h").Single();
+        Assert.Equal(("catalog/host/x", 14L), (entry.Key, entry.Size));
+        Assert.InRange(entry.Modified, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1));
         Assert.Empty(_store.List("none/"));
     }
 
