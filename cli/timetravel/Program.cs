@@ -7,9 +7,13 @@ namespace TimeTravel.Cli;
 
 public static class Program
 {
-    public static int Main(string[] args) =>
+    public static int Main(string[] args)
+    {
+        // A store in a bucket is reached through the S3 client in remote/ (the store itself knows only IObjectStore).
+        Store.Bucket.BucketLink.Opener = Remote.ObjectStores.Open;
         // Path arguments are bytes: the ones that are not UTF-8 come through as they were typed (CommandLineBytes).
-        BuildRoot().Parse(CommandLineBytes.Arguments(args)).Invoke();
+        return BuildRoot().Parse(CommandLineBytes.Arguments(args)).Invoke();
+    }
 
     /// <summary>The whole command tree; `checkpoint --run` also goes through it to call `rollback`.</summary>
     public static RootCommand BuildRoot()

@@ -13,8 +13,12 @@ public sealed record BucketLink(string Address, string Host, uint Slot, bool Kee
     /// (the S3 client lives in remote/, outside the store).</summary>
     public static Func<string, IObjectStore>? Opener { get; set; }
 
-    public static IObjectStore Open(string address) =>
-        (Opener ?? throw new StoreException($"{address}: this program cannot open object stores")).Invoke(address);
+    public static IObjectStore Open(string address)
+    {
+        var open = Opener ?? throw new StoreException($"{address}: this program cannot open object stores");
+        try { return open(address); }
+        catch (FormatException e) { throw new StoreException(e.Message); }
+    }
 
     public static bool IsBucketAddress(string store) => store.StartsWith("s3://", StringComparison.Ordinal);
 

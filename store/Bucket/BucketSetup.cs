@@ -13,13 +13,14 @@ public static class BucketSetup
     /// `init --store s3://...`: a new store in an empty bucket prefix, or (existing) the store already there, for
     /// this host. Returns the opened writer.
     /// </summary>
-    public static Repository Init(string address, string host, bool existing, Action<string> say)
+    public static Repository Init(string address, string host, bool existing, long? arenaSize, Action<string> say)
     {
         string root = BucketLink.LocalRootFor(address);
         var layout = new StoreLayout(root);
         if (BucketLink.TryLoad(layout) is { } link)
         {
             if (link.Address != address) throw new StoreException($"{root}: is the local area of {link.Address}, not {address}");
+            if (link.Host != host) throw new StoreException($"{root}: writes into {address} as host {link.Host}; a store in a bucket keeps its host name");
             return Repository.OpenWriter(root, "init");
         }
         using var objects = BucketLink.Open(address);
@@ -35,7 +36,7 @@ public static class BucketSetup
         StoreConfig storeConfig;
         if (config is null)
         {
-            storeConfig = StoreConfig.New(BucketArenaSize);
+            storeConfig = StoreConfig.New(arenaSize ?? BucketArenaSize);
             string tmp = Path.Combine(Path.GetTempPath(), $"timetravel-config.{Environment.ProcessId}");
             try { storeConfig.Save(tmp); objects.PutFile(BucketKeys.Config, tmp); } finally { File.Delete(tmp); }
         }

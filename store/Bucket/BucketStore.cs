@@ -391,7 +391,6 @@ public sealed class BucketStore : IDisposable
     {
         try { FinishStreaming(); } catch (IOException) { } // the snapshot failed before Push: what is local stays for the next
 
-        Cache.Dispose();
         Objects.Dispose();
     }
 }

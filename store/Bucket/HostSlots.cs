@@ -11,10 +11,6 @@ public static class HostSlots
 {
     private const string Signature = "timetravel-host 1";
 
-    /// <summary>Host names: what a directory name in the mount and a key part in the bucket can both be.</summary>
-    public static bool IsValidHost(string host) =>
-        host.Length is > 0 and <= 63 && host is not ("." or "..") && host.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
-
     public static uint? SlotOf(IObjectStore objects, string host)
     {
         try { return Parse(objects.Get(BucketKeys.Host(host)), $"{objects.Location}/{BucketKeys.Host(host)}"); }
@@ -33,7 +29,7 @@ public static class HostSlots
     /// </summary>
     public static uint Register(IObjectStore objects, string host, uint? wanted = null)
     {
-        if (!IsValidHost(host)) throw new StoreException($"host name '{host}': use 1 to 63 letters, digits, '.', '_' or '-'");
+        Naming.HostNames.Check(host, "host name");
         if (SlotOf(objects, host) is { } known)
         {
             if (wanted is { } w && w != known)

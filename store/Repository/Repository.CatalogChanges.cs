@@ -19,6 +19,7 @@ public sealed partial class Repository
     /// <summary>Records a snapshot whose blocks are all committed; this is what makes it exist. Returns its id (never used before).</summary>
     public long CommitSnapshot(SnapshotRecord record)
     {
+        if (record.Host is not null) throw new StoreException($"snapshot {record.Name}: a snapshot taken here is the own host's (another host's is imported)");
         if (!KeepsCatalogRecords) return Catalog.AddSnapshot(record with { Id = 0 });
         var (sequence, id) = Catalog.ReserveRecords(snapshotId: true);
         var snapshot = record with { Id = id };
@@ -29,6 +30,7 @@ public sealed partial class Repository
     /// <summary>Forgets these snapshots, all or none. Their blocks stay until `timetravel gc`.</summary>
     public void Forget(IReadOnlyCollection<SnapshotRecord> snapshots)
     {
+        foreach (var s in snapshots) RequireOwn(s, "forget");
         // A store in a bucket: the records come out of the bucket first, so no other host takes in a snapshot that is going.
         if (Bucket is not null) foreach (var s in snapshots) Bucket.Unpublish(s);
         var ids = snapshots.Select(s => s.Id).ToList();
@@ -45,6 +47,7 @@ public sealed partial class Repository
 
     private void SetPin(SnapshotRecord snapshot, string? note, bool pinned)
     {
+        RequireOwn(snapshot, pinned ? "pin" : "unpin");
         var time = DateTimeOffset.Now;
         var pin = pinned ? new PinInfo(time, note) : null;
         if (!KeepsCatalogRecords) { Catalog.SetPin(snapshot.Id, pin); return; }

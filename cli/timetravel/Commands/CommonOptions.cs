@@ -24,7 +24,7 @@ public static class CommonOptions
     }
 
     /// <summary>The local store directory --store names: the directory, or a bucket store's local area (BucketLink).</summary>
-    public static string StoreRoot(ParseResult r) => Store.Bucket.BucketLink.LocalRootFor(r.GetValue(Store)!);
+    public static string StoreRoot(ParseResult r) => TimeTravel.Store.Bucket.BucketLink.LocalRootFor(r.GetValue(Store)!);
 
     public static Option<bool> Json() => new("--json") { Description = "Print JSON instead of text" };
 

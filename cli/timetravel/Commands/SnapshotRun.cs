@@ -31,7 +31,7 @@ public static class SnapshotRun
             }
         }
         var progress = new SnapshotProgress();
-        long expected = Math.Max(0, repo.Catalog.Snapshots().Where(s => s.Host is null).LastOrDefault()?.Stats.LogicalBytes ?? 0);
+        long expected = Math.Max(0, repo.OwnSnapshots().LastOrDefault()?.Stats.LogicalBytes ?? 0);
         var record = ProgressDisplay.Run(progress, expected, () => IncrementalSnapshot.Take(repo, options, policy, progress, Say)).Record;
         if (repo.PushToBucket(record.Name) is { } pushed && pushed.Arenas > 0)
             Say($"uploaded {pushed.Arenas} arena{(pushed.Arenas == 1 ? "" : "s")} ({Human.Bytes(pushed.ArenaBytes)}) and {pushed.Records} snapshot record{(pushed.Records == 1 ? "" : "s")} to {repo.Bucket!.Objects.Location}");
