@@ -17,7 +17,7 @@ public static class IncrementalSnapshot
 {
     public static SnapshotResult Take(Repository repo, SnapshotOptions options, SnapshotPolicy policy, SnapshotProgress progress, Action<string> report)
     {
-        var snapshots = repo.Catalog.Snapshots();
+        var snapshots = repo.OwnSnapshots(); // the journal speaks of this host's files only
         var previous = snapshots.LastOrDefault();
         var journal = ChangeJournal.Open(repo.Layout.Journal);
         // 1. Freeze (ext4, xfs): the cut and the flip below then fall inside the frozen interval, so the journal and the

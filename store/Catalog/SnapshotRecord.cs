@@ -51,4 +51,5 @@ public sealed record SnapshotRecord
     public PinInfo? Pin { get; init; }                // null: not pinned
     public string? Note { get; init; }                // what the snapshot is for (a checkpoint's note, an apt transaction's packages); null: none
     public long PreId { get; init; }                  // a post snapshot: the id of the pre checkpoint it pairs with; 0: none
+    public string? Host { get; init; }                // null: the store's own host (Repository.HostName); else the host it was taken on (Repository.ImportForeignSnapshot)
 }

@@ -234,25 +234,54 @@ public sealed class StoreCatalog : IDisposable
         long id;
         try
         {
-            var col = _db.GetCollection("snapshots");
-            id = s.Id > 0 ? s.Id : NextSnapshotId();
-            if (col.FindById(id) is not null) throw new StoreException($"{_path}: snapshot id {id} is already in the catalog; nothing was recorded");
-            var doc = ToDoc(s);
-            doc["_id"] = id;
-            if (record is { } r) doc[RecordField] = r.ToString();
-            doc[RecordChecksum.Field] = RecordChecksum.Of(doc);
-            col.Insert(doc);
-            if (id > SettingLong(LastSnapshotId)) PutSetting(LastSnapshotId, id.ToString());
-            // From this id on, a record without a checksum is damage (a changed letter in the field's name), not legacy.
-            var settings = _db.GetCollection("settings");
-            if (settings.FindById(ChecksumsFrom) is null)
-                settings.Insert(new BsonDocument { ["_id"] = ChecksumsFrom, ["value"] = id.ToString() });
+            id = InsertSnapshot(s, record);
             _db.Commit();
         }
         catch { _db.Rollback(); throw; }
         _db.Checkpoint();
         return id;
     }, records: 3);
+
+    // Inside a transaction: the snapshot's document with its id (the reserved one, or the next never used), its record
+    // block's score and its checksum; the highest id handed out moves on with it.
+    private long InsertSnapshot(SnapshotRecord s, Score? record)
+    {
+        var col = _db.GetCollection("snapshots");
+        long id = s.Id > 0 ? s.Id : NextSnapshotId();
+        if (col.FindById(id) is not null) throw new StoreException($"{_path}: snapshot id {id} is already in the catalog; nothing was recorded");
+        var doc = ToDoc(s);
+        doc["_id"] = id;
+        if (record is { } r) doc[RecordField] = r.ToString();
+        doc[RecordChecksum.Field] = RecordChecksum.Of(doc);
+        col.Insert(doc);
+        if (id > SettingLong(LastSnapshotId)) PutSetting(LastSnapshotId, id.ToString());
+        // From this id on, a record without a checksum is damage (a changed letter in the field's name), not legacy.
+        var settings = _db.GetCollection("settings");
+        if (settings.FindById(ChecksumsFrom) is null)
+            settings.Insert(new BsonDocument { ["_id"] = ChecksumsFrom, ["value"] = id.ToString() });
+        return id;
+    }
+
+    /// <summary>
+    /// Adds other hosts' snapshots (Host set), each under a new id, in one transaction; one whose host already has a
+    /// snapshot of that name is left out, so importing the same records again adds nothing. Returns the ids given to
+    /// the ones added. No record block names them: they are their own host's records (Repository.ImportForeignSnapshot).
+    /// </summary>
+    public IReadOnlyList<long> ImportSnapshots(IReadOnlyList<SnapshotRecord> snapshots) => Write(() => Transaction(() =>
+    {
+        var col = _db.GetCollection("snapshots");
+        var known = new HashSet<(string, string)>();
+        foreach (var d in col.FindAll())
+            if (d["host"].IsString && d["name"].IsString) known.Add((d["host"].AsString, d["name"].AsString));
+        var added = new List<long>();
+        foreach (var s in snapshots)
+        {
+            if (s.Host is null) throw new StoreException($"{_path}: snapshot {s.Name} names no host; only another host's snapshot is imported");
+            if (!known.Add((s.Host, s.Name))) continue;
+            added.Add(InsertSnapshot(s with { Id = 0 }, null));
+        }
+        return (IReadOnlyList<long>)added;
+    }), records: snapshots.Count + 2);
 
     // The scores of a snapshot's record block and of its latest pin record block (Records.CatalogRecord) in its document.
     private const string RecordField = "record", PinRecordField = "pinRecord";
@@ -261,9 +290,9 @@ public sealed class StoreCatalog : IDisposable
     public Score? SnapshotRecordScore(long id) => Guard(() =>
         _db.GetCollection("snapshots").FindById(id) is { } doc ? ScoreField(doc, RecordField) : null);
 
-    /// <summary>The ids of the snapshots whose record block was never written (taken before records were).</summary>
+    /// <summary>The ids of the snapshots whose record block was never written (taken before records were); another host's are its own host's to record.</summary>
     public List<long> SnapshotsWithoutRecord() => Guard(() =>
-        _db.GetCollection("snapshots").FindAll().Where(d => ScoreField(d, RecordField) is null).Select(d => d["_id"].AsInt64).ToList());
+        _db.GetCollection("snapshots").FindAll().Where(d => ScoreField(d, RecordField) is null && !d["host"].IsString).Select(d => d["_id"].AsInt64).ToList());
 
     /// <summary>Notes the record blocks written for snapshots taken before records were, in one transaction.</summary>
     public void SetSnapshotRecords(IReadOnlyDictionary<long, Score> records) => Write(() => Transaction(() =>
@@ -380,7 +409,7 @@ public sealed class StoreCatalog : IDisposable
     private static readonly HashSet<string> RecordFields =
     [
         "_id", "name", "timeNs", "offsetMin", "sources", "root", "stats", "complete", "method", "reason", "changed",
-        "changedCount", "changedSince", "journalCut", "journalId", "note", "preId", "pinTimeNs", "pinOffsetMin", "pinNote", RecordField, PinRecordField, RecordChecksum.Field,
+        "changedCount", "changedSince", "journalCut", "journalId", "note", "preId", "host", "pinTimeNs", "pinOffsetMin", "pinNote", RecordField, PinRecordField, RecordChecksum.Field,
     ];
 
     /// <summary>
@@ -421,7 +450,15 @@ public sealed class StoreCatalog : IDisposable
 
     public int SnapshotCount() => Guard(() => _db.GetCollection("snapshots").Count());
 
-    private static BsonDocument ToDoc(SnapshotRecord s) => new()
+    // "host" only for another host's snapshot: the store's own keep the documents (and checksums) they always had.
+    private static BsonDocument ToDoc(SnapshotRecord s)
+    {
+        var doc = OwnDoc(s);
+        if (s.Host is not null) doc["host"] = s.Host;
+        return doc;
+    }
+
+    private static BsonDocument OwnDoc(SnapshotRecord s) => new()
     {
         ["_id"] = s.Id,
         ["name"] = s.Name,
@@ -515,6 +552,7 @@ public sealed class StoreCatalog : IDisposable
             Pin = PinFrom(d),
             Note = d["note"].IsString && d["note"].AsString.Length > 0 ? d["note"].AsString : null,
             PreId = d["preId"].IsNull ? 0 : d["preId"].AsInt64,
+            Host = d["host"].IsString ? d["host"].AsString : null,
         };
     }
 

@@ -19,6 +19,7 @@ public sealed partial class Repository
     /// <summary>Records a snapshot whose blocks are all committed; this is what makes it exist. Returns its id (never used before).</summary>
     public long CommitSnapshot(SnapshotRecord record)
     {
+        if (record.Host is not null) throw new StoreException($"snapshot {record.Name}: a snapshot taken here is the own host's (another host's is imported)");
         if (!KeepsCatalogRecords) return Catalog.AddSnapshot(record with { Id = 0 });
         var (sequence, id) = Catalog.ReserveRecords(snapshotId: true);
         var snapshot = record with { Id = id };
@@ -29,6 +30,7 @@ public sealed partial class Repository
     /// <summary>Forgets these snapshots, all or none. Their blocks stay until `timetravel gc`.</summary>
     public void Forget(IReadOnlyCollection<SnapshotRecord> snapshots)
     {
+        foreach (var s in snapshots) RequireOwn(s, "forget");
         var ids = snapshots.Select(s => s.Id).ToList();
         if (!KeepsCatalogRecords) { Catalog.ForgetSnapshots(ids); return; }
         var forgotten = snapshots.Select(s => new ForgottenSnapshot(s.Id, Catalog.SnapshotRecordScore(s.Id) ?? Score.Zero)).ToList();
@@ -43,6 +45,7 @@ public sealed partial class Repository
 
     private void SetPin(SnapshotRecord snapshot, string? note, bool pinned)
     {
+        RequireOwn(snapshot, pinned ? "pin" : "unpin");
         var time = DateTimeOffset.Now;
         var pin = pinned ? new PinInfo(time, note) : null;
         if (!KeepsCatalogRecords) { Catalog.SetPin(snapshot.Id, pin); return; }

@@ -1,6 +1,7 @@
 // A store opened for use: its layout, config, catalog and blocks, and (for the writer) the lock.
 // Everything outside store/ reaches the store through this type, the tree reader and the catalog.
 using TimeTravel.Store.Catalog;
+using TimeTravel.Store.Naming;
 using TimeTravel.Store.Trees;
 
 namespace TimeTravel.Store;
@@ -145,7 +146,7 @@ public sealed partial class Repository : IDisposable
             : $"{what}; the store is damaged (its arenas hold no blocks: `timetravel init` makes a new catalog)");
     }
 
-    /// <summary>A snapshot by name, by id, or "latest".</summary>
+    /// <summary>A snapshot by name, by id, or "latest"; HOST/NAME and HOST/latest for another host's (Naming.HostNames).</summary>
     public SnapshotRecord FindSnapshot(string nameOrId)
     {
         var all = Catalog.Snapshots();
@@ -154,12 +155,9 @@ public sealed partial class Repository : IDisposable
             ?? throw new StoreException($"no snapshot '{nameOrId}' in {Layout.Root}; `timetravel list` shows them");
     }
 
-    /// <summary>"latest", then an exact name, then an id, then (when allowed) the newest name starting with it; or null.</summary>
-    public static SnapshotRecord? MatchSnapshot(IReadOnlyList<SnapshotRecord> all, string nameOrId, bool allowPrefix) =>
-        nameOrId == "latest" ? all.LastOrDefault()
-        : all.LastOrDefault(s => s.Name == nameOrId)
-          ?? (long.TryParse(nameOrId, out long id) ? all.FirstOrDefault(s => s.Id == id) : null)
-          ?? (allowPrefix ? all.LastOrDefault(s => s.Name.StartsWith(nameOrId, StringComparison.Ordinal)) : null);
+    /// <summary>"latest", then an exact name, then an id, then (when allowed) the newest name starting with it; or null (HostNames.Match).</summary>
+    public SnapshotRecord? MatchSnapshot(IReadOnlyList<SnapshotRecord> all, string nameOrId, bool allowPrefix) =>
+        HostNames.Match(all, nameOrId, HostName, allowPrefix);
 
     public void Dispose()
     {

@@ -34,6 +34,7 @@ public static class RollbackEngine
     /// </summary>
     public static RollbackResult Run(Repository repo, SnapshotRecord target, RollbackRequest request, Func<SnapshotRecord> snapshotNow, Action<string> report)
     {
+        Repository.RequireOwn(target, "roll back to");
         if (!repo.IsWriter) throw new InvalidOperationException("a rollback needs the store open for writing");
         var clock = Stopwatch.StartNew();
         CheckPaths(repo, target, request);

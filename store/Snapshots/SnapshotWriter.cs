@@ -56,7 +56,7 @@ public sealed class SnapshotWriter
         if (sources.Count == 0) throw new StoreException($"{_repo.Layout.Root}: no sources recorded; add one with `timetravel init SOURCE`");
         var clock = Stopwatch.StartNew();
         var time = _options.Time ?? DateTimeOffset.Now;
-        var previous = _repo.Catalog.Snapshots().LastOrDefault();
+        var previous = _repo.OwnSnapshots().LastOrDefault(); // never another host's: its tree is of other files
         var trie = SourceTrie.Build(sources, _repo.Layout.Root);
 
         var root = BuildSynthetic("/"u8.ToArray(), "/"u8.ToArray(), trie, previous?.Root).GetAwaiter().GetResult()
@@ -74,7 +74,7 @@ public sealed class SnapshotWriter
         var zone = StoreZone.Fix(_repo); // names and recorded offsets are in the store's zone, whatever this process's TZ
         var record = new SnapshotRecord
         {
-            Name = SnapshotNames.For(time, zone, _repo.Catalog.Snapshots().Select(s => s.Name)),
+            Name = SnapshotNames.For(time, zone, _repo.OwnSnapshots().Select(s => s.Name)), // other hosts name theirs apart (HostNames)
             Time = TimeZoneInfo.ConvertTime(time, zone),
             Sources = sources.Select(s => s.Path).ToList(),
             Root = root,

@@ -14,7 +14,7 @@ public static class ForgetByPolicy
 {
     public static int Run(Repository repo, RetentionPolicy policy, bool dry, bool asJson)
     {
-        var all = repo.Catalog.Snapshots();
+        var all = repo.OwnSnapshots(); // retention plans for this host only: another host's snapshots are its own to keep
         var byId = all.ToDictionary(s => s.Id);
         var plan = RetentionPlan.Make(policy, all.Select(RetentionCandidate.Of), StoreZone.Of(repo), DateTimeOffset.Now);
         var forgotten = plan.Removed.Select(d => byId[d.Snapshot.Id]).OrderBy(s => s.Time).ThenBy(s => s.Id).ToList();
@@ -73,7 +73,7 @@ public static class ForgetByPolicy
                 w.WriteNull("policy");
                 w.WriteStartArray("forgotten");
                 w.WriteEndArray();
-                w.WriteNumber("remaining", repo.Catalog.Snapshots().Count);
+                w.WriteNumber("remaining", repo.OwnSnapshots().Count);
                 w.WriteString("note", message);
                 w.WriteEndObject();
             });

@@ -59,13 +59,15 @@ public static class ForgetCommand
         var chosen = new List<SnapshotRecord>();
         foreach (var spec in names)
         {
-            var s = Find(all, spec) ?? throw new StoreException($"no snapshot '{spec}' in {repo.Layout.Root} (names and ids must match exactly); nothing was forgotten");
+            var s = repo.MatchSnapshot(all, spec, allowPrefix: false) ?? throw new StoreException($"no snapshot '{spec}' in {repo.Layout.Root} (names and ids must match exactly); nothing was forgotten");
+            Repository.RequireOwn(s, "forget"); // another host's snapshot is its host's to forget
             if (!chosen.Contains(s)) chosen.Add(s);
         }
         // A pin is a hold (a checkpoint, a legal hold): forgetting the snapshot takes a deliberate unpin first.
         if (chosen.FirstOrDefault(s => s.Pin is not null) is { } pinned)
             throw new StoreException($"{pinned.Name} (id {pinned.Id}) is pinned{PinCommand.NoteSuffix(pinned.Pin!)}; unpin it first (`timetravel unpin {pinned.Name}`); nothing was forgotten");
-        if (chosen.Count == all.Count && !force)
+        int own = all.Count(s => s.Host is null);
+        if (chosen.Count == own && !force)
             throw new StoreException($"that would forget every snapshot in {repo.Layout.Root}; add --force to do so; nothing was forgotten");
         if (!dry) repo.Forget(chosen); // all or none
         if (asJson)
@@ -77,16 +79,14 @@ public static class ForgetCommand
                 w.WriteStartArray("forgotten");
                 foreach (var s in chosen) ListCommand.WriteSnapshot(w, s);
                 w.WriteEndArray();
-                w.WriteNumber("remaining", all.Count - chosen.Count);
+                w.WriteNumber("remaining", own - chosen.Count);
                 w.WriteString("note", BlocksStay);
                 w.WriteEndObject();
             });
             return CommonOptions.Ok;
         }
         foreach (var s in chosen) Console.WriteLine($"{(dry ? "would forget" : "forgot")} {s.Name} (id {s.Id}, {s.Time:yyyy-MM-dd HH:mm:ss zzz})");
-        Console.WriteLine($"{all.Count - chosen.Count} snapshots remain; {BlocksStay}");
+        Console.WriteLine($"{own - chosen.Count} snapshots remain; {BlocksStay}");
         return CommonOptions.Ok;
     }
-
-    private static SnapshotRecord? Find(List<SnapshotRecord> all, string spec) => Repository.MatchSnapshot(all, spec, allowPrefix: false);
 }

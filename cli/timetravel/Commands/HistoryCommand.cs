@@ -31,7 +31,7 @@ public static class HistoryCommand
                 .Select(t => SnapshotPaths.SourcePath(t, cwd, mountPoint, p => sources.Any(s => SnapshotPaths.IsUnder(p, s)), out _)).ToList();
             byte[] bytes = PathArgument.Choose(readings, p => PosixFs.TryLStat(p, out _) || PathArguments.InSomeSnapshot(repo, p));
             string display = PathBytes.Quoted(bytes);
-            var snapshots = repo.Catalog.Snapshots();
+            var snapshots = repo.OwnSnapshots(); // a path's history on this host (another host's /etc/fstab is another file)
             if (snapshots.Count == 0) throw new StoreException($"{repo.Layout.Root}: the store has no snapshots yet; take one with `timetravel snapshot`");
             var versions = FileHistory.Of(repo).Versions(snapshots, bytes);
             if (versions.Count == 0)

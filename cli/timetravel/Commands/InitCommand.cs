@@ -4,6 +4,7 @@
 using System.CommandLine;
 using TimeTravel.Store;
 using TimeTravel.Store.Catalog;
+using TimeTravel.Store.Naming;
 using TimeTravel.Store.Posix;
 
 namespace TimeTravel.Cli.Commands;
@@ -16,11 +17,15 @@ public static class InitCommand
         var exclude = new Option<string[]>("--exclude", "-e") { Description = "Pattern to leave out (a name glob, or a path glob with /)", AllowMultipleArgumentsPerToken = false };
         var arenaSize = new Option<long>("--arena-size") { Description = "Arena size in bytes (new stores only)", DefaultValueFactory = _ => Store.Arenas.ArenaFormat.DefaultMaxArenaSize, Hidden = true };
         var newCatalog = new Option<bool>("--new-catalog") { Description = "Start an empty catalog over the blocks of a store whose catalog.db was lost (its snapshots stay lost)" };
-        var cmd = new Command("init", "Create a store and record the sources it backs up") { source, exclude, arenaSize, newCatalog };
+        var host = new Option<string?>("--host") { Description = "The host this store's snapshots are of (default: this machine's short host name); several hosts write into one store under their names" };
+        var cmd = new Command("init", "Create a store and record the sources it backs up") { source, exclude, arenaSize, newCatalog, host };
         cmd.SetAction(r => CommonOptions.Run(() =>
         {
             string store = r.GetValue(CommonOptions.Store)!;
+            string? named = r.GetValue(host);
+            if (named is not null) HostNames.Check(named, "--host"); // before the store is made: bad input changes nothing
             using var repo = Repository.Init(store, r.GetValue(arenaSize), r.GetValue(newCatalog));
+            RecordHost(repo, named);
             foreach (var s in r.GetValue(source) ?? [])
             {
                 string full = RealSource(PathArguments.Text(s, "source"));
@@ -31,6 +36,24 @@ public static class InitCommand
             return CommonOptions.Ok;
         }));
         return cmd;
+    }
+
+    // The store's own host: as named, or, when it records none yet, this machine's short name (the one it would assume).
+    private static void RecordHost(Repository repo, string? named)
+    {
+        string? recorded = repo.Catalog.Setting(HostNames.Setting);
+        if (named is not null && named != recorded)
+        {
+            if (recorded is not null) Console.Error.WriteLine($"timetravel: note: the store's host was {recorded}; it is {named} now");
+            repo.SetHostName(named);
+        }
+        else if (recorded is null)
+        {
+            string machine = HostNames.OfMachine();
+            if (HostNames.Problem(machine) is { } problem)
+                throw new StoreException($"this machine's host name '{machine}' cannot name the store's host ({problem}); give one with `init --host NAME`");
+            repo.SetHostName(machine);
+        }
     }
 
     /// <summary>The source's real path (symlinks on the way resolved), with a note when it differs from what was given.</summary>

@@ -1,11 +1,13 @@
 // `timetravel list`: the snapshots with their time and statistics, and their pins (a pinned snapshot is kept by every
-// retention policy; `timetravel pin`).
+// retention policy; `timetravel pin`). Every host's snapshots the catalog holds, with a HOST column once it holds
+// another host's (Naming.HostNames); `--host NAME` shows one host's only.
 using System.CommandLine;
 using System.Text.Json;
 using TimeTravel.Cli.Output;
 using TimeTravel.Store;
 using TimeTravel.Store.Catalog;
 using TimeTravel.Store.Collection;
+using TimeTravel.Store.Naming;
 
 namespace TimeTravel.Cli.Commands;
 
@@ -15,15 +17,26 @@ public static class ListCommand
     {
         var json = CommonOptions.Json();
         var usage = new Option<bool>("--usage") { Description = "Compute the bytes only each snapshot holds now, however big the store (then cached until the snapshots change)" };
-        var cmd = new Command("list", "List the snapshots") { json, usage };
+        var host = new Option<string?>("--host") { Description = "Only this host's snapshots (a store several hosts write into holds theirs too)" };
+        var cmd = new Command("list", "List the snapshots") { json, usage, host };
         cmd.SetAction(r => CommonOptions.Run(() =>
         {
             using var repo = Repository.OpenReader(r.GetValue(CommonOptions.Store)!);
-            var snaps = repo.Catalog.Snapshots();
+            var all = repo.Catalog.Snapshots();
+            string own = repo.HostName;
+            bool hosts = HostNames.Many(all);
+            var snaps = all;
+            if (r.GetValue(host) is { } shown)
+            {
+                HostNames.Check(shown, "--host");
+                snaps = HostNames.OfHost(all, shown, own).ToList();
+                if (snaps.Count == 0 && !HostNames.All(all, own).Contains(shown))
+                    throw new StoreException($"--host {shown}: no snapshot of that host in {repo.Layout.Root}; its hosts are {string.Join(", ", HostNames.All(all, own))}");
+            }
             // Bytes only each snapshot holds: what forgetting it alone lets `timetravel gc` free (cached in STORE/gc/usage).
             // Computing them is a pass over every block (110 s cold for 10 million): a big store gets them with --usage.
             long blocks = repo.Blocks.Index.Segments.Sum(x => x.Count);
-            var only = SnapshotUsage.Exclusive(repo, snaps, compute: r.GetValue(usage) || blocks <= UsageComputedUpTo());
+            var only = SnapshotUsage.Exclusive(repo, all, compute: r.GetValue(usage) || blocks <= UsageComputedUpTo());
             if (only is null)
             {
                 Console.Error.WriteLine($"timetravel: ONLY (bytes only each snapshot holds) is not computed yet for these snapshots: a pass over " +
@@ -32,17 +45,25 @@ public static class ListCommand
             }
             if (r.GetValue(json))
             {
-                JsonOut.Write(w => { w.WriteStartArray(); foreach (var s in snaps) WriteSnapshot(w, s, only.TryGetValue(s.Id, out long b) ? x => x.WriteNumber("exclusiveBytes", b) : null, snaps); w.WriteEndArray(); });
+                JsonOut.Write(w => { w.WriteStartArray(); foreach (var s in snaps) WriteSnapshot(w, s, More(s), all); w.WriteEndArray(); });
+                // Per snapshot: "host" when the catalog holds more than one, and the bytes only it holds when computed.
+                Action<Utf8JsonWriter>? More(SnapshotRecord s) =>
+                    !hosts && !only.ContainsKey(s.Id) ? null : x =>
+                    {
+                        if (hosts) x.WriteString("host", HostNames.Of(s, own));
+                        if (only.TryGetValue(s.Id, out long b)) x.WriteNumber("exclusiveBytes", b);
+                    };
                 return CommonOptions.Ok;
             }
             // FILES and SIZE are what each snapshot holds; VISITED the files it looked at (a journal snapshot: only the changes).
             // ONLY: the stored bytes no other snapshot uses, which forgetting this one alone would free.
             // PIN, last since it carries notes of any length: "pinned", or "pinned: NOTE"; a post snapshot "post of PRE: NOTE".
-            Console.WriteLine($"{"NAME",-20} {"TIME",-25} {"FILES",10} {"SIZE",11} {"VISITED",10} {"NEW",11} {"ONLY",11} {"SECONDS",8}  {"HOW",-15}  PIN");
+            string Host(SnapshotRecord s) => hosts ? $"{HostNames.Of(s, own),-15} " : "";
+            Console.WriteLine($"{(hosts ? $"{"HOST",-15} " : "")}{"NAME",-20} {"TIME",-25} {"FILES",10} {"SIZE",11} {"VISITED",10} {"NEW",11} {"ONLY",11} {"SECONDS",8}  {"HOW",-15}  PIN");
             foreach (var s in snaps)
-                Console.WriteLine(($"{s.Name,-20} {s.Time:yyyy-MM-dd HH:mm:ss zzz}  {Count(s.Stats.Files),10} {(s.Stats.LogicalBytes < 0 ? "?" : Human.Bytes(s.Stats.LogicalBytes)),11} " +
+                Console.WriteLine(($"{Host(s)}{s.Name,-20} {s.Time:yyyy-MM-dd HH:mm:ss zzz}  {Count(s.Stats.Files),10} {(s.Stats.LogicalBytes < 0 ? "?" : Human.Bytes(s.Stats.LogicalBytes)),11} " +
                     $"{s.Stats.VisitedFiles,10} {Human.Bytes(s.Stats.NewBytes),11} {(only.TryGetValue(s.Id, out long o) ? Human.Bytes(o) : "?"),11} {s.Stats.DurationMs / 1000.0,8:0.00}  {s.Method + (s.Complete ? "" : " partial"),-15}  " +
-                    Remarks(s, snaps)).TrimEnd());
+                    Remarks(s, all)).TrimEnd());
             return CommonOptions.Ok;
         }));
         return cmd;

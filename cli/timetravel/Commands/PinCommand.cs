@@ -50,7 +50,12 @@ public static class PinCommand
     /// <summary>" (NOTE)" for a pin with a note, else "".</summary>
     public static string NoteSuffix(PinInfo pin) => string.IsNullOrEmpty(pin.Note) ? "" : $" ({pin.Note})";
 
-    private static SnapshotRecord Find(Repository repo, string spec, string what) =>
-        Repository.MatchSnapshot(repo.Catalog.Snapshots(), spec, allowPrefix: false)
-        ?? throw new StoreException($"no snapshot '{spec}' in {repo.Layout.Root} (names and ids must match exactly); nothing was {what}");
+    // Another host's snapshot is refused: its pins are its own host's (and retention here never plans for it).
+    private static SnapshotRecord Find(Repository repo, string spec, string what)
+    {
+        var s = repo.MatchSnapshot(repo.Catalog.Snapshots(), spec, allowPrefix: false)
+            ?? throw new StoreException($"no snapshot '{spec}' in {repo.Layout.Root} (names and ids must match exactly); nothing was {what}");
+        Repository.RequireOwn(s, what == "pinned" ? "pin" : "unpin");
+        return s;
+    }
 }

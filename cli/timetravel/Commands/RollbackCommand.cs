@@ -36,6 +36,7 @@ public static class RollbackCommand
                 target = RollbackEngine.UndoTarget(repo);
             }
             else target = repo.FindSnapshot(named ?? throw new StoreException("rollback: name the snapshot to roll back to (or --undo)"));
+            Repository.RequireOwn(target, "roll back to"); // another host's snapshot is of other files
             var request = new RollbackRequest
             {
                 Paths = (r.GetValue(paths) ?? []).Select(p => PathArguments.InSnapshots(repo, p,

@@ -17,7 +17,7 @@ public static class SnapshotRun
     public static SnapshotRecord Take(Repository repo, SnapshotOptions options, SnapshotPolicy policy)
     {
         var progress = new SnapshotProgress();
-        long expected = Math.Max(0, repo.Catalog.Snapshots().LastOrDefault()?.Stats.LogicalBytes ?? 0);
+        long expected = Math.Max(0, repo.OwnSnapshots().LastOrDefault()?.Stats.LogicalBytes ?? 0);
         return ProgressDisplay.Run(progress, expected,
             () => IncrementalSnapshot.Take(repo, options, policy, progress, m => Console.Error.WriteLine($"timetravel: {m}"))).Record;
     }

@@ -11,8 +11,11 @@ namespace TimeTravel.Store.Catalog.Records;
 
 public static class CatalogRecordCodec
 {
-    /// <summary>Written: 3 (snapshot records end with their note and pre id; 2 with how the files were read). Read: 1 to 3.</summary>
-    public const byte Version = 3;
+    /// <summary>
+    /// Written: 4 (snapshot records end with their host; 3 with their note and pre id; 2 with how the files were read).
+    /// Read: 1 to 4.
+    /// </summary>
+    public const byte Version = 4;
     public const byte FirstVersion = 1;
     public const int NonceSize = 16;
 
@@ -176,6 +179,9 @@ public static class CatalogRecordCodec
         WriteOptional(o, s.Note);
         if (s.PreId < 0) throw new ArgumentException($"pre snapshot id {s.PreId}: ids start at 1 (0: none)");
         Varint.Write(o, (ulong)s.PreId);
+        // Version 4: the host the snapshot was taken on; absent (null) for the store's own host (versions 1 to 3: always).
+        if (s.Host is not null && Naming.HostNames.Problem(s.Host) is { } problem) throw new ArgumentException($"host '{s.Host}': {problem}");
+        WriteOptional(o, s.Host);
     }
 
     private static SnapshotRecord ReadSnapshot(ReadOnlySpan<byte> b, ref int pos, byte version)
@@ -217,11 +223,17 @@ public static class CatalogRecordCodec
             if (pre > long.MaxValue) throw new InvalidDataException($"pre snapshot id {pre} out of range");
             preId = (long)pre;
         }
+        string? host = null;
+        if (version >= 4 && ReadOptional(b, ref pos) is { } h)
+        {
+            if (Naming.HostNames.Problem(h) is { } problem) throw new InvalidDataException($"host '{h}': {problem}");
+            host = h;
+        }
         return new SnapshotRecord
         {
             Id = id, Name = name, Time = time, Sources = sources, Root = root, Stats = stats, Complete = complete, Method = method,
             MethodReason = reason, ChangedPaths = changed, ChangedCount = changedCount, ChangedSince = changedSince,
-            JournalCut = cut, JournalId = journalId, Pin = pin, Note = note, PreId = preId,
+            JournalCut = cut, JournalId = journalId, Pin = pin, Note = note, PreId = preId, Host = host,
         };
     }
 
