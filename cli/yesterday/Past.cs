@@ -13,6 +13,8 @@ public abstract class Past : IDisposable
 {
     /// <summary>Where the snapshots are (or would be) mounted.</summary>
     public abstract string MountPoint { get; }
+    /// <summary>Where the chosen host's snapshots are in the mount: MOUNT/HOST when the mount shows hosts, else MOUNT (Naming.HostNames).</summary>
+    public abstract string SnapshotsDirectory { get; }
     public abstract bool Mounted { get; }
     /// <summary>Oldest first.</summary>
     public abstract IReadOnlyList<SnapshotStamp> Snapshots { get; }
@@ -46,35 +48,39 @@ public abstract class Past : IDisposable
     /// mounted there is no such path: SNAPSHOT:PATH instead (NotMounted says so).
     /// </summary>
     public byte[] InMount(SnapshotStamp snap, byte[] path) => Mounted
-        ? SnapshotPaths.InMount(MountPoint, SnapshotPaths.DirectoryName(snap, Snapshots), path)
+        ? SnapshotPaths.InMount(SnapshotsDirectory, SnapshotPaths.DirectoryName(snap, Snapshots), path)
         : SnapshotPaths.Label(snap.Name, path);
 
     /// <summary>The note for stderr when the store is not mounted (versions are shown as SNAPSHOT:PATH); null when it is.</summary>
     public abstract string? NotMounted { get; }
 
     /// <summary>MOUNT/SNAPSHOT/path, by the snapshot's own name (its day's link may point elsewhere by now).</summary>
-    public byte[] Exact(SnapshotStamp snap, byte[] path) => SnapshotPaths.InMount(MountPoint, snap.Name, path);
+    public byte[] Exact(SnapshotStamp snap, byte[] path) => SnapshotPaths.InMount(SnapshotsDirectory, snap.Name, path);
 
-    /// <summary>MOUNT/.history/path: the versions of a file, the names ever under a directory.</summary>
+    /// <summary>MOUNT/.history/path: the versions of a file, the names ever under a directory (the own host's snapshots).</summary>
     public byte[] InHistory(byte[] path) => SnapshotPaths.InMount(MountPoint, ".history", path);
 
     public virtual void Dispose() { }
 
     /// <summary>
     /// The store when it can be opened; else, when it exists but this user may not read it, its mount (for the default
-    /// store, a timetravel mount at the default place); else a StoreException naming the store.
+    /// store, a timetravel mount at the default place); else a StoreException naming the store. `host`: another host's
+    /// snapshots (null: the store's own host's, what "yesterday" means on this machine).
     /// </summary>
-    public static Past Open(string storeRoot)
+    public static Past Open(string storeRoot, string? host = null)
     {
-        try { return new StorePast(Repository.OpenReader(storeRoot)); }
+        Repository? repo = null;
+        try { repo = Repository.OpenReader(storeRoot); }
         catch (Exception e) when (e is StoreException or StoreFormatException or IOException or UnauthorizedAccessException)
         {
             if (!Exists(storeRoot)) throw new StoreException($"{storeRoot}: no such store (give the store with --store or $TIMETRAVEL_STORE)");
             if (!MayNotRead(storeRoot)) throw; // a store this user can read, and its own error
-            if (MountLocator.FindReadable(storeRoot) is { } mountPoint) return new MountPast(mountPoint);
+            if (MountLocator.FindReadable(storeRoot) is { } mountPoint) return new MountPast(mountPoint, host);
             throw new StoreException($"{storeRoot}: the store is readable by root only and is not mounted; root can mount it " +
                 $"with `timetravel --store {storeRoot} mount` (at {MountLocator.DefaultMountPoint}), and then every user reads it there");
         }
+        try { return new StorePast(repo, host); }
+        catch { repo.Dispose(); throw; }
     }
 
     private static bool Exists(string path)

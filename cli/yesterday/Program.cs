@@ -29,10 +29,11 @@ public static class Program
         var daysAgo = new Option<string?>("-n") { Description = "The newest snapshot at least DAYS[:HOURS] ago" };
         var date = new Option<string[]>("--date") { Description = "A Plan 9 date: d, dd, mmdd, yymmdd or yyyymmdd (also written -DATE)" };
         var at = new Option<string?>("--at") { Description = "The newest snapshot at or before this date and time" };
+        var host = new Option<string?>("--host") { Description = "Another host's snapshots, in a store several hosts write into (default: this store's own host)" };
         var noBackup = new Option<bool>("--no-backup") { Description = "With -c/-C: do not keep replaced or removed files as NAME.yesterday~" };
         var root = new RootCommand("yesterday: the version of a file in an earlier snapshot")
         {
-            files, store, bind, copy, copyIfDiffers, diff, diffTree, history, daysAgo, date, at, noBackup,
+            files, store, bind, copy, copyIfDiffers, diff, diffTree, history, daysAgo, date, at, host, noBackup,
         };
         root.SetAction(r =>
         {
@@ -59,7 +60,7 @@ public static class Program
 
                 string storeRoot = r.GetValue(store) ?? (Environment.GetEnvironmentVariable("TIMETRAVEL_STORE") is { Length: > 0 } e ? e : StoreLayout.DefaultRoot);
                 if (CommandLineBytes.HasRawBytes(storeRoot)) throw new ChoiceException($"--store {PathBytes.Quoted(CommandLineBytes.Bytes(storeRoot))}: the store must be a UTF-8 path");
-                using var past = Past.Open(storeRoot);
+                using var past = Past.Open(storeRoot, r.GetValue(host));
                 return new Yesterday(past, Console.Out, Console.Error, r.GetValue(noBackup)).Run(r.GetValue(files)!, choice, now, mode, command);
             }
             catch (Exception e) when (e is ChoiceException or StoreException or StoreFormatException or IOException or UnauthorizedAccessException or InvalidDataException)

@@ -1,4 +1,5 @@
-// The past as the store records it: the catalog's snapshots and each snapshot's tree.
+// The past as the store records it: the catalog's snapshots of one host (the store's own unless --host names another)
+// and each snapshot's tree.
 using TimeTravel.Store;
 using TimeTravel.Store.Catalog;
 using TimeTravel.Store.History;
@@ -16,17 +17,31 @@ public sealed class StorePast : Past
     private readonly List<SnapshotRecord> _records;
     private readonly Dictionary<string, SnapshotRecord> _byName;
 
-    public StorePast(Repository repo)
+    public StorePast(Repository repo, string? host = null)
     {
         _repo = repo;
-        _records = repo.Catalog.Snapshots();
+        var all = repo.Catalog.Snapshots();
+        string own = repo.HostName;
+        string chosen = host is null ? own : HostNames.Check(host, "--host");
+        if (chosen != own && !all.Any(s => s.Host == chosen))
+            throw new StoreException($"--host {chosen}: no snapshot of that host in {repo.Layout.Root}; its hosts are {string.Join(", ", HostNames.All(all, own))}");
+        _records = HostNames.OfHost(all, chosen, own).ToList();
         _byName = _records.ToDictionary(s => s.Name, StringComparer.Ordinal);
         Zone = StoreZone.Of(repo);
         Snapshots = SnapshotStamp.Ordered(_records.Select(r => SnapshotStamp.Of(r, Zone)));
+        (MountPoint, Mounted) = MountLocator.Find(repo.Layout.Root);
+        SnapshotsDirectory = HostNames.MountDirectory(MountPoint, chosen, HostNames.Many(all));
+        Source = new StoreTreeSource(repo.Trees);
+        if (chosen != own)
+        {
+            // Another host's sources and excludes are its own: what its snapshots cover is what they say they back up,
+            // and -c merges (what that host would have recorded is not known here).
+            Sources = _records.SelectMany(r => r.Sources).Distinct().Order(StringComparer.Ordinal).ToList();
+            WouldRecord = null;
+            return;
+        }
         var sources = repo.Catalog.Sources();
         Sources = sources.Select(s => s.Path).ToList();
-        (MountPoint, Mounted) = MountLocator.Find(repo.Layout.Root);
-        Source = new StoreTreeSource(repo.Trees);
         // Exclude rules compile their patterns: only -c and -C ask, so they are built on the first question.
         var walk = new Lazy<List<(byte[] Root, ExcludeRules Rules)>>(() =>
             sources.Select(s => (PathBytes.From(s.Path), new ExcludeRules(s.Excludes, [repo.Layout.Root]))).ToList());
@@ -34,13 +49,14 @@ public sealed class StorePast : Past
     }
 
     public override string MountPoint { get; }
+    public override string SnapshotsDirectory { get; }
     public override bool Mounted { get; }
     public override string? NotMounted => Mounted ? null : MountLocator.NotMounted(_repo.Layout.Root);
     public override IReadOnlyList<SnapshotStamp> Snapshots { get; }
     public override TimeZoneInfo Zone { get; }
     public override IReadOnlyList<string> Sources { get; }
     public override IRestoreSource Source { get; }
-    public override Func<byte[], byte[], bool> WouldRecord { get; }
+    public override Func<byte[], byte[], bool>? WouldRecord { get; }
 
     public override bool Covers(byte[] path) => Sources.Any(s => SnapshotPaths.IsUnder(path, s));
 

@@ -74,7 +74,7 @@ public sealed class Yesterday(Past past, TextWriter output, TextWriter errors, b
             case Mode.Copy:
             case Mode.CopyIfDiffers:
                 if (past.WouldRecord is null && old.Node.Kind == FileKind.Directory)
-                    errors.WriteLine($"yesterday: note: read through the mount, which does not show what the sources exclude: {old.Shown} is merged, not rolled back (entries made since stay)");
+                    errors.WriteLine($"yesterday: note: what the sources exclude is not known here (read through the mount, or another host's snapshot): {old.Shown} is merged, not rolled back (entries made since stay)");
                 var actions = Restorer.Restore(past.Source, old.Node, old.Path, new RestoreOptions
                 {
                     KeepBackup = !noBackup, OnlyIfDifferent = mode == Mode.CopyIfDiffers,
@@ -137,7 +137,7 @@ public sealed class Yesterday(Past past, TextWriter output, TextWriter errors, b
     {
         byte[] cwd = PathArgument.CurrentDirectory();
         var readings = PathArgument.Readings(CommandLineBytes.Bytes(file))
-            .Select(t => (Path: SnapshotPaths.SourcePath(t, cwd, past.MountPoint, past.Covers, out bool covered), Covered: covered)).ToList();
+            .Select(t => (Path: SnapshotPaths.SourcePath(t, cwd, past.SnapshotsDirectory, past.Covers, out bool covered), Covered: covered)).ToList();
         var chosen = PathArgument.Choose(readings.Select(r => r.Path).ToList(), p => PosixFs.TryLStat(p, out _) || past.InSomeSnapshot(p));
         if (readings.First(r => r.Path == chosen).Covered) return chosen;
         errors.WriteLine(past.Sources is { } sources

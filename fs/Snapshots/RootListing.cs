@@ -8,8 +8,9 @@ using TimeTravel.Store.Naming;
 
 namespace TimeTravel.Fs.Snapshots;
 
-public enum RootEntryKind { Snapshot, DayLink, LatestLink }
+public enum RootEntryKind { Snapshot, DayLink, LatestLink, Host }
 
+/// <summary>A name above the snapshots' trees; a Host entry is a host's directory (MountListing), its Snapshot that host's newest.</summary>
 public sealed record RootEntry(string Name, RootEntryKind Kind, SnapshotRecord Snapshot)
 {
     /// <summary>For links: the snapshot directory they point at (relative, so it works wherever the mount is).</summary>

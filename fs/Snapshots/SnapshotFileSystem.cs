@@ -1,4 +1,5 @@
-// The read-only snapshot filesystem: the root lists the snapshots (RootListing), each snapshot is its recorded
+// The read-only snapshot filesystem: the root lists the snapshots (RootListing; with other hosts' snapshots in the
+// catalog, one directory per host that lists them, MountListing), each snapshot is its recorded
 // tree with owners, modes, times, links, xattrs and ACLs as they were. Snapshots never change, so the kernel may cache
 // names, attributes, listings and pages for a long time; only the names at the root change, and those are cached for
 // a second. Names in .history depend on who asks and are not cached at all (see HistoryView).
@@ -126,6 +127,22 @@ public sealed class SnapshotFileSystem : ILowLevelFileSystem
             if (err != 0) return err;
             child = link!;
         }
+        else if (parent == InodeNumbers.Root && name.SequenceEqual(HostLinkName))
+        {
+            Inode? link = null;
+            int err = Guard(dir, () => { link = HostLink(); return 0; });
+            if (err != 0) return err;
+            child = link!;
+        }
+        else if (IsHostDirectory(dir))
+        {
+            string host = Encoding.UTF8.GetString(dir.Name), text = Encoding.UTF8.GetString(name);
+            RootEntry? e = null;
+            int err = Guard(dir, () => { e = _view.Find(host, text) ?? (_view.Refresh() ? _view.Find(host, text) : null); return 0; });
+            if (err != 0) return err;
+            if (e is null) { entry.EntryTimeout = RootTimeout; return 0; }
+            child = RootChild(e, dir);
+        }
         else if (dir.HistoryPath is not null)
         {
             var who = caller.Credentials();
@@ -146,7 +163,7 @@ public sealed class SnapshotFileSystem : ILowLevelFileSystem
             int err = Guard(dir, () => { e = _view.Find(text) ?? (_view.Refresh() ? _view.Find(text) : null); return 0; });
             if (err != 0) return err;
             if (e is null) { entry.EntryTimeout = RootTimeout; return 0; } // negative entry, re-asked after a second
-            child = RootChild(e);
+            child = RootChild(e, _root);
         }
         else
         {
@@ -162,14 +179,23 @@ public sealed class SnapshotFileSystem : ILowLevelFileSystem
         return 0;
     }
 
-    private Inode RootChild(RootEntry e)
+    // A name at the root, or in a host's directory (`dir`): a snapshot, a link to one, or a host's directory.
+    private Inode RootChild(RootEntry e, Inode dir)
     {
         var name = Encoding.UTF8.GetBytes(e.Name);
+        long t = e.Snapshot.Time.ToUnixTimeMilliseconds() * 1_000_000;
+        if (e.Kind == RootEntryKind.Host)
+        {
+            // Its listing changes as the host's snapshots come and go, like the root's; its times are its newest snapshot's.
+            var hostNode = new Node { Name = name, Kind = FileKind.Directory, Mode = 0x1ED /* 0755 */, MTimeNs = t, CTimeNs = t };
+            return new Inode(InodeNumbers.ForRootEntry("\0host\0" + e.Name), hostNode, null, _root) { AtRoot = true };
+        }
+        // Names in a host's directory are numbered under the host, so web1/latest and web2/latest are different inodes.
+        string place = dir.Number == InodeNumbers.Root ? e.Name : Encoding.UTF8.GetString(dir.Name) + "/" + e.Name;
         if (e.Kind == RootEntryKind.Snapshot)
             // The id goes into the number too: a snapshot removed and another taken under the same name is a new
             // inode. Its attributes and listing never change, so only its name at the root has a short timeout.
-            return new Inode(InodeNumbers.ForRootEntry(e.Name + "\0" + e.Snapshot.Id), e.Snapshot.Root.WithName(name), e.Snapshot, _root);
-        long t = e.Snapshot.Time.ToUnixTimeMilliseconds() * 1_000_000;
+            return new Inode(InodeNumbers.ForRootEntry(place + "\0" + e.Snapshot.Id), e.Snapshot.Root.WithName(name), e.Snapshot, dir);
         var target = Encoding.UTF8.GetBytes(e.Target);
         var link = new Node
         {
@@ -177,7 +203,22 @@ public sealed class SnapshotFileSystem : ILowLevelFileSystem
             LinkTarget = target, Size = target.Length,
         };
         // A link's number includes its target, so a `latest` that moves on is a new inode, never stale.
-        return new Inode(InodeNumbers.ForRootEntry(e.Name + "\0" + e.Target), link, e.Snapshot, _root) { AtRoot = true };
+        return new Inode(InodeNumbers.ForRootEntry(place + "\0" + e.Target), link, e.Snapshot, dir) { AtRoot = true };
+    }
+
+    // A host's directory at the root (MountListing): the only directory there that is not a snapshot.
+    private static bool IsHostDirectory(Inode inode) =>
+        inode.Parent is { Number: InodeNumbers.Root } && inode.Snapshot is null && inode.Node is { Kind: FileKind.Directory };
+
+    private static readonly byte[] HostLinkName = Encoding.UTF8.GetBytes(HostNames.MountLink);
+
+    // The hidden link MOUNT/.host -> the store's own host name: which host directory is this machine's when the root
+    // shows hosts (`yesterday` reading the mount looks there). Not listed, like .zone.
+    private Inode HostLink()
+    {
+        var target = Encoding.UTF8.GetBytes(_view.Host);
+        var link = new Node { Name = HostLinkName, Kind = FileKind.Symlink, Mode = 0x1FF, LinkTarget = target, Size = target.Length };
+        return new Inode(InodeNumbers.ForRootEntry(HostNames.MountLink + "\0" + _view.Host), link, null, "/" + HostNames.MountLink) { AtRoot = true };
     }
 
     private static readonly byte[] ZoneLinkName = Encoding.UTF8.GetBytes(StoreZone.MountLink);
@@ -341,7 +382,14 @@ public sealed class SnapshotFileSystem : ILowLevelFileSystem
             IReadOnlyList<RootEntry>? entries = null; // .history is not listed: reachable by name only, as NetApp hides .snapshot
             int rerr = Guard(dir, () => { entries = _view.Entries(); return 0; });
             if (rerr != 0) return rerr;
-            return Fill(dir, offset, entries!.Count, i => { var c = RootChild(entries[i]); return (c, c.Node!); }, ref buffer);
+            return Fill(dir, offset, entries!.Count, i => { var c = RootChild(entries[i], dir); return (c, c.Node!); }, ref buffer);
+        }
+        if (IsHostDirectory(dir))
+        {
+            IReadOnlyList<RootEntry>? entries = null;
+            int herr = Guard(dir, () => { entries = _view.Entries(Encoding.UTF8.GetString(dir.Name)) ?? []; return 0; });
+            if (herr != 0) return herr;
+            return Fill(dir, offset, entries!.Count, i => { var c = RootChild(entries[i], dir); return (c, c.Node!); }, ref buffer);
         }
         if (dir.HistoryPath is not null)
         {

@@ -1,5 +1,6 @@
 // The store as the mount sees it: the snapshot list, re-read when the catalog changes (so a snapshot taken or
-// removed while mounted appears or disappears), and the trees and blocks behind it.
+// removed while mounted appears or disappears, and a host whose snapshots were imported appears), and the trees and
+// blocks behind it.
 using TimeTravel.Store;
 using TimeTravel.Store.Catalog;
 using TimeTravel.Store.Naming;
@@ -12,6 +13,9 @@ public sealed class SnapshotsView(Repository repo)
     private IReadOnlyList<RootEntry> _entries = [];
     private IReadOnlyList<SnapshotRecord> _snapshots = [];
     private Dictionary<string, RootEntry> _byName = [];
+    private MountListing _listing = new([], new Dictionary<string, IReadOnlyList<RootEntry>>());
+    private Dictionary<(string Host, string Name), RootEntry> _byHostAndName = [];
+    private string _host = "";
     private DateTime _stamp = DateTime.MinValue;
     private long _checkedAt = -1;
 
@@ -37,7 +41,20 @@ public sealed class SnapshotsView(Repository repo)
         }
     }
 
-    /// <summary>The snapshots, oldest first, as of the same re-read as Entries: a new list object whenever the catalog changed.</summary>
+    /// <summary>The store's own host name, as of the last re-read (the hidden link MOUNT/.host).</summary>
+    public string Host { get { Entries(); lock (_lock) return _host; } }
+
+    /// <summary>A host directory's entries, as of the same re-read as Entries; null for a host the root does not list.</summary>
+    public IReadOnlyList<RootEntry>? Entries(string host)
+    {
+        Entries();
+        lock (_lock) return _listing.Hosts.GetValueOrDefault(host);
+    }
+
+    /// <summary>
+    /// The own host's snapshots, oldest first, as of the same re-read as Entries: a new list object whenever the
+    /// catalog changed. (.history is the own host's: another host's /etc/fstab is another file.)
+    /// </summary>
     public IReadOnlyList<SnapshotRecord> Snapshots()
     {
         Entries();
@@ -72,10 +89,12 @@ public sealed class SnapshotsView(Repository repo)
     // Under _lock: the snapshots read from the catalog as it was at `stamp`, and the listing made of them.
     private void Install(IReadOnlyList<SnapshotRecord> snapshots, DateTime stamp)
     {
-        var list = RootListing.Build(snapshots, Zone);
-        _byName = list.ToDictionary(e => e.Name, StringComparer.Ordinal);
-        _entries = list;
-        _snapshots = snapshots.OrderBy(s => s.Time).ThenBy(s => s.Id).ToList();
+        _host = repo.HostName;
+        _listing = MountListing.Build(snapshots, Zone, _host);
+        _byName = _listing.Root.ToDictionary(e => e.Name, StringComparer.Ordinal);
+        _byHostAndName = _listing.Hosts.SelectMany(h => h.Value.Select(e => (Key: (h.Key, e.Name), Entry: e))).ToDictionary(x => x.Key, x => x.Entry);
+        _entries = _listing.Root;
+        _snapshots = snapshots.Where(s => s.Host is null).OrderBy(s => s.Time).ThenBy(s => s.Id).ToList();
         _stamp = stamp;
     }
 
@@ -83,5 +102,12 @@ public sealed class SnapshotsView(Repository repo)
     {
         Entries();
         lock (_lock) return _byName.GetValueOrDefault(name);
+    }
+
+    /// <summary>The entry `name` in host `host`'s directory, or null.</summary>
+    public RootEntry? Find(string host, string name)
+    {
+        Entries();
+        lock (_lock) return _byHostAndName.GetValueOrDefault((host, name));
     }
 }

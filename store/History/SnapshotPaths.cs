@@ -26,6 +26,21 @@ public static class SnapshotPaths
         return full;
     }
 
+    /// <summary>
+    /// For a mount that shows hosts (MOUNT/HOST/SNAPSHOT/...): SourcePath of a path typed inside a host's directory,
+    /// which holds the snapshots there; other paths as SourcePath reads them.
+    /// </summary>
+    public static byte[] SourcePathInHosts(byte[] typed, byte[] cwd, string mountPoint)
+    {
+        byte[] full = PathArgument.Absolute(typed, cwd);
+        byte[] mount = PathArgument.Absolute(PathBytes.From(mountPoint), "/"u8.ToArray());
+        if (mount.Length <= 1 || !PathBytes.IsWithin(full, mount) || full.Length <= mount.Length) return SourcePath(typed, cwd, mountPoint);
+        var rest = full.AsSpan(mount.Length + 1);
+        int slash = rest.IndexOf((byte)'/');
+        if (slash < 0) return "/"u8.ToArray();
+        return SourcePath(full, cwd, PathBytes.Display([.. mount, (byte)'/', .. rest[..slash]]));
+    }
+
     public static string SourcePath(string typed, string cwd, string mountPoint) =>
         Encoding.UTF8.GetString(SourcePath(PathBytes.From(typed), PathBytes.From(cwd), mountPoint));
 

@@ -72,4 +72,8 @@ public static class HostNames
             ?? (slash < 0 && long.TryParse(rest, out long id) ? all.FirstOrDefault(s => s.Id == id) : null)
             ?? (allowPrefix && rest.Length > 0 ? ofHost.LastOrDefault(s => s.Name.StartsWith(rest, StringComparison.Ordinal)) : null);
     }
+
+    /// <summary>Where a host's snapshots are in the mount: MOUNT/HOST when the root shows hosts (`hosted`), else MOUNT itself.</summary>
+    public static string MountDirectory(string mountPoint, string host, bool hosted) =>
+        hosted ? (mountPoint.Length > 1 ? mountPoint.TrimEnd('/') : "") + "/" + host : mountPoint;
 }

@@ -6,6 +6,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using TimeTravel.Cli.Output;
 using TimeTravel.Store;
+using TimeTravel.Store.Naming;
 using TimeTravel.Store.Catalog;
 using TimeTravel.Store.History;
 using TimeTravel.Store.Posix;
@@ -40,7 +41,8 @@ public static class HistoryCommand
                 return CommonOptions.Failed;
             }
             // Not mounted: no path exists to print; SNAPSHOT:PATH instead, and a note saying how to mount.
-            byte[] Where(SnapshotRecord s) => mounted ? SnapshotPaths.InMount(mountPoint, s.Name, bytes) : SnapshotPaths.Label(s.Name, bytes);
+            string ownDirectory = HostNames.MountDirectory(mountPoint, repo.HostName, HostNames.Many(repo.Catalog.Snapshots()));
+            byte[] Where(SnapshotRecord s) => mounted ? SnapshotPaths.InMount(ownDirectory, s.Name, bytes) : SnapshotPaths.Label(s.Name, bytes);
             string InMount(SnapshotRecord snapshot) => PathBytes.Quoted(Where(snapshot));
             if (!mounted) Console.Error.WriteLine($"timetravel: note: {MountLocator.NotMounted(repo.Layout.Root)}");
             if (r.GetValue(json)) { WriteJson(versions, mounted ? s => PathBytes.Display(Where(s)) : null); return CommonOptions.Ok; }

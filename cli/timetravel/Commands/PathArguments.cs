@@ -17,7 +17,9 @@ public static class PathArguments
     {
         var (mountPoint, _) = MountLocator.Find(repo.Layout.Root);
         byte[] cwd = PathArgument.CurrentDirectory();
-        var readings = PathArgument.Readings(CommandLineBytes.Bytes(argument)).Select(r => SnapshotPaths.SourcePath(r, cwd, mountPoint)).ToList();
+        bool hosted = Store.Naming.HostNames.Many(repo.Catalog.Snapshots()); // the mount shows MOUNT/HOST/SNAPSHOT
+        var readings = PathArgument.Readings(CommandLineBytes.Bytes(argument))
+            .Select(r => hosted ? SnapshotPaths.SourcePathInHosts(r, cwd, mountPoint) : SnapshotPaths.SourcePath(r, cwd, mountPoint)).ToList();
         return PathArgument.Choose(readings, p => PosixFs.TryLStat(p, out _) || inSnapshots(p));
     }
 
