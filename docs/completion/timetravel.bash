@@ -61,7 +61,7 @@ _timetravel() {
         --freeze-limit) COMPREPLY=($(compgen -W "500ms 1s 2s 5s" -- "$cur")); return ;;
         --keep-within) COMPREPLY=($(compgen -W "12h 2d 7d 1m 1y" -- "$cur")); return ;;
         --keep-*) COMPREPLY=($(compgen -W "unlimited" -- "$cur")); return ;; # a count, or unlimited
-        --note|--wait) COMPREPLY=(); return ;;
+        --note|--wait|--host) COMPREPLY=(); return ;; # free text, a duration, a host name: nothing to offer
         --log) _timetravel_files; return ;;
     esac
     if [ -z "$cmd" ]; then
@@ -71,9 +71,9 @@ _timetravel() {
 
     local opts=""
     case "$cmd" in
-        init) opts="--exclude --new-catalog" ;;
+        init) opts="--exclude --new-catalog --host" ;;
         snapshot) opts="--full --full-walk-every --reread --no-ranges --consistent --freeze-limit --json --quiet" ;;
-        list) opts="--usage --json" ;;
+        list) opts="--usage --json --host" ;;
         stats) opts="--json" ;;
         ls) opts="--recursive --json" ;;
         verify) opts="--read-data --json" ;;
@@ -121,11 +121,11 @@ _yesterday() {
         fi
     done
     case "$prev" in
-        -n|--at) COMPREPLY=(); return ;; # DAYS[:HOURS], a date and time: nothing to offer
+        -n|--at|--host) COMPREPLY=(); return ;; # DAYS[:HOURS], a date and time, a host name: nothing to offer
         --store|-s) _timetravel_dirs; return ;;
     esac
     case "$cur" in
-        -*) COMPREPLY=($(compgen -W "-a -b -c -C -d -D -n --at --store --no-backup --help" -- "$cur")) ;;
+        -*) COMPREPLY=($(compgen -W "-a -b -c -C -d -D -n --at --host --store --no-backup --help" -- "$cur")) ;;
         *) _timetravel_files ;;
     esac
 }
