@@ -79,10 +79,10 @@ public class CatalogRecordCodecTests
     [Fact]
     public void AVersion2SnapshotRecordReadsWithoutNoteOrPair()
     {
-        // A version 2 record is a version 3 one without the note and pre id at its end.
+        // A version 2 record is a version 4 one without the note, pre id and host at its end.
         var s = EveryField() with { Note = null, PreId = 0 };
-        var v3 = CatalogRecordCodec.Encode(CatalogRecordCodec.WithNonce(new SnapshotCommitted(s)));
-        var v2 = v3[..^2]; // optional note absent (1 byte), pre id 0 (1 byte)
+        var v4 = CatalogRecordCodec.Encode(CatalogRecordCodec.WithNonce(new SnapshotCommitted(s)));
+        var v2 = v4[..^3]; // optional note absent (1 byte), pre id 0 (1 byte), optional host absent (1 byte)
         v2[CatalogRecordCodec.C_VERSION] = 2;
         var back = Assert.IsType<SnapshotCommitted>(CatalogRecordCodec.Decode(v2, "v2")).Snapshot;
         Assert.Null(back.Note);
@@ -171,8 +171,8 @@ public class CatalogRecordCodecTests
         var bytes = CatalogRecordCodec.Encode(CatalogRecordCodec.WithNonce(new SettingsRecorded([], [])));
         var kind = (byte[])bytes.Clone(); kind[CatalogRecordCodec.C_KIND] = 9;
         Assert.Contains("unknown record kind 9", Assert.Throws<InvalidDataException>(() => CatalogRecordCodec.Decode(kind, "x")).Message);
-        var version = (byte[])bytes.Clone(); version[CatalogRecordCodec.C_VERSION] = 4;
-        Assert.Contains("unknown record version 4", Assert.Throws<InvalidDataException>(() => CatalogRecordCodec.Decode(version, "x")).Message);
+        var version = (byte[])bytes.Clone(); version[CatalogRecordCodec.C_VERSION] = (byte)(CatalogRecordCodec.Version + 1);
+        Assert.Contains($"unknown record version {CatalogRecordCodec.Version + 1}", Assert.Throws<InvalidDataException>(() => CatalogRecordCodec.Decode(version, "x")).Message);
         var magic = (byte[])bytes.Clone(); magic[0] = (byte)'X';
         Assert.Contains("no TTCR magic", Assert.Throws<InvalidDataException>(() => CatalogRecordCodec.Decode(magic, "x")).Message);
     }
