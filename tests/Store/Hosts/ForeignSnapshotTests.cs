@@ -6,6 +6,10 @@ using TimeTravel.Store;
 using TimeTravel.Store.Arenas;
 using TimeTravel.Store.Catalog;
 using TimeTravel.Store.Catalog.Records;
+using TimeTravel.Store.Collection;
+using TimeTravel.Store.Index;
+using TimeTravel.Store.Posix;
+using TimeTravel.Store.Scores;
 using TimeTravel.Store.Maintenance;
 using TimeTravel.Store.Naming;
 using TimeTravel.Store.Snapshots;
@@ -171,6 +175,48 @@ public class ForeignSnapshotTests : IDisposable
         Assert.Equal("2026-12-02_1400", next.Name); // another host's name does not push it to seconds
         Assert.Equal(own.Id, next.ChangedSince);
         Assert.Null(next.Host);
+    }
+
+    [Fact]
+    public void GcKeepsWhatOnlyAnotherHostsSnapshotUses()
+    {
+        // 1 MiB arenas, so the files' blocks land in sealed arenas, which gc compacts (never the one being written).
+        Directory.Delete(_store, recursive: true);
+        using (var repo = Repository.Init(_store, arenaSize: 1 << 20))
+        {
+            repo.AddSource(new SourceRecord(_src, []));
+            repo.SetHostName("here");
+        }
+        byte[] Random(int seed) { var b = new byte[3 << 19]; new Random(seed).NextBytes(b); return b; }
+        string kept = Path.Combine(_src, "kept.bin"), gone = Path.Combine(_src, "gone.bin");
+        File.WriteAllBytes(kept, Random(1));
+        var first = Take(1);
+        File.Delete(kept);
+        File.WriteAllBytes(gone, Random(2));
+        var second = Take(2);
+        File.Delete(gone);
+        File.WriteAllBytes(Path.Combine(_src, "later.bin"), Random(3)); // moves the writing on past gone.bin's arena
+        Take(3);
+        Score ScoreOf(SnapshotRecord s, string file)
+        {
+            using var repo = Repository.OpenReader(_store);
+            return repo.Trees.Resolve(s.Root, PathBytes.Components(PathBytes.From(file)))!.Content.Root;
+        }
+        Score keptScore = ScoreOf(first, kept), goneScore = ScoreOf(second, gone);
+        using (var repo = Repository.OpenWriter(_store, "test"))
+        {
+            repo.ImportForeignSnapshot(Foreign(first, "web1", 4));
+            repo.Forget([first, second]); // the own host's; web1's snapshot of the same tree stays
+        }
+        var result = Collector.Run(_store, new CollectionOptions { Threshold = 1.0 });
+        Assert.Equal(2, result.Snapshots);
+        using var reader = Repository.OpenReader(_store);
+        using var index = new BlockIndex(reader.Layout.Index);
+        Assert.False(index.Contains(goneScore), "gc left a block only a forgotten snapshot used (the test proves nothing)");
+        Assert.True(index.Contains(keptScore), "gc dropped a block another host's snapshot uses");
+        var web1 = reader.FindSnapshot("web1/latest");
+        var node = reader.Trees.Resolve(web1.Root, PathBytes.Components(PathBytes.From(kept)))!;
+        Assert.Equal(Random(1), reader.Trees.Streams.ReadAll(node.Content));
     }
 
     [Fact]
