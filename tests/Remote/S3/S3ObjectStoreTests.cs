@@ -144,6 +144,25 @@ public sealed class S3ObjectStoreTests(CephGateway ceph) : IDisposable
     }
 
     [Fact]
+    public void AGatewayThatDoesNotAnswerFailsAtTheCallsDeadline()
+    {
+        using var store = NewStore("hung");
+        int rgw = ceph.Pids()["rgw"];
+        Shell.Run("kill", "-STOP", rgw.ToString()); // accepts connections (the kernel does), answers nothing
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            var e = Assert.Throws<ObjectStoreException>(() => store.Put("k", [1]));
+            Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(20));
+            Assert.Contains("no answer within 12 s", e.Message);
+            Assert.Contains(ceph.Endpoint, e.Message);
+        }
+        finally { Shell.Run("kill", "-CONT", rgw.ToString()); }
+        store.Put("k", [2]);
+        Assert.Equal([2], store.Get("k"));
+    }
+
+    [Fact]
     public void TheRangeCacheOverTheBucketReturnsExactBytes()
     {
         using var store = NewStore("rangecache");
