@@ -55,6 +55,13 @@ public static class BucketSetup
         {
             new BucketLink(address, host, slot, KeepLocal: false).Save(layout);
             repo.Dispose();
+            // The plain store's first arena, empty, is not this host's: it appends in its slot, past every arena of
+            // its own already in the bucket (a host recovering on a new machine).
+            var first = new FileInfo(Path.Combine(layout.Arenas, Arenas.ArenaFormat.FileName(0)));
+            if (first.Exists && first.Length <= Arenas.ArenaFormat.HeaderSize) first.Delete();
+            var state = BucketState.Load(layout);
+            state.PublishedThrough = Math.Max(state.PublishedThrough, HighestPublishedArena(objects, host));
+            state.Save(layout);
             repo = Repository.OpenWriter(root, "init");
             if (existing)
             {
@@ -68,6 +75,16 @@ public static class BucketSetup
             return repo;
         }
         catch { repo.Dispose(); throw; }
+    }
+
+    // The last arena the host's published index segments name (-1: none): its next arena comes after it.
+    private static long HighestPublishedArena(IObjectStore objects, string host)
+    {
+        long highest = -1;
+        foreach (var o in objects.List(BucketKeys.IndexPrefix + host + "/"))
+            if (BucketKeys.TryParseIndexSegment(o.Key, out string h, out _, out uint last) && h == host && !Arenas.ArenaFormat.IsCompacted(last))
+                highest = Math.Max(highest, last);
+        return highest;
     }
 
     /// <summary>
