@@ -20,22 +20,26 @@ public sealed record BucketLink(string Address, string Host, uint Slot, bool Kee
         catch (FormatException e) { throw new StoreException(e.Message); }
     }
 
-    public static bool IsBucketAddress(string store) => store.StartsWith("s3://", StringComparison.Ordinal);
+    /// <summary>A store kept in an object store: an S3 bucket, or a directory of objects on another disk (file:///PATH).</summary>
+    public static bool IsBucketAddress(string store) =>
+        store.StartsWith("s3://", StringComparison.Ordinal) || store.StartsWith("file://", StringComparison.Ordinal);
 
     /// <summary>Where the cache and write-ahead area of bucket stores live: $TIMETRAVEL_CACHE or /var/cache/timetravel.</summary>
     public static string CacheRoot => Environment.GetEnvironmentVariable("TIMETRAVEL_CACHE") is { Length: > 0 } c ? c : "/var/cache/timetravel";
 
     /// <summary>
     /// The local store directory for a --store argument: the directory itself, or for "s3://BUCKET/PREFIX" the local
-    /// write-ahead area and cache of that bucket store, CacheRoot/s3/BUCKET/PREFIX. Every command opens that.
+    /// write-ahead area and cache of that bucket store, CacheRoot/s3/BUCKET/PREFIX (CacheRoot/file/PATH for file://).
+    /// Every command opens that.
     /// </summary>
     public static string LocalRootFor(string store)
     {
         if (!IsBucketAddress(store)) return store;
-        string rest = store["s3://".Length..].Trim('/');
+        string scheme = store[..store.IndexOf("://", StringComparison.Ordinal)];
+        string rest = store[(scheme.Length + 3)..].Trim('/');
         if (rest.Length == 0 || rest.Split('/').Any(p => p is "" or "." or ".."))
-            throw new StoreException($"{store}: not a bucket address (s3://BUCKET or s3://BUCKET/PREFIX)");
-        return Path.Combine(CacheRoot, "s3", rest);
+            throw new StoreException($"{store}: not a bucket address (s3://BUCKET[/PREFIX], or file:///PATH for a directory of objects)");
+        return Path.Combine(CacheRoot, scheme, rest);
     }
 
     public static BucketLink? TryLoad(StoreLayout layout)

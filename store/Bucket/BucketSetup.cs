@@ -13,9 +13,9 @@ public static class BucketSetup
     /// `init --store s3://...`: a new store in an empty bucket prefix, or (existing) the store already there, for
     /// this host. Returns the opened writer.
     /// </summary>
-    public static Repository Init(string address, string host, bool existing, long? arenaSize, Action<string> say)
+    public static Repository Init(string address, string host, bool existing, long? arenaSize, Action<string> say, string? localRoot = null)
     {
-        string root = BucketLink.LocalRootFor(address);
+        string root = localRoot ?? BucketLink.LocalRootFor(address);
         var layout = new StoreLayout(root);
         if (BucketLink.TryLoad(layout) is { } link)
         {
@@ -63,6 +63,7 @@ public static class BucketSetup
             state.PublishedThrough = Math.Max(state.PublishedThrough, HighestPublishedArena(objects, host));
             state.Save(layout);
             repo = Repository.OpenWriter(root, "init");
+            if (repo.Catalog.Setting(Naming.HostNames.Setting) != host) repo.SetHostName(host);
             if (existing)
             {
                 int segments = repo.Bucket!.PullIndex();

@@ -48,8 +48,6 @@ public sealed class BucketStore : IDisposable
     {
         try
         {
-            var state = BucketState.Load(_repo.Layout);
-            RefreshExclusions(state);
             PullIndex();
         }
         catch (IOException e)
@@ -322,11 +320,13 @@ public sealed class BucketStore : IDisposable
     /// <summary>
     /// Takes into the local index every published segment it lacks (other hosts' blocks, and this host's own on a
     /// fresh machine), so a block any host stored is not stored again. One LIST, then a GET per new segment.
-    /// Entries in arenas a garbage collection condemned are left out. Returns the segments taken in.
+    /// The gc records are read first (one LIST): entries in arenas a collection condemned are left out. Returns the
+    /// segments taken in.
     /// </summary>
     public int PullIndex()
     {
         var state = BucketState.Load(_repo.Layout);
+        RefreshExclusions(state);
         var condemned = state.Excluded;
         int taken = 0;
         foreach (var o in Objects.List(BucketKeys.IndexPrefix))
@@ -377,6 +377,10 @@ public sealed class BucketStore : IDisposable
         }
         var gone = local.Where(s => s.Host is not null && !listed.ContainsKey((s.Host, s.Name))).Select(s => s.Id).ToList();
         if (gone.Count > 0) { _repo.Catalog.ForgetSnapshots(gone); dropped = gone.Count; }
+        // A host recovering on a new machine backs up what it backed up before (the newest own snapshot's sources;
+        // their excludes are not in the record, so `timetravel init SOURCE --exclude` adds them again).
+        if (_repo.Catalog.Sources().Count == 0 && _repo.OwnSnapshots().LastOrDefault() is { } newest)
+            foreach (var source in newest.Sources) _repo.AddSource(new SourceRecord(source, []));
         var state = BucketState.Load(_repo.Layout);
         long ownMax = _repo.Catalog.Snapshots().Where(s => s.Host is null).Select(s => s.Id).DefaultIfEmpty(0).Max();
         if (added > 0 && state.PublishedSnapshots < ownMax && local.All(s => s.Host is not null))

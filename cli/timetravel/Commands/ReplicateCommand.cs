@@ -18,7 +18,7 @@ public static class ReplicateCommand
         cmd.SetAction(r => CommonOptions.Run(() =>
         {
             string address = r.GetValue(to)!;
-            if (!BucketLink.IsBucketAddress(address)) throw new Store.StoreException($"--to {address}: expected s3://BUCKET/PREFIX");
+            if (!BucketLink.IsBucketAddress(address)) throw new Store.StoreException($"--to {address}: expected s3://BUCKET/PREFIX or file:///PATH");
             string root = CommonOptions.StoreRoot(r);
             string name = r.GetValue(host) ?? HostName(root);
             var pushed = BucketSetup.Replicate(root, address, name, m => Console.Error.WriteLine($"timetravel: {m}"));
