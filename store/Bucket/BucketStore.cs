@@ -114,13 +114,7 @@ public sealed class BucketStore : IDisposable
         var missing = _repo.Blocks.Arenas.List().Where(n => n < _repo.Blocks.AppendingArena || ArenaFormat.IsCompacted(n))
             .Where(n => !there.Contains(BucketKeys.Arena(n))).ToList();
         if (missing.Count == 0) return pushed;
-        long bytes = 0;
-        Parallel.ForEach(missing, new ParallelOptions { MaxDegreeOfParallelism = UploadParallelism }, n =>
-        {
-            string path = _repo.Blocks.Arenas.PathOf(n);
-            Objects.PutFile(BucketKeys.Arena(n), path);
-            Interlocked.Add(ref bytes, new FileInfo(path).Length);
-        });
+        long bytes = UploadArenas(missing);
         PublishIndexSegment(missing);
         var state = BucketState.Load(_repo.Layout);
         state.Imported.Add((Link.Host, missing[0], missing[^1]));
@@ -136,14 +130,8 @@ public sealed class BucketStore : IDisposable
         var pending = _repo.Blocks.Arenas.ListAppended()
             .Where(n => n >= floor && BucketKeys.SlotOf(n) == Link.Slot && n < appending).ToList();
         if (pending.Count == 0) return (0, 0);
-        long bytes = 0;
         // Arenas first, several at once (each a large object); then the segment that names them.
-        Parallel.ForEach(pending, new ParallelOptions { MaxDegreeOfParallelism = UploadParallelism }, n =>
-        {
-            string path = _repo.Blocks.Arenas.PathOf(n);
-            Objects.PutFile(BucketKeys.Arena(n), path);
-            Interlocked.Add(ref bytes, new FileInfo(path).Length);
-        });
+        long bytes = UploadArenas(pending);
         PublishIndexSegment(pending);
         state.PublishedThrough = pending[^1];
         state.Imported.Add((Link.Host, pending[0], pending[^1]));
@@ -152,6 +140,26 @@ public sealed class BucketStore : IDisposable
     }
 
     private const int UploadParallelism = 4;
+
+    // Puts the arenas, several at once; a failure comes out as the first one's IOException, naming the object.
+    private long UploadArenas(IReadOnlyList<uint> arenas)
+    {
+        long bytes = 0;
+        try
+        {
+            Parallel.ForEach(arenas, new ParallelOptions { MaxDegreeOfParallelism = UploadParallelism }, n =>
+            {
+                string path = _repo.Blocks.Arenas.PathOf(n);
+                Objects.PutFile(BucketKeys.Arena(n), path);
+                Interlocked.Add(ref bytes, new FileInfo(path).Length);
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.FirstOrDefault(x => x is IOException) is IOException first)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
+        }
+        return bytes;
+    }
 
     // ---- streaming: each arena that fills up during a snapshot is uploaded (with its index segment) at once, in
     // order, by one background task, so the upload overlaps the reading and chunking instead of following it.
@@ -301,13 +309,23 @@ public sealed class BucketStore : IDisposable
         return n;
     }
 
-    // The local copies of published arenas are only a cache: the range cache serves them from here on.
+    // The local copies of published arenas are a cache too: the newest are kept, within the cache's budget, since the
+    // next snapshot reads the last one's directories from them (and can go on while the bucket is unreachable); older
+    // ones are deleted, and read by range through the range cache when needed.
     private void EvictPublished(BucketState state)
     {
-        foreach (uint n in _repo.Blocks.Arenas.ListAppended())
-            if (n <= state.PublishedThrough && n < _repo.Blocks.AppendingArena)
-                try { File.Delete(_repo.Blocks.Arenas.PathOf(n)); } catch (IOException) { }
+        long kept = 0;
+        foreach (uint n in _repo.Blocks.Arenas.ListAppended().Where(n => n <= state.PublishedThrough && n < _repo.Blocks.AppendingArena).OrderDescending())
+        {
+            string path = _repo.Blocks.Arenas.PathOf(n);
+            kept += new FileInfo(path).Length;
+            if (kept <= LocalArenaBytes) continue;
+            try { File.Delete(path); } catch (IOException) { }
+        }
     }
+
+    /// <summary>Bytes of published arenas a writer keeps on its disk (the newest), besides the range cache.</summary>
+    public static long LocalArenaBytes { get; set; } = DefaultCacheBytes;
 
     /// <summary>Removes a forgotten snapshot's record from the bucket (its blocks stay until gc).</summary>
     public void Unpublish(SnapshotRecord s)
@@ -320,14 +338,13 @@ public sealed class BucketStore : IDisposable
     /// <summary>
     /// Takes into the local index every published segment it lacks (other hosts' blocks, and this host's own on a
     /// fresh machine), so a block any host stored is not stored again. One LIST, then a GET per new segment.
-    /// The gc records are read first (one LIST): entries in arenas a collection condemned are left out. Returns the
-    /// segments taken in.
+    /// The gc records are read first (one LIST), so a writer reuses no block of an arena a collection condemned.
+    /// Returns the segments taken in.
     /// </summary>
     public int PullIndex()
     {
         var state = BucketState.Load(_repo.Layout);
         RefreshExclusions(state);
-        var condemned = state.Excluded;
         int taken = 0;
         foreach (var o in Objects.List(BucketKeys.IndexPrefix))
         {
@@ -340,8 +357,9 @@ public sealed class BucketStore : IDisposable
                 File.WriteAllBytes(tmp, Objects.Get(o.Key));
                 using var segment = IndexSegment.Open(tmp);
                 foreach (var e in segment.Entries())
-                    if (!condemned.Contains(e.Location.Arena) && !_repo.Blocks.Index.Contains(e.Score))
-                        _repo.Blocks.Index.Add(e.Score, e.Location);
+                    // Condemned arenas' entries too: a snapshot committed while a gc condemned them may still use their
+                    // blocks (the next gc finds it and keeps them); lookups prefer another copy (BlockIndex.Excluded).
+                    if (!_repo.Blocks.Index.Contains(e.Score)) _repo.Blocks.Index.Add(e.Score, e.Location);
             }
             catch (StoreFormatException e) { throw new StoreFormatException(Where(o.Key), $"index segment is damaged: {e.Problem}"); }
             finally { File.Delete(tmp); }
