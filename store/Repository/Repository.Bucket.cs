@@ -16,7 +16,8 @@ public sealed partial class Repository
         try
         {
             StoreFiles.CreateDirectory(BucketStore.CacheDirectory(Layout));
-            var cache = new ObjectRangeCache(objects, BucketStore.CacheDirectory(Layout), BucketStore.DefaultCacheBytes);
+            // Files are read front to back: a miss fetches the pages after it too (4 MiB per GET), not one 1 MiB page at a time.
+            var cache = new ObjectRangeCache(objects, BucketStore.CacheDirectory(Layout), BucketStore.DefaultCacheBytes, readAheadPages: 3);
             Bucket = new BucketStore(this, link, objects, cache);
             Blocks.Arenas.Remote = new BucketArenas(objects, cache);
             Bucket.LoadExclusions();
