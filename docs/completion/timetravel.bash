@@ -30,7 +30,7 @@ _timetravel_run_command() {
 
 _timetravel() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-    local commands="init snapshot list ls cat stats verify index catalog mount umount track import-log history diff restore rollback forget gc policy pin unpin checkpoint apt-hook"
+    local commands="init snapshot list ls cat stats verify index catalog mount umount track import-log replicate history diff restore rollback forget gc policy pin unpin checkpoint apt-hook"
     local -a _tt_store=() args=()
     local cmd="" i w
     # The subcommand, the positional arguments before the cursor, and --store wherever it was given.
@@ -46,7 +46,7 @@ _timetravel() {
         fi
         case "$w" in
             --) [ "$cmd" = checkpoint ] && { _timetravel_run_command $((i + 1)); return; } ;;
-            --to|--exclude|-e|--full-walk-every|--consistent|--freeze-limit|--keep-within|--keep-last|--keep-hourly|--keep-daily|--keep-weekly|--keep-monthly|--keep-yearly|--note|--wait|--log) ((i++)) ;; # options that take a value
+            --to|--exclude|-e|--full-walk-every|--consistent|--freeze-limit|--keep-within|--keep-last|--keep-hourly|--keep-daily|--keep-weekly|--keep-monthly|--keep-yearly|--note|--wait|--log|--host|--grace|--threshold) ((i++)) ;; # options that take a value
             -*) ;;
             *) args+=("$w") ;;
         esac
@@ -54,7 +54,9 @@ _timetravel() {
 
     case "$prev" in
         --store|-s) _timetravel_dirs; return ;;
-        --to) _timetravel_files; return ;;
+        --to) [ "$cmd" = replicate ] && { COMPREPLY=($(compgen -W "s3:// file:///" -- "$cur")); compopt -o nospace 2>/dev/null; return; }
+              _timetravel_files; return ;;
+        --grace) COMPREPLY=($(compgen -W "0 30m 1h 12h 1d" -- "$cur")); return ;;
         --exclude|-e) COMPREPLY=(); return ;;
         --full-walk-every) COMPREPLY=($(compgen -W "30m 12h 1d 7d never" -- "$cur")); return ;;
         --consistent) COMPREPLY=($(compgen -W "auto off" -- "$cur")); return ;;
@@ -71,7 +73,7 @@ _timetravel() {
 
     local opts=""
     case "$cmd" in
-        init) opts="--exclude --new-catalog --host" ;;
+        init) opts="--exclude --new-catalog --host --existing" ;;
         snapshot) opts="--full --full-walk-every --reread --no-ranges --consistent --freeze-limit --json --quiet" ;;
         list) opts="--usage --json --host" ;;
         stats) opts="--json" ;;
@@ -80,7 +82,8 @@ _timetravel() {
         index) opts="--json" ;;
         catalog) opts="--force --json" ;;
         forget) opts="--dry-run --force --json --policy --keep-last --keep-hourly --keep-daily --keep-weekly --keep-monthly --keep-yearly --keep-within" ;;
-        gc) opts="--dry-run --threshold --save --json" ;;
+        gc) opts="--dry-run --threshold --save --grace --json" ;;
+        replicate) opts="--to --host" ;;
         policy) opts="--json --keep-last --keep-hourly --keep-daily --keep-weekly --keep-monthly --keep-yearly --keep-within" ;; # show, set
         pin) opts="--note" ;;
         checkpoint) opts="--note --json --run --keep-if-success --rollback-on-failure" ;;

@@ -1,5 +1,5 @@
 // Garbage collection of a store in a bucket, safe while other hosts keep writing and against a host paused for
-// long, in two steps a grace period apart (docs/design.md, "Many hosts"):
+// long, in two steps a grace period apart (docs/design.md, "Stores in a bucket"):
 //  1. condemn: mark every block of every host's snapshots; an arena in the bucket none of whose blocks is live,
 //     and older than the grace period, is listed in gc/G.condemned. Writers that start after it never reuse its
 //     blocks; a writer already running checks, after publishing, whether it reused any (BucketStore.Push) and
