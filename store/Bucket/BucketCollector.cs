@@ -57,14 +57,16 @@ public static class BucketCollector
             var doomed = g.Arenas.Where(a => !liveInArena.ContainsKey(a) || LiveBlocksHaveCopies(a, candidates, excluded, arenasOf)).ToList();
             kept += g.Arenas.Count - doomed.Count;
             report?.Invoke($"gc generation {g.Generation}: deleting {doomed.Count} arenas" + (g.Arenas.Count > doomed.Count ? $", {g.Arenas.Count - doomed.Count} live again and kept" : ""));
+            deleted += doomed.Count;
+            deletedBytes += doomed.Sum(a => inBucket.TryGetValue(a, out var o) ? o.Size : 0);
             if (dryRun) continue;
             bucket.Objects.Put(BucketKeys.Deleted(g.Generation), new GcRecord(g.Generation, true, now, doomed).Encode());
             foreach (uint a in doomed)
             {
-                deletedBytes += inBucket.TryGetValue(a, out var o) ? o.Size : 0;
                 bucket.Objects.Delete(BucketKeys.Arena(a));
+                // A host's own local copy goes too (a replicated store keeps its arenas): its space comes back here as well.
+                try { File.Delete(repo.Blocks.Arenas.PathOf(a)); } catch (IOException) { }
                 repo.Blocks.Arenas.Forget(a);
-                deleted++;
             }
             bucket.Objects.Delete(BucketKeys.Condemned(g.Generation));
         }

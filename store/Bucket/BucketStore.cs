@@ -99,6 +99,7 @@ public sealed class BucketStore : IDisposable
         int records = PublishSnapshots(state);
         rescued += Rescue(state, published: true);
         if (state.MustWalk && records > 0) { state.MustWalk = false; state.Save(_repo.Layout); }
+        if (arenas > 0) MergeOwnSegments();
         if (!Link.KeepLocal) EvictPublished(state);
         return new PushResult(arenas, bytes, records, rescued);
     }
@@ -111,8 +112,9 @@ public sealed class BucketStore : IDisposable
     {
         var pushed = Push();
         var there = Objects.List(BucketKeys.ArenasPrefix).Select(o => o.Key).ToHashSet();
+        var collected = BucketState.Load(_repo.Layout).Excluded; // condemned or deleted by gc: never put back
         var missing = _repo.Blocks.Arenas.List().Where(n => n < _repo.Blocks.AppendingArena || ArenaFormat.IsCompacted(n))
-            .Where(n => !there.Contains(BucketKeys.Arena(n))).ToList();
+            .Where(n => !there.Contains(BucketKeys.Arena(n)) && !collected.Contains(n)).ToList();
         if (missing.Count == 0) return pushed;
         long bytes = UploadArenas(missing);
         PublishIndexSegment(missing);
@@ -296,6 +298,58 @@ public sealed class BucketStore : IDisposable
         finally { File.Delete(tmp); }
     }
 
+    // ---- this host's published segments stay few: when its newest MergeFanIn segments are of one size tier they
+    // are merged into one (put first, then the inputs deleted), so their number grows with the log of the history
+    // and one LIST of index/ stays one request. Another host that took the inputs in skips the merged segment
+    // (BucketState.Covers); one that listed an input just before it went finds the merged one at its next snapshot.
+
+    private const int MergeFanIn = 4;
+    private static int TierOf(long bytes) => bytes < 64 << 10 ? 0 : 1 + (int)Math.Floor(Math.Log(bytes / (64.0 * 1024), MergeFanIn));
+
+    private int MergeOwnSegments()
+    {
+        var own = new List<(string Key, uint First, uint Last, long Size)>();
+        foreach (var o in Objects.List($"{BucketKeys.IndexPrefix}{Link.Host}/"))
+            if (BucketKeys.TryParseIndexSegment(o.Key, out string h, out uint f, out uint l) && h == Link.Host && !ArenaFormat.IsCompacted(l))
+                own.Add((o.Key, f, l, o.Size));
+        own.Sort((a, b) => a.First.CompareTo(b.First));
+        int merges = 0;
+        while (own.Count >= MergeFanIn)
+        {
+            var tail = own.GetRange(own.Count - MergeFanIn, MergeFanIn);
+            int tier = TierOf(tail[0].Size);
+            if (tail.Any(t => TierOf(t.Size) != tier)) break;
+            var temps = new List<string>();
+            var segments = new List<IndexSegment>();
+            string merged = Path.Combine(_repo.Layout.Root, $"bucket-merge.{Environment.ProcessId}.tmp");
+            try
+            {
+                foreach (var t in tail)
+                {
+                    string tmp = Path.Combine(_repo.Layout.Root, $"bucket-merge.{Environment.ProcessId}.{temps.Count}.tmp");
+                    File.WriteAllBytes(tmp, Objects.Get(t.Key));
+                    temps.Add(tmp);
+                    segments.Add(IndexSegment.Open(tmp));
+                }
+                File.Delete(merged);
+                IndexSegment.Write(merged, BlockIndex.MergeSorted(segments.Select(s => s.Entries())), Math.Max(1, segments.Sum(s => s.Count)));
+                string key = BucketKeys.IndexSegment(Link.Host, tail[0].First, tail[^1].Last);
+                Objects.PutFile(key, merged);
+                foreach (var t in tail) Objects.Delete(t.Key);
+                own.RemoveRange(own.Count - MergeFanIn, MergeFanIn);
+                own.Add((key, tail[0].First, tail[^1].Last, new FileInfo(merged).Length));
+                merges++;
+            }
+            finally
+            {
+                foreach (var s in segments) s.Dispose();
+                foreach (var t in temps) File.Delete(t);
+                File.Delete(merged);
+            }
+        }
+        return merges;
+    }
+
     private int PublishSnapshots(BucketState state)
     {
         int n = 0;
@@ -354,7 +408,8 @@ public sealed class BucketStore : IDisposable
             try
             {
                 File.Delete(tmp);
-                File.WriteAllBytes(tmp, Objects.Get(o.Key));
+                try { File.WriteAllBytes(tmp, Objects.Get(o.Key)); }
+                catch (ObjectNotFoundException) { continue; } // merged into a bigger one since the LIST: taken in next time
                 using var segment = IndexSegment.Open(tmp);
                 foreach (var e in segment.Entries())
                     // Condemned arenas' entries too: a snapshot committed while a gc condemned them may still use their

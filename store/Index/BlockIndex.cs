@@ -196,7 +196,7 @@ public sealed class BlockIndex : IDisposable
             if (_segments.Count > 1) MergeSegments(_manifest.Segments.ToList());
     }
 
-    private static IEnumerable<IndexEntry> MergeSorted(IEnumerable<IEnumerable<IndexEntry>> sources)
+    public static IEnumerable<IndexEntry> MergeSorted(IEnumerable<IEnumerable<IndexEntry>> sources)
     {
         var queue = new PriorityQueue<IEnumerator<IndexEntry>, Score>();
         foreach (var src in sources)

@@ -51,6 +51,8 @@ public sealed class ObjectRangeCache
         _bytesKept = PageFiles().Sum(f => f.Length);
     }
 
+    private const int ReadAheadFrom = 64 << 10;
+
     /// <summary>Fills `into` with the object's bytes at `offset`; returns how many there were (fewer at its end).</summary>
     public int Read(string key, long offset, Span<byte> into)
     {
@@ -75,8 +77,11 @@ public sealed class ObjectRangeCache
             long runEnd = page;
             while (runEnd < last && !Exists(keyDir, runEnd + 1)) runEnd++;
             long aheadEnd = runEnd;
+            // Read ahead for a large request only (a file's data, read front to back); a small one (a directory block
+            // met by `find`) is alone where it is, and pages after it would be bytes fetched for nothing.
+            int readAhead = into.Length >= ReadAheadFrom ? _readAheadPages : 0;
             if (runEnd == last)
-                while (aheadEnd < last + _readAheadPages && !Exists(keyDir, aheadEnd + 1)) aheadEnd++;
+                while (aheadEnd < last + readAhead && !Exists(keyDir, aheadEnd + 1)) aheadEnd++;
             var fetched = Fetch(key, keyDir, keyHash, page, aheadEnd);
             Interlocked.Add(ref _misses, runEnd - page + 1);
             bool ended = false;
@@ -98,6 +103,13 @@ public sealed class ObjectRangeCache
     public void Forget(string key)
     {
         string keyDir = Path.Combine(_dir, KeyHash(key));
+        lock (_recent)
+            for (var n = _recent.First; n is not null;)
+            {
+                var next = n.Next;
+                if (n.Value.Dir == keyDir) _recent.Remove(n);
+                n = next;
+            }
         if (!Directory.Exists(keyDir)) return;
         foreach (var f in new DirectoryInfo(keyDir).EnumerateFiles())
         {
@@ -135,19 +147,55 @@ public sealed class ObjectRangeCache
             if (start >= got) break;
             var data = buffer.AsSpan(start, Math.Min(PageSize, got - start)).ToArray();
             Save(keyDir, keyHash, p, data);
+            Remember(keyDir, p, data);
             pages.Add(data);
             if (data.Length < PageSize) break;
         }
         return pages;
     }
 
+    // The pages used last, in memory: a file read through a mount asks for each page many times (a FUSE read is
+    // 128 KiB, a block up to a few MiB), and reading and checking a 1 MiB page file for each would cost more than the
+    // copy. Pages are immutable, so a copy here is never stale; Forget drops an object's.
+    private const int RecentPages = 16;
+    private readonly LinkedList<(string Dir, long Page, byte[] Data)> _recent = new();
+
+    private byte[]? Recent(string keyDir, long page)
+    {
+        lock (_recent)
+            for (var n = _recent.First; n is not null; n = n.Next)
+                if (n.Value.Page == page && n.Value.Dir == keyDir)
+                {
+                    _recent.Remove(n);
+                    _recent.AddFirst(n);
+                    return n.Value.Data;
+                }
+        return null;
+    }
+
+    private void Remember(string keyDir, long page, byte[] data)
+    {
+        lock (_recent)
+        {
+            _recent.AddFirst((keyDir, page, data));
+            while (_recent.Count > RecentPages) _recent.RemoveLast();
+        }
+    }
+
     private byte[]? TryLoad(string keyDir, byte[] keyHash, long page)
     {
         string path = PagePath(keyDir, page);
+        if (Recent(keyDir, page) is { } recent)
+        {
+            try { File.SetLastWriteTimeUtc(path, DateTime.UtcNow); } // still the file's use, for eviction
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { }
+            return recent;
+        }
         byte[] file;
         try { file = File.ReadAllBytes(path); }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { return null; }
         if (Decode(file, keyHash, page) is not { } data) return null; // damaged or cut short: fetched again and replaced
+        Remember(keyDir, page, data);
         try { File.SetLastWriteTimeUtc(path, DateTime.UtcNow); } // recently used: evicted last
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { } // evicted meanwhile; we have its bytes
         return data;
@@ -220,6 +268,7 @@ public sealed class ObjectRangeCache
                 if (TryDelete(f.FullName)) total -= f.Length;
             }
             Interlocked.Exchange(ref _bytesKept, total);
+            lock (_recent) _recent.Clear(); // a page evicted from disk is fetched again, not served from memory
         }
     }
 

@@ -61,12 +61,9 @@ public sealed class BlockStore : IBlockSource, IDisposable
 
     /// <summary>
     /// Opens for writing (the caller holds the writer lock). Records appended after the index watermark by a
-    /// process that died are indexed again; a torn record at the very end is cut off.
-    /// </summary>
-    /// <summary>
-    /// `arenaFloor` and `freshArena` are for a bucket store: it appends from arenaFloor on (below are sealed arenas
-    /// in the bucket, or other hosts'), and each writer starts a new arena, never appending to one a crashed writer
-    /// may have uploaded already.
+    /// process that died are indexed again; a torn record at the very end is cut off. `arenaFloor` and `freshArena`
+    /// are for a bucket store: it appends from arenaFloor on (below are sealed arenas in the bucket, or other hosts'),
+    /// and each writer starts a new arena, never appending to one a crashed writer may have uploaded already.
     /// </summary>
     public static BlockStore OpenWriter(StoreLayout layout, long arenaSize, RecordCodecs codecs, uint arenaFloor = 0, bool freshArena = false)
     {

@@ -185,6 +185,66 @@ public class BucketProtocolTests : IDisposable
         AssertIntact(check);
     }
 
+    [Fact]
+    public void AHostsSegmentsStayFewAndASnapshotsListRequestsStayTheSameAsHistoryGrows()
+    {
+        var a = NewHost("alpha", existing: false);
+        var lists = new List<long>();
+        for (int i = 0; i < 40; i++)
+        {
+            File.WriteAllText(Path.Combine(a.Source, $"f{i % 7}"), $"version {i}\n");
+            using var repo = Repository.OpenWriter(a.Root, "test");
+            long before = repo.Bucket!.Objects.Requests.List;
+            repo.Bucket.BeginSnapshot(null);
+            repo.PushToBucket(Take(repo).Name);
+            lists.Add(repo.Bucket.Objects.Requests.List - before);
+        }
+        // index/ and gc/ at the start, gc/ after publishing (and before, when blocks were reused), this host's own
+        // segments: however long the history.
+        Assert.InRange(lists.Skip(1).Max(), 4, 5);
+        Assert.Equal(lists.Skip(1).Take(10).Max(), lists.TakeLast(10).Max());
+        using (var objects = BucketLink.Open(_address))
+        {
+            int segments = objects.List(BucketKeys.IndexPrefix).Count;
+            Assert.InRange(segments, 1, 8); // 40 pushes, merged four at a time
+        }
+        Assert.Equal(40, AllFromFreshMachine().Count);
+        var again = new Host("alpha", _dir["alpha-again"], a.Source);
+        using (BucketSetup.Init(_address, "alpha", existing: true, null, _ => { }, again.Root)) { }
+        AssertIntact(again);
+    }
+
+    [Fact]
+    public void ALocalStoreReplicatedToTheObjectsIsWholeThereAndEveryLaterSnapshotFollows()
+    {
+        string root = _dir["local-store"], src = _dir["local-src"];
+        Directory.CreateDirectory(src);
+        File.WriteAllBytes(Path.Combine(src, "data"), Bytes(6, 3 << 20));
+        using (var repo = Repository.Init(root, 1 << 20))
+        {
+            repo.AddSource(new SourceRecord(src, []));
+            repo.SetHostName("mirror");
+        }
+        using (var repo = Repository.OpenWriter(root, "test")) Take(repo);
+        File.WriteAllText(Path.Combine(src, "more"), "more\n");
+        using (var repo = Repository.OpenWriter(root, "test")) Take(repo);
+
+        var pushed = BucketSetup.Replicate(root, _address, "mirror", _ => { });
+        Assert.Equal(2, pushed.Records);
+        Assert.Equal(2, AllFromFreshMachine().Count);
+        var again = BucketSetup.Replicate(root, _address, "mirror", _ => { }); // run again: nothing is missing
+        Assert.Equal((0, 0), (again.Arenas, again.Records));
+
+        // The store stays where it is, arenas and all, and its next snapshot is uploaded as it is taken.
+        File.WriteAllText(Path.Combine(src, "later"), "later\n");
+        Snapshot(new Host("mirror", root, src));
+        Assert.True(Directory.EnumerateFiles(Path.Combine(root, "arenas")).Sum(f => new FileInfo(f).Length) > 3 << 20);
+        Assert.Equal(3, AllFromFreshMachine().Count);
+        var restored = new Host("mirror", _dir["mirror-again"], src);
+        using (BucketSetup.Init(_address, "mirror", existing: true, null, _ => { }, restored.Root)) { }
+        AssertIntact(restored);
+    }
+
     private void RunGc(Host h, string why)
     {
         using var repo = Repository.OpenWriter(h.Root, "gc: " + why);

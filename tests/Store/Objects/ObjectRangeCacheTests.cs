@@ -76,14 +76,17 @@ public class ObjectRangeCacheTests : IDisposable
     }
 
     [Fact]
-    public void ReadAheadFetchesTheFollowingMissingPagesInTheSameGet()
+    public void ReadAheadFetchesTheFollowingMissingPagesInTheSameGetForALargeRead()
     {
         var cache = NewCache(readAhead: 2);
-        AssertReads(cache, 0, 100);
+        AssertReads(cache, 0, 100);                       // a small read (a directory block): no read-ahead
         Assert.Equal(1, _store.Requests.Get);
-        Assert.Equal(3L * Page, cache.BytesFetched);
-        AssertReads(cache, Page + 5, Page);               // pages 1 and 2: read ahead
-        Assert.Equal(1, _store.Requests.Get);
+        Assert.Equal(1L * Page, cache.BytesFetched);
+        AssertReads(cache, Page + 5, 100_000);            // a large one (a file's data): pages 2 and 3 come with it
+        Assert.Equal(2, _store.Requests.Get);
+        Assert.Equal(_object.Length, cache.BytesFetched);      // to the object's end
+        AssertReads(cache, 2 * Page + 5, Page);           // pages 2 and 3: read ahead
+        Assert.Equal(2, _store.Requests.Get);
     }
 
     [Fact]
