@@ -25,7 +25,7 @@ SNAPSHOTS=${SNAPSHOTS:-1000}
 HOSTS=${HOSTS:-10}
 RESTIC_SNAPSHOTS=${RESTIC_SNAPSHOTS:-$SNAPSHOTS}
 PORT=${PORT:-7600}
-REPO_ROOT=$(cd "$(dirname "$0")/.." && pwd)
+REPO_ROOT=${REPO_ROOT:-$(cd "$(dirname "$0")/.." && pwd)} # where scripts/ceph-rgw.sh is
 
 . "$(dirname "$0")/bench-lib.sh"
 
