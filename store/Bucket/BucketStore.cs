@@ -206,7 +206,8 @@ public sealed class BucketStore : IDisposable
                 if (before.Count == 0) continue;
                 PublishIndexSegment(before);
                 state.PublishedThrough = before[^1];
-                state.Imported.Add((Link.Host, before[0], before[^1]));
+                // Not marked as taken in: these blocks are indexed here only once the snapshot commits; if it never
+                // does (kill -9), the next snapshot takes the segment in from the bucket instead of storing them again.
                 state.Save(_repo.Layout);
             }
             catch (Exception e) { _uploadFailure = e; }
