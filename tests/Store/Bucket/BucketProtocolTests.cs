@@ -125,23 +125,31 @@ public class BucketProtocolTests : IDisposable
         AssertIntact(again);
     }
 
-    [Fact]
-    public void AWriterPausedAcrossAGcThatDeletedBlocksItReusedWithdrawsItsSnapshotAndTheNextOneWalks()
+    // alpha stores a file, beta (the same file in its source) starts a snapshot and so knows alpha's blocks; alpha
+    // then forgets its snapshot and collects; returns beta's writer, paused there, and alpha.
+    private (Repository Writer, Host A, Host B) PausedWriterAcrossAGc(int seed, bool deleted)
     {
         var a = NewHost("alpha", existing: false);
-        var doomed = Bytes(4, 2 << 20);
+        var doomed = Bytes(seed, 2 << 20);
         File.WriteAllBytes(Path.Combine(a.Source, "old.iso"), doomed);
         var gone = Snapshot(a);
         var b = NewHost("beta", existing: true);
         File.WriteAllBytes(Path.Combine(b.Source, "copy.iso"), doomed);
+        var writer = Repository.OpenWriter(b.Root, "paused snapshot");
+        writer.Bucket!.BeginSnapshot(null);
+        using (var repo = Repository.OpenWriter(a.Root, "forget"))
+            repo.Forget([repo.FindSnapshot(gone.Name)]);
+        RunGc(a, "condemn");
+        if (deleted) RunGc(a, "delete");
+        return (writer, a, b);
+    }
 
-        using (var writer = Repository.OpenWriter(b.Root, "paused snapshot"))
+    [Fact]
+    public void AWriterPausedAcrossAGcThatDeletedBlocksItReusedWithdrawsItsSnapshotAndTheNextOneWalks()
+    {
+        var (paused, _, b) = PausedWriterAcrossAGc(seed: 4, deleted: true);
+        using (var writer = paused)
         {
-            writer.Bucket!.BeginSnapshot(null); // beta knows alpha's blocks ...
-            using (var repo = Repository.OpenWriter(a.Root, "forget"))
-                repo.Forget([repo.FindSnapshot(gone.Name)]);
-            RunGc(a, "condemn");
-            RunGc(a, "delete"); // ... and, paused, misses two collections that delete them
             var record = Take(writer);
             var e = Assert.Throws<StoreException>(() => writer.PushToBucket(record.Name));
             Assert.Contains("withdrawn", e.Message);
@@ -160,19 +168,9 @@ public class BucketProtocolTests : IDisposable
     [Fact]
     public void ABlockReusedFromAnArenaCondemnedMeanwhileIsCopiedAndTheSnapshotStands()
     {
-        var a = NewHost("alpha", existing: false);
-        var doomed = Bytes(5, 2 << 20);
-        File.WriteAllBytes(Path.Combine(a.Source, "old.iso"), doomed);
-        var gone = Snapshot(a);
-        var b = NewHost("beta", existing: true);
-        File.WriteAllBytes(Path.Combine(b.Source, "copy.iso"), doomed);
-
-        using (var writer = Repository.OpenWriter(b.Root, "paused snapshot"))
+        var (paused, a, b) = PausedWriterAcrossAGc(seed: 5, deleted: false);
+        using (var writer = paused)
         {
-            writer.Bucket!.BeginSnapshot(null);
-            using (var repo = Repository.OpenWriter(a.Root, "forget"))
-                repo.Forget([repo.FindSnapshot(gone.Name)]);
-            RunGc(a, "condemn");
             var record = Take(writer);
             var pushed = writer.PushToBucket(record.Name)!;
             Assert.True(pushed.Rescued > 0);
