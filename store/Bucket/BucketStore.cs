@@ -64,8 +64,9 @@ public sealed class BucketStore : IDisposable
     /// <summary>The next snapshot must walk every source (a withdrawn snapshot consumed the change journal).</summary>
     public bool MustWalk => BucketState.Load(_repo.Layout).MustWalk;
 
-    // Reads every gc record; the arenas they name are excluded from reuse from here on (and remembered locally, for readers).
-    private void RefreshExclusions(BucketState state)
+    // Reads every gc record; the arenas they name are excluded from reuse from here on (and remembered locally, for
+    // readers). Returns the arenas already deleted.
+    private HashSet<uint> RefreshExclusions(BucketState state)
     {
         var records = GcRecord.ReadAll(Objects);
         state.Excluded.Clear();
@@ -73,6 +74,7 @@ public sealed class BucketStore : IDisposable
         state.GcSeen = records.Select(r => r.Generation).DefaultIfEmpty(state.GcSeen).Max();
         state.Save(_repo.Layout);
         _repo.Blocks.Index.Excluded = new HashSet<uint>(state.Excluded);
+        return records.Where(r => r.Deleted).SelectMany(r => r.Arenas).ToHashSet();
     }
 
     internal void LoadExclusions() => _repo.Blocks.Index.Excluded = new HashSet<uint>(BucketState.Load(_repo.Layout).Excluded);
@@ -238,7 +240,7 @@ public sealed class BucketStore : IDisposable
     {
         var reused = _repo.Blocks.Reused;
         if (reused.Count == 0 && !published) return 0;
-        RefreshExclusions(state);
+        var deleted = RefreshExclusions(state);
         var newly = state.Excluded.Where(a => !_excludedAtStart.Contains(a)).ToHashSet();
         if (newly.Count == 0) return 0;
         var lost = new List<Score>();
@@ -251,9 +253,10 @@ public sealed class BucketStore : IDisposable
             try { _repo.Blocks.CopyRecord(score, from); _rescued.Add(score); copied++; }
             catch (IOException) { lost.Add(score); } // the arena is gone already
         }
-        // This host's own new arenas are never condemned while young (gc waits out its grace period); if one was, the
-        // snapshot cannot stand either.
-        bool ownTaken = newly.Any(a => BucketKeys.SlotOf(a) == Link.Slot && a >= _firstArenaOfRun);
+        // This host's own new arenas: a gc with a grace period shorter than this snapshot may condemn one before its
+        // record is out (no live block yet); that is harmless, the next gc marks again and keeps it. One already
+        // deleted means the snapshot cannot stand.
+        bool ownTaken = deleted.Any(a => BucketKeys.SlotOf(a) == Link.Slot && a >= _firstArenaOfRun);
         if (lost.Count > 0 || ownTaken) Withdraw(state, lost.Count);
         if (copied > 0) UploadPending(state);
         return copied;
