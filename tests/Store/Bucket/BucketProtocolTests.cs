@@ -184,6 +184,27 @@ public class BucketProtocolTests : IDisposable
     }
 
     [Fact]
+    public void ASnapshotWhoseOwnNewArenasAGcCondemnedBeforeItsRecordWasOutStandsAndTheNextGcKeepsThem()
+    {
+        var a = NewHost("alpha", existing: false); // 1 MiB arenas: the snapshot's first arenas go up while it runs
+        File.WriteAllBytes(Path.Combine(a.Source, "big"), Bytes(7, 4 << 20));
+        var g = new Host("gcbox", _dir["gcbox"], _dir["gcbox-src"]);
+        using (BucketSetup.Init(_address, "gcbox", existing: true, null, _ => { }, g.Root)) { }
+        using (var writer = Repository.OpenWriter(a.Root, "snapshot"))
+        {
+            writer.Bucket!.BeginSnapshot(null);
+            var record = Take(writer);
+            RunGc(g, "condemn: the streamed arenas hold no live block yet"); // a grace period shorter than the snapshot
+            writer.PushToBucket(record.Name); // not withdrawn: nothing of it was deleted
+        }
+        RunGc(g, "marks again: the arenas are live and stay");
+        Assert.Single(AllFromFreshMachine());
+        var check = new Host("check", _dir["check"], a.Source);
+        using (BucketSetup.Init(_address, "check", existing: true, null, _ => { }, check.Root)) { }
+        AssertIntact(check);
+    }
+
+    [Fact]
     public void AHostsSegmentsStayFewAndASnapshotsListRequestsStayTheSameAsHistoryGrows()
     {
         var a = NewHost("alpha", existing: false);
