@@ -118,29 +118,35 @@ public sealed class BucketStore : IDisposable
         var missing = _repo.Blocks.Arenas.List().Where(n => n < _repo.Blocks.AppendingArena || ArenaFormat.IsCompacted(n))
             .Where(n => !there.Contains(BucketKeys.Arena(n)) && !collected.Contains(n)).ToList();
         if (missing.Count == 0) return pushed;
-        long bytes = UploadArenas(missing);
-        PublishIndexSegment(missing);
-        var state = BucketState.Load(_repo.Layout);
-        state.Imported.Add((Link.Host, missing[0], missing[^1]));
-        state.Save(_repo.Layout);
+        long bytes = PublishArenas(BucketState.Load(_repo.Layout), missing, appended: false, indexedHere: true);
         return pushed with { Arenas = pushed.Arenas + missing.Count, ArenaBytes = pushed.ArenaBytes + bytes };
     }
 
     private (int Arenas, long Bytes) UploadPending(BucketState state)
     {
         _repo.Blocks.Seal();
-        uint floor = ArenaFloor(Link, state);
-        uint appending = _repo.Blocks.AppendingArena;
-        var pending = _repo.Blocks.Arenas.ListAppended()
-            .Where(n => n >= floor && BucketKeys.SlotOf(n) == Link.Slot && n < appending).ToList();
+        var pending = Unpublished(state, below: _repo.Blocks.AppendingArena);
         if (pending.Count == 0) return (0, 0);
-        // Arenas first, several at once (each a large object); then the segment that names them.
-        long bytes = UploadArenas(pending);
-        PublishIndexSegment(pending);
-        state.PublishedThrough = pending[^1];
-        state.Imported.Add((Link.Host, pending[0], pending[^1]));
+        return (pending.Count, PublishArenas(state, pending, appended: true, indexedHere: true));
+    }
+
+    // This host's appended arenas not yet in the bucket, below the given number, in order.
+    private List<uint> Unpublished(BucketState state, long below)
+    {
+        uint floor = ArenaFloor(Link, state);
+        return _repo.Blocks.Arenas.ListAppended().Where(n => n >= floor && BucketKeys.SlotOf(n) == Link.Slot && n < below).ToList();
+    }
+
+    // Arenas first, several at once (each a large object); then the segment that names them; then the state. An
+    // appended run moves the published mark; `indexedHere` says the local index holds their blocks already.
+    private long PublishArenas(BucketState state, List<uint> arenas, bool appended, bool indexedHere)
+    {
+        long bytes = UploadArenas(arenas);
+        PublishIndexSegment(arenas);
+        if (appended) state.PublishedThrough = arenas[^1];
+        if (indexedHere) state.Imported.Add((Link.Host, arenas[0], arenas[^1]));
         state.Save(_repo.Layout);
-        return (pending.Count, bytes);
+        return bytes;
     }
 
     private const int UploadParallelism = 4;
@@ -195,22 +201,13 @@ public sealed class BucketStore : IDisposable
             try
             {
                 var state = BucketState.Load(_repo.Layout);
-                if (n < ArenaFloor(Link, state) || BucketKeys.SlotOf(n) != Link.Slot) continue;
-                // Only the next arena in order: the published mark never passes an arena not yet in the bucket.
-                var before = _repo.Blocks.Arenas.ListAppended().Where(a => a >= ArenaFloor(Link, state) && a <= n && BucketKeys.SlotOf(a) == Link.Slot).ToList();
-                foreach (uint a in before)
-                {
-                    string path = _repo.Blocks.Arenas.PathOf(a);
-                    Objects.PutFile(BucketKeys.Arena(a), path);
-                    _streamedBytes += new FileInfo(path).Length;
-                    _streamedArenas++;
-                }
+                // Every unpublished arena up to this one, in order: the published mark never passes one not yet up.
+                var before = Unpublished(state, below: (long)n + 1);
                 if (before.Count == 0) continue;
-                PublishIndexSegment(before);
-                state.PublishedThrough = before[^1];
                 // Not marked as taken in: these blocks are indexed here only once the snapshot commits; if it never
                 // does (kill -9), the next snapshot takes the segment in from the bucket instead of storing them again.
-                state.Save(_repo.Layout);
+                _streamedBytes += PublishArenas(state, before, appended: true, indexedHere: false);
+                _streamedArenas += before.Count;
             }
             catch (Exception e) { _uploadFailure = e; }
         }
