@@ -2,7 +2,6 @@
 // variables and its own cache directory per "machine" (issue 14). A snapshot goes to the bucket and comes back byte
 // for byte on a fresh machine, which also mounts every snapshot; two hosts with overlapping data share blocks; kill -9
 // mid-upload and a gateway stopped mid-snapshot lose nothing committed; gc runs while two hosts keep writing.
-using System.Diagnostics;
 using TimeTravel.Tests.Cli.Support;
 using TimeTravel.Tests.Fs.Mounting.Support;
 using Xunit;
@@ -22,32 +21,17 @@ public sealed class BucketStoreCephTests(CephGateway ceph) : IDisposable
 
     private Machine NewMachine(string host) => new(_dir[$"machine-{host}-{Guid.NewGuid():N}"[..32]], host);
 
-    private ProcessStartInfo Info(Machine m, string address, string[] args)
-    {
-        var command = TimeTravelCli.Command;
-        var psi = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var a in command[1..]) psi.ArgumentList.Add(a);
-        psi.ArgumentList.Add("--store");
-        psi.ArgumentList.Add(address);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        foreach (var (k, v) in ceph.Environment) psi.Environment[k] = v;
-        psi.Environment["TIMETRAVEL_CACHE"] = m.Cache;
-        psi.Environment["TZ"] = "UTC";
-        psi.Environment.Remove("TIMETRAVEL_STORE");
-        return psi;
-    }
+    // The gateway's AWS variables and the machine's own cache directory, for the child alone.
+    private Dictionary<string, string> Environment(Machine m) =>
+        new(ceph.Environment) { ["TIMETRAVEL_CACHE"] = m.Cache, ["TZ"] = "UTC" };
 
-    private Process Start(Machine m, string address, params string[] args) => Process.Start(Info(m, address, args))!;
+    private TimeTravelCli.Running Start(Machine m, string address, params string[] args) =>
+        TimeTravelCli.StartWith(Environment(m), address, args);
 
     private CliResult Run(Machine m, string address, params string[] args)
     {
         using var p = Start(m, address, args);
-        p.StandardInput.Close();
-        var err = p.StandardError.ReadToEndAsync();
-        var output = p.StandardOutput.ReadToEndAsync();
-        if (!p.WaitForExit(180_000)) { p.Kill(true); throw new TimeoutException($"timetravel {string.Join(' ', args)} did not finish"); }
-        p.WaitForExit();
-        return new CliResult(p.ExitCode, System.Text.Encoding.UTF8.GetBytes(output.Result), err.Result);
+        return p.Wait(180_000);
     }
 
     private CliResult Ok(Machine m, string address, params string[] args)
@@ -171,9 +155,9 @@ public sealed class BucketStoreCephTests(CephGateway ceph) : IDisposable
 
         using var a = Start(web1, address, "snapshot");
         using var b = Start(web2, address, "snapshot");
-        foreach (var p in new[] { a, b }) { p.StandardInput.Close(); Assert.True(p.WaitForExit(180_000)); }
-        Assert.True(a.ExitCode == 0, a.StandardError.ReadToEnd());
-        Assert.True(b.ExitCode == 0, b.StandardError.ReadToEnd());
+        var (ra, rb) = (a.Wait(180_000), b.Wait(180_000));
+        Assert.True(ra.ExitCode == 0, ra.ToString());
+        Assert.True(rb.ExitCode == 0, rb.ToString());
 
         long data2 = Directory.EnumerateFiles(src2, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
         long uploaded2 = ArenaBytesOfSlot(bucket, "fleet", SlotOf(web2, bucket, "fleet"));
@@ -200,7 +184,6 @@ public sealed class BucketStoreCephTests(CephGateway ceph) : IDisposable
         using (var client = ceph.NewClient())
         using (var p = Start(m, address, "snapshot"))
         {
-            p.StandardInput.Close();
             // Killed once some arenas are in the bucket and the upload goes on.
             var deadline = DateTime.UtcNow.AddSeconds(60);
             while (DateTime.UtcNow < deadline && !p.HasExited)
@@ -209,8 +192,8 @@ public sealed class BucketStoreCephTests(CephGateway ceph) : IDisposable
                 if ((listing.S3Objects?.Count ?? 0) >= 3) break;
                 Thread.Sleep(20);
             }
-            if (!p.HasExited) TimeTravelCli.Signal(p.Id, "KILL");
-            p.WaitForExit();
+            if (!p.HasExited) p.Kill9();
+            p.Wait();
         }
         File.WriteAllText(Path.Combine(src, "etc", "after.conf"), "after the crash\n");
         Ok(m, address, "snapshot");
@@ -276,10 +259,10 @@ public sealed class BucketStoreCephTests(CephGateway ceph) : IDisposable
         using var writerA = Start(a, address, "snapshot");
         using var writerB = Start(b, address, "snapshot");
         var gc1 = Run(g, address, "gc", "--grace", "0s");
-        foreach (var p in new[] { writerA, writerB }) { p.StandardInput.Close(); Assert.True(p.WaitForExit(180_000)); }
+        var (ra, rb) = (writerA.Wait(180_000), writerB.Wait(180_000));
         Assert.True(gc1.ExitCode == 0, gc1.ToString());
-        Assert.True(writerA.ExitCode == 0, writerA.StandardError.ReadToEnd());
-        Assert.True(writerB.ExitCode == 0, writerB.StandardError.ReadToEnd());
+        Assert.True(ra.ExitCode == 0, ra.ToString());
+        Assert.True(rb.ExitCode == 0, rb.ToString());
         var gc2 = Ok(g, address, "gc", "--grace", "0s", "--json");
         Assert.True(System.Text.Json.JsonDocument.Parse(gc2.Stdout).RootElement.GetProperty("deletedArenas").GetInt32() > 0, gc2.ToString());
 
